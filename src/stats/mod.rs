@@ -1,0 +1,13 @@
+//! Pure statistics: no I/O, no global state, every function a formula with a reference.
+//!
+//! Each function's doc comment names the formula and the reference implementation it
+//! matches; `tests/stats_reference.rs` compares against values that reference computed
+//! (`scripts/reference/`, see DEVELOPERS.md).
+
+pub mod bootstrap;
+pub mod describe;
+pub mod mcnemar;
+pub mod normal;
+pub mod power;
+pub mod rng;
+pub mod ztest;
