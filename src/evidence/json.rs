@@ -1044,6 +1044,66 @@ impl<R: Read> RecordStream<R> {
     }
 }
 
+/// The top-level shape of a document: enough to tell a results file from a samples log
+/// without reading either whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TopLevel {
+    /// Nothing but whitespace.
+    Empty,
+    /// An object: its keys in order, each with the first byte of its value
+    /// (`{`, `[`, `"`, or the first byte of a number or literal).
+    Object(Vec<(String, u8)>),
+    /// An array; the keys of its first element when that is an object.
+    Array(Option<Vec<(String, u8)>>),
+    /// A string, number or literal.
+    Scalar,
+}
+
+/// Reads the top-level keys of a document, skipping their values, until `stop(keys so far)`
+/// returns true or the object ends. Only the first value of a JSON Lines file is read.
+pub fn top_level<R: Read>(src: R, stop: &dyn Fn(&[(String, u8)]) -> bool) -> Result<TopLevel> {
+    let mut r = JsonReader::new(src);
+    match r.skip_ws()? {
+        None => Ok(TopLevel::Empty),
+        Some(b'{') => r.object_keys(stop).map(TopLevel::Object),
+        Some(b'[') => {
+            r.bump();
+            match r.expect_more("inside an array")? {
+                b'{' => r.object_keys(stop).map(|k| TopLevel::Array(Some(k))),
+                _ => Ok(TopLevel::Array(None)),
+            }
+        }
+        Some(_) => {
+            r.skip_value()?;
+            Ok(TopLevel::Scalar)
+        }
+    }
+}
+
+impl<R: Read> JsonReader<R> {
+    /// Reads the keys of the object starting at the next byte, skipping values.
+    fn object_keys(&mut self, stop: &dyn Fn(&[(String, u8)]) -> bool) -> Result<Vec<(String, u8)>> {
+        self.bump(); // '{'
+        let mut keys = Vec::new();
+        if self.expect_more("inside an object")? == b'}' {
+            self.bump();
+            return Ok(keys);
+        }
+        loop {
+            let key = self.object_key()?;
+            let first = self.expect_more("where a value was expected")?;
+            keys.push((key, first));
+            if stop(&keys) {
+                return Ok(keys);
+            }
+            self.skip(1)?;
+            if self.object_next()? {
+                return Ok(keys);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1222,6 +1282,28 @@ mod tests {
         let e = rs.next_record(&AllKeys).expect_err("truncated");
         assert_eq!(e.position.line, 2);
         assert!(e.message().contains("unexpected end of file"));
+    }
+
+    #[test]
+    fn top_level_shapes() {
+        let never = |_: &[(String, u8)]| false;
+        assert_eq!(top_level("  ".as_bytes(), &never).expect("ok"), TopLevel::Empty);
+        assert_eq!(top_level("3".as_bytes(), &never).expect("ok"), TopLevel::Scalar);
+        assert_eq!(
+            top_level(r#"{"results": {"a": 1}, "versions": [1]}"#.as_bytes(), &never).expect("ok"),
+            TopLevel::Object(vec![("results".into(), b'{'), ("versions".into(), b'[')])
+        );
+        assert_eq!(
+            top_level(r#"[{"doc_id": 0}]"#.as_bytes(), &never).expect("ok"),
+            TopLevel::Array(Some(vec![("doc_id".into(), b'0')]))
+        );
+        // stops early: the malformed rest is never read
+        let stop = |k: &[(String, u8)]| k.iter().any(|(k, _)| k == "doc_id");
+        assert_eq!(
+            top_level(r#"{"doc_id": 0, "x": ]]]"#.as_bytes(), &stop).expect("ok"),
+            TopLevel::Object(vec![("doc_id".into(), b'0')])
+        );
+        assert!(top_level(r#"{"a": tru}"#.as_bytes(), &never).is_err());
     }
 
     #[test]

@@ -1,1 +1,556 @@
+//! Reading inputs into the normalized model.
+//!
+//! Inputs are files, directories (scanned recursively) and glob patterns. Every `.json` /
+//! `.jsonl` file found is classified **by content**: an object with `results` next to
+//! `versions` / `config` / `configs` / `n-shot` is a results file; objects carrying
+//! `doc_id` (one per line, in one array, or in an lmms-eval `logs` wrapper) are a samples
+//! log. Each results file becomes a [`Run`]; the samples logs the same run wrote beside it
+//! are attached to its tasks (matched by the run's timestamp and the task name in the file
+//! name, the only link those frameworks write).
+//!
+//! Fail closed: a path that does not exist, a glob that matches nothing, a file given by
+//! name that is not a recognized evaluation output, a malformed file, and an input that
+//! yields no run at all are errors, never an empty pass.
+
+pub mod direction;
 pub mod json;
+pub mod lmeval;
+pub mod samples;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::model::{Evidence, Run, Source};
+use json::TopLevel;
+
+/// Results files larger than this are refused (real ones are under 10 MB).
+pub const MAX_RESULTS_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What a file is, judged from its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    /// An lm-eval or lmms-eval results file.
+    LmEvalResults,
+    /// A per-sample log.
+    Samples,
+    /// Something else; the string says what was seen.
+    Unrecognized(String),
+}
+
+/// Classifies a file by its content, reading as little as possible.
+pub fn sniff(path: &Path) -> Result<FileKind> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let stop = |keys: &[(String, u8)]| {
+        let has = |k: &str| keys.iter().any(|(key, _)| key == k);
+        has("doc_id")
+            || keys.iter().any(|(k, b)| k == "logs" && *b == b'[')
+            || (keys.iter().any(|(k, b)| k == "results" && *b == b'{')
+                && lmeval::COMPANION_KEYS.iter().any(|c| has(c)))
+    };
+    let shape = json::top_level(file, &stop)
+        .map_err(|e| Error::json(path, e))?;
+    Ok(classify(&shape))
+}
+
+fn classify(shape: &TopLevel) -> FileKind {
+    match shape {
+        TopLevel::Empty => FileKind::Unrecognized("the file is empty".into()),
+        TopLevel::Scalar => FileKind::Unrecognized("the file holds a single JSON scalar".into()),
+        TopLevel::Array(None) => {
+            FileKind::Unrecognized("a JSON array whose first element is not an object".into())
+        }
+        TopLevel::Array(Some(keys)) => {
+            if keys.iter().any(|(k, _)| k == "doc_id") {
+                FileKind::Samples
+            } else {
+                FileKind::Unrecognized("a JSON array of objects without `doc_id`".into())
+            }
+        }
+        TopLevel::Object(keys) => {
+            let has = |k: &str| keys.iter().any(|(key, _)| key == k);
+            if has("doc_id") || keys.iter().any(|(k, b)| k == "logs" && *b == b'[') {
+                FileKind::Samples
+            } else if keys.iter().any(|(k, b)| k == "results" && *b == b'{')
+                && lmeval::COMPANION_KEYS.iter().any(|c| has(c))
+            {
+                FileKind::LmEvalResults
+            } else {
+                let shown: Vec<&str> = keys.iter().take(6).map(|(k, _)| k.as_str()).collect();
+                FileKind::Unrecognized(format!(
+                    "a JSON object with keys [{}{}], not an lm-eval/lmms-eval results file \
+                     (`results` with `versions`/`config`) or samples log (`doc_id`)",
+                    shown.join(", "),
+                    if keys.len() > 6 { ", …" } else { "" }
+                ))
+            }
+        }
+    }
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// A reader that hashes what passes through it.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Reads what is left, then returns the hex digest and byte count of everything read.
+    pub fn finish(mut self) -> io::Result<(String, u64)> {
+        let mut buf = [0u8; 64 * 1024];
+        loop {
+            let n = self.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+        }
+        Ok((hex(&self.hasher.finalize()), self.bytes))
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// A file found while expanding inputs.
+#[derive(Debug, Clone)]
+struct Found {
+    path: PathBuf,
+    /// Named directly on the command line (or in the rubric), not found by a scan.
+    explicit: bool,
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+fn is_json_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl"))
+}
+
+fn is_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+/// JSON files under a directory, sorted, hidden entries skipped.
+fn scan_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(path, e.into_io_error().unwrap_or_else(|| io::Error::other("walk error")))
+        })?;
+        let p = entry.path();
+        if p.is_file() && is_json_name(p) {
+            out.push(p.to_path_buf());
+        }
+    }
+    Ok(out)
+}
+
+/// Expands a glob pattern by walking from its longest literal directory prefix.
+fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| Error::Usage(format!("invalid glob pattern `{pattern}`: {e}")))?
+        .compile_matcher();
+    let mut root = PathBuf::new();
+    for comp in Path::new(pattern).components() {
+        let s = comp.as_os_str().to_string_lossy();
+        if has_glob_chars(&s) {
+            break;
+        }
+        root.push(comp);
+    }
+    if root.as_os_str().is_empty() {
+        root = PathBuf::from(".");
+    }
+    let strip_dot = !pattern.starts_with("./") && root == Path::new(".");
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e))
+        .flatten()
+    {
+        let p = entry.path();
+        let rel = if strip_dot {
+            p.strip_prefix(".").unwrap_or(p)
+        } else {
+            p
+        };
+        if glob.is_match(rel) {
+            if p.is_dir() {
+                out.extend(scan_dir(p)?);
+            } else if p.is_file() {
+                out.push(rel.to_path_buf());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn expand(inputs: &[PathBuf]) -> Result<Vec<Found>> {
+    let mut found = Vec::new();
+    for input in inputs {
+        if input.is_file() {
+            found.push(Found {
+                path: input.clone(),
+                explicit: true,
+            });
+        } else if input.is_dir() {
+            found.extend(scan_dir(input)?.into_iter().map(|path| Found {
+                path,
+                explicit: false,
+            }));
+        } else {
+            let s = input.to_string_lossy();
+            if has_glob_chars(&s) {
+                let matched = expand_glob(&s)?;
+                if matched.is_empty() {
+                    return Err(Error::input(input, "no file matches this pattern"));
+                }
+                found.extend(matched.into_iter().map(|path| Found {
+                    path,
+                    explicit: false,
+                }));
+            } else {
+                return Err(Error::input(input, "no such file or directory"));
+            }
+        }
+    }
+    // the same file named twice is read once
+    let mut seen = BTreeSet::new();
+    found.retain(|f| seen.insert(std::fs::canonicalize(&f.path).unwrap_or(f.path.clone())));
+    Ok(found)
+}
+
+/// Loads every run found in `inputs`. Errors if none is found.
+pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
+    let found = expand(inputs)?;
+    let mut results: Vec<PathBuf> = Vec::new();
+    let mut samples: Vec<(PathBuf, bool)> = Vec::new();
+    for f in &found {
+        if !f.explicit && !is_json_name(&f.path) {
+            continue;
+        }
+        match sniff(&f.path)? {
+            FileKind::LmEvalResults => results.push(f.path.clone()),
+            FileKind::Samples => samples.push((f.path.clone(), f.explicit)),
+            FileKind::Unrecognized(what) if f.explicit => {
+                return Err(Error::input(
+                    &f.path,
+                    format!("not a recognized evaluation output: {what}"),
+                ));
+            }
+            FileKind::Unrecognized(what) => {
+                tracing::debug!(path = %f.path.display(), "skipped: {what}");
+            }
+        }
+    }
+    if results.is_empty() {
+        let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        let what = if samples.is_empty() {
+            "no lm-eval or lmms-eval results file found".to_owned()
+        } else {
+            format!(
+                "only samples logs found ({} files), no results file they belong to",
+                samples.len()
+            )
+        };
+        return Err(Error::input(names.join(", "), what));
+    }
+
+    // Results named one by one: their sibling samples logs count as found too.
+    let mut known: BTreeSet<PathBuf> = samples.iter().map(|(p, _)| p.clone()).collect();
+    let explicit_dirs: BTreeSet<PathBuf> = found
+        .iter()
+        .filter(|f| f.explicit && results.contains(&f.path))
+        .map(|f| parent_of(&f.path))
+        .collect();
+    for dir in explicit_dirs {
+        let listing = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir.as_path()
+        };
+        let Ok(entries) = std::fs::read_dir(listing) else {
+            continue;
+        };
+        let mut siblings: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && is_json_name(p) && !results.contains(p))
+            .collect();
+        siblings.sort();
+        for p in siblings {
+            let p = if dir.as_os_str().is_empty() {
+                p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p)
+            } else {
+                p
+            };
+            if known.contains(&p) {
+                continue;
+            }
+            if let Ok(FileKind::Samples) = sniff(&p) {
+                known.insert(p.clone());
+                samples.push((p, false));
+            }
+        }
+    }
+
+    let mut runs = Vec::with_capacity(results.len());
+    for path in &results {
+        runs.push(read_results(path)?);
+    }
+    let unattached = attach_samples(&mut runs, &samples);
+    for (path, explicit) in unattached {
+        if explicit {
+            return Err(Error::input(
+                path,
+                "this samples log matches no task of a results file in the same directory",
+            ));
+        }
+        tracing::debug!(path = %path.display(), "samples log not attached to any run");
+    }
+    Ok(runs)
+}
+
+/// Loads current and baseline evidence.
+pub fn load_evidence(current: &[PathBuf], baseline: &[PathBuf]) -> Result<Evidence> {
+    Ok(Evidence {
+        current: load(current)?,
+        baseline: if baseline.is_empty() {
+            Vec::new()
+        } else {
+            load(baseline)?
+        },
+    })
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Reads one results file (size-limited, hashed, parsed).
+pub fn read_results(path: &Path) -> Result<Run> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > MAX_RESULTS_BYTES {
+        return Err(Error::input(
+            path,
+            format!(
+                "{} bytes is too large for a results file (limit {MAX_RESULTS_BYTES})",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
+    let source = Source {
+        path: path.to_path_buf(),
+        sha256: sha256_hex(&bytes),
+        bytes: bytes.len() as u64,
+    };
+    lmeval::read(path, source, &doc)
+}
+
+/// The timestamp part of a results file name, which the same run's samples logs share:
+/// `results_<ISO>` (lm-eval ≥ 0.4.3), `<YYYYMMDD_HHMMSS>_results` (lmms-eval ≥ 0.2.4),
+/// empty for `results.json` and other names.
+fn results_stamp(path: &Path) -> String {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if let Some(s) = stem.strip_prefix("results_") {
+        return s.to_owned();
+    }
+    if let Some(s) = stem.strip_suffix("_results") {
+        return s.to_owned();
+    }
+    String::new()
+}
+
+/// The task a samples log name refers to, among `tasks`: with the run's stamp removed and a
+/// `samples_` prefix dropped, the name is the task (`samples_<task>_<ISO>`,
+/// `<date>_samples_<task>`, lmms-eval ≤ 0.2.2 `<task>`) or ends with `_<task>`
+/// (lm-eval 0.4.0–0.4.2 `<model_args>_<task>`). The longest matching task wins.
+fn task_of_samples<'t>(path: &Path, stamp: &str, tasks: &'t [String]) -> Option<&'t str> {
+    let stem = path.file_stem().and_then(|s| s.to_str())?;
+    let rest = if stamp.is_empty() {
+        stem.to_owned()
+    } else {
+        if !stem.contains(stamp) {
+            return None;
+        }
+        stem.replacen(stamp, "", 1)
+    };
+    let rest = rest.trim_matches('_');
+    let rest = rest.strip_prefix("samples_").unwrap_or(rest);
+    tasks
+        .iter()
+        .filter(|t| rest == t.as_str() || rest.ends_with(&format!("_{t}")))
+        .max_by_key(|t| t.len())
+        .map(String::as_str)
+}
+
+/// Attaches each samples log to the run in its directory whose stamp it carries (the
+/// longest stamp wins) and to that run's task its name names. Returns the logs left over.
+fn attach_samples(runs: &mut [Run], samples: &[(PathBuf, bool)]) -> Vec<(PathBuf, bool)> {
+    let mut by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        by_dir.entry(parent_of(&r.source.path)).or_default().push(i);
+    }
+    let mut left = Vec::new();
+    for (path, explicit) in samples {
+        let dir = parent_of(path);
+        let candidates = by_dir.get(&dir).cloned().unwrap_or_default();
+        let mut best: Option<(usize, usize, String)> = None; // (stamp len, run, task)
+        let mut ambiguous = false;
+        for ri in candidates {
+            let stamp = results_stamp(&runs[ri].source.path);
+            let names: Vec<String> = runs[ri].tasks.iter().map(|t| t.name.clone()).collect();
+            if let Some(task) = task_of_samples(path, &stamp, &names) {
+                let score = stamp.len();
+                match &best {
+                    Some((s, _, _)) if *s > score => {}
+                    Some((s, _, _)) if *s == score => ambiguous = true,
+                    _ => {
+                        ambiguous = false;
+                        best = Some((score, ri, task.to_owned()));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, ri, task)) if !ambiguous => {
+                let t = runs[ri].tasks.iter_mut().find(|t| t.name == task);
+                match t {
+                    Some(t) if t.samples.is_none() => t.samples = Some(path.clone()),
+                    _ => left.push((path.clone(), *explicit)),
+                }
+            }
+            _ => left.push((path.clone(), *explicit)),
+        }
+    }
+    left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tasks(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn stamps_of_results_names() {
+        assert_eq!(
+            results_stamp(Path::new("m/results_2024-08-25T21-59-12.123082.json")),
+            "2024-08-25T21-59-12.123082"
+        );
+        assert_eq!(
+            results_stamp(Path::new("m/20261123_081751_results.json")),
+            "20261123_081751"
+        );
+        assert_eq!(results_stamp(Path::new("out/results.json")), "");
+    }
+
+    #[test]
+    fn samples_names_map_to_tasks() {
+        let t = tasks(&["mmlu", "mmlu_abstract_algebra", "gsm8k"]);
+        let st = "2024-08-25T21-59-12.123082";
+        assert_eq!(
+            task_of_samples(
+                Path::new("samples_mmlu_abstract_algebra_2024-08-25T21-59-12.123082.jsonl"),
+                st,
+                &t
+            ),
+            Some("mmlu_abstract_algebra")
+        );
+        assert_eq!(
+            task_of_samples(Path::new("samples_gsm8k_2024-08-25T21-59-12.123082.jsonl"), st, &t),
+            Some("gsm8k")
+        );
+        // another run's timestamp
+        assert_eq!(
+            task_of_samples(Path::new("samples_gsm8k_2024-09-01T00-00-00.jsonl"), st, &t),
+            None
+        );
+        // lmms-eval
+        assert_eq!(
+            task_of_samples(
+                Path::new("20261123_081751_samples_gsm8k.jsonl"),
+                "20261123_081751",
+                &t
+            ),
+            Some("gsm8k")
+        );
+        // lm-eval 0.4.0-0.4.2 and lmms-eval <= 0.2.2
+        assert_eq!(
+            task_of_samples(Path::new("pretrained__EleutherAI__pythia-70m_gsm8k.jsonl"), "", &t),
+            Some("gsm8k")
+        );
+        assert_eq!(task_of_samples(Path::new("mmlu.json"), "", &t), Some("mmlu"));
+        assert_eq!(task_of_samples(Path::new("notes.json"), "", &t), None);
+    }
+
+    #[test]
+    fn classification() {
+        let obj = |keys: &[(&str, u8)]| {
+            TopLevel::Object(keys.iter().map(|(k, b)| (k.to_string(), *b)).collect())
+        };
+        assert_eq!(
+            classify(&obj(&[("results", b'{'), ("versions", b'{')])),
+            FileKind::LmEvalResults
+        );
+        assert_eq!(classify(&obj(&[("doc_id", b'0')])), FileKind::Samples);
+        assert_eq!(
+            classify(&obj(&[("args", b'{'), ("logs", b'[')])),
+            FileKind::Samples
+        );
+        // Inspect AI logs have `results` but none of lm-eval's companion keys
+        assert!(matches!(
+            classify(&obj(&[("version", b'2'), ("eval", b'{'), ("results", b'{')])),
+            FileKind::Unrecognized(_)
+        ));
+        assert!(matches!(classify(&TopLevel::Empty), FileKind::Unrecognized(_)));
+    }
+}

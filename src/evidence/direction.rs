@@ -1,0 +1,99 @@
+//! govgate's built-in table of metric directions.
+//!
+//! A results file's own `higher_is_better` map always wins (lm-eval ≥ 0.4.3 writes one);
+//! then the task config's `metric_list[].higher_is_better`. Only when the file says nothing
+//! does this table apply, and only to names whose direction is not in doubt. A metric
+//! that is in none of these is of unknown direction, and a check that needs the direction
+//! (`regression`) reports an error naming it unless the rubric says `higher_is_better:`.
+
+/// Metrics where a smaller value is better: perplexities, errors, losses, edit rates.
+pub const LOWER_IS_BETTER: &[&str] = &[
+    "perplexity",
+    "word_perplexity",
+    "byte_perplexity",
+    "bits_per_byte",
+    "ppl",
+    "mae",
+    "mse",
+    "rmse",
+    "ter",
+    "wer",
+    "cer",
+    "loss",
+    "brier_score",
+    "ece",
+];
+
+/// Metrics where a larger value is better, as lm-eval and lmms-eval tasks define them.
+pub const HIGHER_IS_BETTER: &[&str] = &[
+    "acc",
+    "acc_norm",
+    "acc_mutual_info",
+    "accuracy",
+    "exact_match",
+    "em",
+    "f1",
+    "mcc",
+    "bleu",
+    "chrf",
+    "rouge1",
+    "rouge2",
+    "rougeL",
+    "rougeLsum",
+    "pass@1",
+];
+
+/// lmms-eval `--repeats` writes `<metric>_<suffix>` keys; these suffixes have a fixed
+/// direction whatever the base metric (they measure agreement, not the metric itself).
+const SUFFIX_DIRECTION: &[(&str, bool)] = &[
+    ("_expected_accuracy", true),
+    ("_consensus_accuracy", true),
+    ("_consistency_rate", true),
+    ("_internal_variance", false),
+];
+
+/// The built-in direction of a metric name: `Some(true)` higher is better,
+/// `Some(false)` lower is better, `None` unknown.
+pub fn builtin(name: &str) -> Option<bool> {
+    if LOWER_IS_BETTER.contains(&name) {
+        return Some(false);
+    }
+    if HIGHER_IS_BETTER.contains(&name) {
+        return Some(true);
+    }
+    SUFFIX_DIRECTION
+        .iter()
+        .find(|(suffix, _)| name.ends_with(suffix) && name.len() > suffix.len())
+        .map(|(_, d)| *d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_names() {
+        assert_eq!(builtin("perplexity"), Some(false));
+        assert_eq!(builtin("word_perplexity"), Some(false));
+        assert_eq!(builtin("bits_per_byte"), Some(false));
+        assert_eq!(builtin("acc"), Some(true));
+        assert_eq!(builtin("exact_match"), Some(true));
+        assert_eq!(builtin("exact_match_consistency_rate"), Some(true));
+        assert_eq!(builtin("acc_internal_variance"), Some(false));
+    }
+
+    #[test]
+    fn unknown_names_stay_unknown() {
+        assert_eq!(builtin("parity_yes_rate"), None);
+        assert_eq!(builtin("mme_cognition_score"), None);
+        assert_eq!(builtin("bypass"), None);
+        assert_eq!(builtin("_internal_variance"), None);
+    }
+
+    #[test]
+    fn tables_do_not_overlap() {
+        for n in LOWER_IS_BETTER {
+            assert!(!HIGHER_IS_BETTER.contains(n), "{n} in both tables");
+        }
+    }
+}

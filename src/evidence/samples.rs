@@ -1,0 +1,233 @@
+//! Per-sample logs: streaming extraction of one metric's per-document values.
+//!
+//! A samples log is read record by record; of each record only `doc_id`, `filter` and the
+//! requested metric are built, everything else (`doc`, `arguments`, `resps`, …) is stepped
+//! over. What is kept is one `f64` per document, so memory follows the number of documents,
+//! not the size of the file.
+//!
+//! Which filter a record belongs to: lm-eval ≥ 0.4.3 writes a `filter` field. lmms-eval and
+//! lm-eval 0.4.0–0.4.2 do not; they write every document once per filter, filter after
+//! filter, so the k-th record of a document belongs to the task's k-th filter.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use super::HashingReader;
+use super::json::{RecordLayout, RecordStream, Value};
+use crate::error::{Error, Result};
+
+/// One metric's per-document values from a samples log.
+#[derive(Debug, Clone)]
+pub struct SampleValues {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub layout: RecordLayout,
+    /// `doc_id` → value for the requested metric and filter. Booleans count as 0/1;
+    /// non-finite values are kept as they are.
+    pub values: BTreeMap<u64, f64>,
+    /// Records of the filter whose value is not a scalar (a `[gold, pred]` pair for a
+    /// corpus-level metric such as `f1`, an object in some lmms-eval tasks).
+    pub non_scalar: u64,
+    /// Records of the filter without a non-negative integer `doc_id`.
+    pub without_doc_id: u64,
+    /// Records repeating a `(doc_id, filter)` already seen (the first is kept).
+    pub duplicates: u64,
+}
+
+impl SampleValues {
+    /// True when every value is exactly 0 or 1 (binary correctness scores).
+    pub fn is_binary(&self) -> bool {
+        self.values.values().all(|v| *v == 0.0 || *v == 1.0)
+    }
+
+    /// Arithmetic mean of the values, `None` when empty.
+    pub fn mean(&self) -> Option<f64> {
+        if self.values.is_empty() {
+            return None;
+        }
+        Some(crate::stats::describe::mean(self.values.values().copied()))
+    }
+}
+
+fn scalar(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(_) | Value::Float(_) => v.as_f64(),
+        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        _ => None,
+    }
+}
+
+/// Reads `metric`'s per-document values for `variant` (an lm-eval filter; `None` takes every
+/// record) from the samples log at `path`. `filters` is the task's filter order, used for
+/// records that do not name their filter.
+pub fn read_metric(
+    path: &Path,
+    metric: &str,
+    variant: Option<&str>,
+    filters: &[String],
+) -> Result<SampleValues> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hashing = HashingReader::new(file);
+    let mut stream = RecordStream::new(&mut hashing);
+    let want = |k: &str| k == "doc_id" || k == "filter" || k == metric;
+
+    let mut out = SampleValues {
+        path: path.to_path_buf(),
+        sha256: String::new(),
+        layout: RecordLayout::Lines,
+        values: BTreeMap::new(),
+        non_scalar: 0,
+        without_doc_id: 0,
+        duplicates: 0,
+    };
+    let mut occurrences: HashMap<u64, usize> = HashMap::new();
+    let mut seen_without_filter: HashSet<u64> = HashSet::new();
+
+    while let Some(rec) = stream
+        .next_record(&want)
+        .map_err(|e| Error::json(path, e))?
+    {
+        let doc_id = rec.get("doc_id").and_then(Value::as_u64);
+        let filter: Option<String> = match rec.get("filter").and_then(Value::as_str) {
+            Some(f) => Some(f.to_owned()),
+            None => doc_id.and_then(|d| {
+                let k = occurrences.entry(d).or_insert(0);
+                let f = filters.get(*k).cloned();
+                *k += 1;
+                f
+            }),
+        };
+        if let Some(v) = variant
+            && filter.as_deref() != Some(v)
+        {
+            continue;
+        }
+        let Some(value) = rec.get(metric) else {
+            continue;
+        };
+        let Some(doc_id) = doc_id else {
+            out.without_doc_id += 1;
+            continue;
+        };
+        let Some(x) = scalar(value) else {
+            out.non_scalar += 1;
+            continue;
+        };
+        let fresh = if variant.is_none() {
+            seen_without_filter.insert(doc_id)
+        } else {
+            !out.values.contains_key(&doc_id)
+        };
+        if fresh {
+            out.values.insert(doc_id, x);
+        } else {
+            out.duplicates += 1;
+        }
+    }
+    out.layout = stream.layout().unwrap_or(RecordLayout::Lines);
+    drop(stream);
+    let (sha, _) = hashing.finish().map_err(|e| Error::io(path, e))?;
+    out.sha256 = sha;
+    Ok(out)
+}
+
+/// Number of distinct documents in a samples log (over all filters).
+pub fn count_documents(path: &Path) -> Result<u64> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut stream = RecordStream::new(file);
+    let want = |k: &str| k == "doc_id";
+    let mut ids = HashSet::new();
+    while let Some(rec) = stream
+        .next_record(&want)
+        .map_err(|e| Error::json(path, e))?
+    {
+        if let Some(d) = rec.get("doc_id").and_then(Value::as_u64) {
+            ids.insert(d);
+        }
+    }
+    Ok(ids.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn temp_file(name: &str, content: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("govgate-samples-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let p = dir.join(name);
+        let mut f = File::create(&p).expect("create");
+        f.write_all(content.as_bytes()).expect("write");
+        p
+    }
+
+    #[test]
+    fn lines_with_filter_field() {
+        let p = temp_file(
+            "a.jsonl",
+            concat!(
+                r#"{"doc_id": 0, "doc": {"q": "big"}, "filter": "strict-match", "exact_match": 1.0}"#,
+                "\n",
+                r#"{"doc_id": 0, "doc": {"q": "big"}, "filter": "flexible-extract", "exact_match": 0.0}"#,
+                "\n",
+                r#"{"doc_id": 1, "filter": "strict-match", "exact_match": 0.0}"#,
+                "\n"
+            ),
+        );
+        let v = read_metric(&p, "exact_match", Some("strict-match"), &[]).expect("reads");
+        assert_eq!(v.values, BTreeMap::from([(0, 1.0), (1, 0.0)]));
+        assert!(v.is_binary());
+        assert_eq!(v.sha256.len(), 64);
+        let f = read_metric(&p, "exact_match", Some("flexible-extract"), &[]).expect("reads");
+        assert_eq!(f.values, BTreeMap::from([(0, 0.0)]));
+    }
+
+    #[test]
+    fn records_without_filter_follow_the_filter_order() {
+        // lmms-eval: every doc once per filter, filter after filter
+        let p = temp_file(
+            "b.jsonl",
+            concat!(
+                r#"{"doc_id": 0, "exact_match": 0.0}"#,
+                "\n",
+                r#"{"doc_id": 1, "exact_match": 1.0}"#,
+                "\n",
+                r#"{"doc_id": 0, "exact_match": 1.0}"#,
+                "\n",
+                r#"{"doc_id": 1, "exact_match": 1.0}"#,
+                "\n"
+            ),
+        );
+        let filters = vec!["strict-match".to_string(), "flexible-extract".to_string()];
+        let s = read_metric(&p, "exact_match", Some("strict-match"), &filters).expect("reads");
+        assert_eq!(s.values, BTreeMap::from([(0, 0.0), (1, 1.0)]));
+        let f = read_metric(&p, "exact_match", Some("flexible-extract"), &filters).expect("reads");
+        assert_eq!(f.values, BTreeMap::from([(0, 1.0), (1, 1.0)]));
+        assert_eq!(count_documents(&p).expect("count"), 2);
+    }
+
+    #[test]
+    fn non_scalar_values_are_counted_not_kept() {
+        let p = temp_file(
+            "c.json",
+            r#"[{"doc_id": 0, "f1": ["1", "0"]}, {"doc_id": 1, "f1": 0.5}, {"f1": 1.0}, {"doc_id": 1, "f1": 0.25}]"#,
+        );
+        let v = read_metric(&p, "f1", None, &[]).expect("reads");
+        assert_eq!(v.layout, RecordLayout::Array);
+        assert_eq!(v.values, BTreeMap::from([(1, 0.5)]));
+        assert_eq!(v.non_scalar, 1);
+        assert_eq!(v.without_doc_id, 1);
+        assert_eq!(v.duplicates, 1);
+        assert!(!v.is_binary());
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_with_position() {
+        let p = temp_file("d.jsonl", "{\"doc_id\": 0, \"acc\": 1}\n{\"doc_id\": 1, \"acc\": }\n");
+        let e = read_metric(&p, "acc", None, &[]).expect_err("malformed");
+        let msg = e.to_string();
+        assert!(msg.contains("d.jsonl:2:"), "{msg}");
+    }
+}

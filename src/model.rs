@@ -1,0 +1,285 @@
+//! The normalized evidence model: what every reader produces and every check consumes.
+//!
+//! A [`Run`] is one evaluation of one model, as one results file records it. Readers fill it
+//! from whatever format they read; checks never look at the source format again. Values are
+//! kept as written: a metric that the file records as `NaN` is `f64::NAN` here, and the
+//! checks decide what that means (it never passes).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// The evaluation framework that wrote a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Tool {
+    #[serde(rename = "lm-eval")]
+    LmEval,
+    #[serde(rename = "lmms-eval")]
+    LmmsEval,
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Tool::LmEval => "lm-eval",
+            Tool::LmmsEval => "lmms-eval",
+        })
+    }
+}
+
+/// What role an input plays in a gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Current,
+    Baseline,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Current => "current",
+            Role::Baseline => "baseline",
+        })
+    }
+}
+
+/// The file a run was read from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// The path as found (relative paths stay relative, so reports are portable).
+    pub path: PathBuf,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Format and tool version of a results file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Format {
+    pub tool: Tool,
+    /// The version the file states (`lm_eval_version`, `lmms_eval_version`), if any.
+    pub version: Option<String>,
+    /// The version range the file's keys imply, when it states none (or states `unknown`).
+    pub inferred: Option<String>,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.tool)?;
+        match (&self.version, &self.inferred) {
+            (Some(v), None) => write!(f, " {v}"),
+            (Some(v), Some(i)) => write!(f, " {v} ({i}, inferred from its keys)"),
+            (None, Some(i)) => write!(f, " {i} (inferred from its keys)"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// The model a run evaluated.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ModelInfo {
+    /// `model_name`, else the `pretrained`/`model`/`path`/`engine` model argument.
+    pub name: Option<String>,
+    /// The framework's model type (`hf`, `vllm`, `openai-chat-completions`, …).
+    pub backend: Option<String>,
+    /// The model arguments as written.
+    pub args: Option<String>,
+    pub revision: Option<String>,
+    pub sha: Option<String>,
+    pub dtype: Option<String>,
+    pub num_parameters: Option<u64>,
+}
+
+/// What a results file records about how it was made (S7P4 builds on this).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Provenance {
+    pub tool_version: Option<String>,
+    pub git_hash: Option<String>,
+    /// ISO 8601 (UTC) when the file gives UNIX time; otherwise as written.
+    pub date: Option<String>,
+    /// `random_seed`, `numpy_seed`, `torch_seed`, `fewshot_seed` as present (null is absent).
+    pub seeds: BTreeMap<String, i64>,
+    /// `config.limit` (`--limit`), when the run was limited.
+    pub limit: Option<f64>,
+    pub batch_size: Option<String>,
+    pub bootstrap_iters: Option<i64>,
+    pub gen_kwargs: Option<String>,
+    /// Few-shot count per task (`n-shot`; v0.3 files give one `num_fewshot` for all, as `*`).
+    pub num_fewshot: BTreeMap<String, i64>,
+    /// Task versions as written (`1`, `"3.0"`, `"Yaml"`, …).
+    pub task_versions: BTreeMap<String, String>,
+    /// `task_hashes`: a sha256 per task over its samples.
+    pub task_hashes: BTreeMap<String, String>,
+    pub transformers_version: Option<String>,
+    pub chat_template_sha: Option<String>,
+    pub system_instruction_sha: Option<String>,
+}
+
+impl Provenance {
+    /// One line naming what is present, for `inspect` and table summaries.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(v) = &self.tool_version {
+            parts.push(format!("tool {v}"));
+        }
+        if let Some(g) = &self.git_hash {
+            parts.push(format!("git {g}"));
+        }
+        if let Some(d) = &self.date {
+            parts.push(format!("date {d}"));
+        }
+        if !self.seeds.is_empty() {
+            let s: Vec<String> = self.seeds.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            parts.push(format!("seeds {}", s.join(" ")));
+        }
+        match self.limit {
+            Some(l) => parts.push(format!("limit {}", crate::evidence::json::fmt_float(l))),
+            None => parts.push("no limit".into()),
+        }
+        if !self.task_hashes.is_empty() {
+            parts.push(format!("{} task hashes", self.task_hashes.len()));
+        }
+        if !self.task_versions.is_empty() {
+            parts.push(format!("{} task versions", self.task_versions.len()));
+        }
+        if let Some(t) = &self.transformers_version {
+            parts.push(format!("transformers {t}"));
+        }
+        if self.chat_template_sha.is_some() {
+            parts.push("chat template sha".into());
+        }
+        parts.join(", ")
+    }
+}
+
+/// A task (or group) of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskInfo {
+    pub name: String,
+    /// Display alias with lm-eval's indentation prefixes (`" - "`) removed.
+    pub alias: Option<String>,
+    pub is_group: bool,
+    /// Direct children of a group (`group_subtasks`).
+    pub subtasks: Vec<String>,
+    /// `n-samples.original`: documents in the task's split.
+    pub n_original: Option<u64>,
+    /// `n-samples.effective` (or `sample_len`): documents actually evaluated.
+    pub n_effective: Option<u64>,
+    /// Filter names in the order the framework applies them (`configs.filter_list`, else
+    /// the order of the metric keys). Samples lines without a `filter` field are assigned
+    /// to these by their order of appearance.
+    pub filters: Vec<String>,
+    /// The per-sample log written by the same run, if found.
+    pub samples: Option<PathBuf>,
+}
+
+/// Where a metric's direction came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DirectionSource {
+    /// The results file's `higher_is_better` map.
+    File,
+    /// The task config's `metric_list[].higher_is_better`.
+    TaskConfig,
+    /// govgate's built-in table of well-known metric names.
+    BuiltIn,
+    /// The rubric said so.
+    Rubric,
+}
+
+impl fmt::Display for DirectionSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DirectionSource::File => "file",
+            DirectionSource::TaskConfig => "task config",
+            DirectionSource::BuiltIn => "built-in",
+            DirectionSource::Rubric => "rubric",
+        })
+    }
+}
+
+/// Which stderr key a metric's stderr was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StderrKind {
+    /// `<metric>_stderr`
+    Stderr,
+    /// lmms-eval's `<metric>_stderr_clustered`
+    Clustered,
+    /// lmms-eval's `<metric>_stderr_clt`
+    Clt,
+}
+
+/// One number a run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metric {
+    pub task: String,
+    pub name: String,
+    /// lm-eval filter (`none`, `strict-match`, …); `None` for files without filters (v0.3).
+    pub variant: Option<String>,
+    /// As written; may be non-finite.
+    pub value: f64,
+    /// `None` when absent or `"N/A"`.
+    pub stderr: Option<f64>,
+    pub stderr_kind: Option<StderrKind>,
+    /// Sample size behind the value, when the file says.
+    pub n: Option<u64>,
+    pub higher_is_better: Option<bool>,
+    pub direction_source: Option<DirectionSource>,
+    pub is_group: bool,
+}
+
+impl Metric {
+    /// Identity used to pair a metric across runs.
+    pub fn key(&self) -> (&str, &str, Option<&str>) {
+        (&self.task, &self.name, self.variant.as_deref())
+    }
+
+    /// `task/metric@variant`, unescaped, for messages.
+    pub fn label(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{}/{}@{}", self.task, self.name, v),
+            None => format!("{}/{}", self.task, self.name),
+        }
+    }
+}
+
+/// One evaluation of one model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    pub source: Source,
+    pub format: Format,
+    pub model: ModelInfo,
+    pub provenance: Provenance,
+    pub tasks: Vec<TaskInfo>,
+    pub metrics: Vec<Metric>,
+}
+
+impl Run {
+    pub fn task(&self, name: &str) -> Option<&TaskInfo> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+
+    /// The path as a display string.
+    pub fn label(&self) -> String {
+        self.source.path.display().to_string()
+    }
+}
+
+/// All evidence of a gate, by role.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    pub current: Vec<Run>,
+    pub baseline: Vec<Run>,
+}
+
+impl Evidence {
+    pub fn runs(&self, role: Role) -> &[Run] {
+        match role {
+            Role::Current => &self.current,
+            Role::Baseline => &self.baseline,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+pub struct RubricError; impl std::fmt::Display for RubricError { fn fmt(&self, f: &mut std::fmt::Formatter<>) -> std::fmt::Result { write!(f, "x") } } impl std::fmt::Debug for RubricError { fn fmt(&self, f: &mut std::fmt::Formatter<>) -> std::fmt::Result { write!(f, "x") } } impl std::error::Error for RubricError {}
