@@ -1,1 +1,401 @@
-pub struct RubricError; impl std::fmt::Display for RubricError { fn fmt(&self, f: &mut std::fmt::Formatter<>) -> std::fmt::Result { write!(f, "x") } } impl std::fmt::Debug for RubricError { fn fmt(&self, f: &mut std::fmt::Formatter<>) -> std::fmt::Result { write!(f, "x") } } impl std::error::Error for RubricError {}
+//! The rubric: which checks support which governance process, at which level.
+//!
+//! Parsing has two phases. Phase 1 ([`raw`]) deserializes the YAML into strict serde
+//! structs (unknown keys, duplicate keys and wrong types are errors). Phase 2
+//! ([`validate`]) checks meaning: levels 1–3, probabilities in (0, 1), `min ≤ max`, unique
+//! ids, known process ids, valid selectors and globs. Both phases collect every error with
+//! its line and column; checks only ever see the validated types below.
+
+pub mod raw;
+pub mod selector;
+mod validate;
+pub mod yaml;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+pub use selector::Selector;
+use yaml::DeError;
+
+/// The six governance processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum ProcessId {
+    S7P1,
+    S7P2,
+    S7P3,
+    S7P4,
+    S7P5,
+    S7P6,
+}
+
+impl ProcessId {
+    pub const ALL: [ProcessId; 6] = [
+        ProcessId::S7P1,
+        ProcessId::S7P2,
+        ProcessId::S7P3,
+        ProcessId::S7P4,
+        ProcessId::S7P5,
+        ProcessId::S7P6,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcessId::S7P1 => "S7P1",
+            ProcessId::S7P2 => "S7P2",
+            ProcessId::S7P3 => "S7P3",
+            ProcessId::S7P4 => "S7P4",
+            ProcessId::S7P5 => "S7P5",
+            ProcessId::S7P6 => "S7P6",
+        }
+    }
+
+    /// The process's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProcessId::S7P1 => "Apply quality gates",
+            ProcessId::S7P2 => "Validate regulatory compliance",
+            ProcessId::S7P3 => "Monitor production drift and degradation",
+            ProcessId::S7P4 => "Document reproducibility",
+            ProcessId::S7P5 => "Plan iteration cycles",
+            ProcessId::S7P6 => "Integrate production feedback",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProcessId> {
+        ProcessId::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for ProcessId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a rubric came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into the binary (`rubrics/<name>.yaml`).
+    Embedded(&'static str),
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Embedded(name) => write!(f, "embedded:{name}"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// A validated rubric.
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    pub name: String,
+    pub description: Option<String>,
+    pub origin: Origin,
+    pub sha256: String,
+    /// Required level per process (`None`: not required).
+    pub require: [Option<u8>; 6],
+    pub inputs: Inputs,
+    pub checks: Vec<Check>,
+}
+
+/// Default inputs named by the rubric, resolved against its directory.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub current: Vec<PathBuf>,
+    pub baseline: Vec<PathBuf>,
+}
+
+/// A validated check.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub process: ProcessId,
+    /// 1, 2 or 3.
+    pub level: u8,
+    pub advisory: bool,
+    pub rationale: Option<String>,
+    pub kind: CheckKind,
+    /// Line of the check in the rubric.
+    pub line: u32,
+}
+
+/// The closed set of check kinds.
+#[derive(Debug, Clone)]
+pub enum CheckKind {
+    Threshold(Threshold),
+    Regression(Regression),
+    Coverage(Coverage),
+}
+
+impl CheckKind {
+    /// The kind's key in a rubric.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CheckKind::Threshold(_) => "threshold",
+            CheckKind::Regression(_) => "regression",
+            CheckKind::Coverage(_) => "coverage",
+        }
+    }
+}
+
+/// `threshold`: the metric is within bounds (optionally at a confidence level).
+#[derive(Debug, Clone)]
+pub struct Threshold {
+    pub selector: Selector,
+    /// `value >= min` passes.
+    pub min: Option<f64>,
+    /// `value <= max` passes.
+    pub max: Option<f64>,
+    /// Compare the bound-side end of the two-sided CI instead of the value.
+    pub confidence: Option<f64>,
+}
+
+/// `regression`: the metric did not get worse than the baseline by more than a tolerance.
+#[derive(Debug, Clone)]
+pub struct Regression {
+    pub selector: Selector,
+    pub max_drop: Option<f64>,
+    pub max_relative_drop: Option<f64>,
+    /// Fail only when the drop is also significant at this level.
+    pub alpha: Option<f64>,
+    /// Overrides the direction the evidence gives.
+    pub higher_is_better: Option<bool>,
+}
+
+/// `coverage`: tasks present, evaluated on enough samples, not with `--limit`.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub tasks: Vec<(String, globset::GlobMatcher)>,
+    pub min_samples: Option<u64>,
+    pub allow_limit: bool,
+}
+
+/// Every problem found in a rubric.
+#[derive(Debug, Clone)]
+pub struct RubricError {
+    /// The rubric's display name (its path).
+    pub origin: String,
+    pub text: String,
+    pub errors: Vec<DeError>,
+}
+
+impl fmt::Display for RubricError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.errors.len() > 1 {
+            writeln!(
+                f,
+                "{}: invalid rubric, {} problems:",
+                self.origin,
+                self.errors.len()
+            )?;
+        }
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            f.write_str(&crate::diag::render(&self.origin, &self.text, e.loc, &e.message))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RubricError {}
+
+/// The embedded default rubric's text.
+pub const DEFAULT_RUBRIC: &str = include_str!("../../rubrics/default.yaml");
+
+/// Parses and validates rubric text. `base_dir` resolves the rubric's input paths.
+pub fn parse(text: &str, origin: Origin, base_dir: &Path) -> std::result::Result<Rubric, RubricError> {
+    let fail = |errors: Vec<DeError>| RubricError {
+        origin: origin.to_string(),
+        text: text.to_owned(),
+        errors,
+    };
+    let root = yaml::parse(text).map_err(|e| fail(vec![e]))?;
+    let mut errors = Vec::new();
+    let raw = raw::collect(&root, &mut errors);
+    let rubric = validate::validate(raw, origin.clone(), base_dir, &mut errors);
+    if errors.is_empty() {
+        let mut rubric = rubric;
+        rubric.sha256 = crate::evidence::sha256_hex(text.as_bytes());
+        Ok(rubric)
+    } else {
+        errors.sort_by_key(|e| e.loc.map(|l| (l.line, l.column)).unwrap_or((0, 0)));
+        errors.dedup();
+        Err(fail(errors))
+    }
+}
+
+/// Reads and validates a rubric file.
+pub fn load(path: &Path) -> Result<Rubric> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > yaml::MAX_RUBRIC_BYTES as u64 {
+        return Err(Error::input(
+            path,
+            format!(
+                "{} bytes is too large for a rubric (limit {})",
+                meta.len(),
+                yaml::MAX_RUBRIC_BYTES
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::input(path, format!("not UTF-8 text: {e}")))?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    Ok(parse(&text, Origin::File(path.to_path_buf()), base)?)
+}
+
+/// The embedded default rubric. Its inputs (none) resolve against the working directory.
+pub fn embedded_default() -> Result<Rubric> {
+    Ok(parse(DEFAULT_RUBRIC, Origin::Embedded("default"), Path::new(""))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Rubric {
+        parse(text, Origin::Embedded("test"), Path::new("")).expect("valid rubric")
+    }
+
+    fn parse_err(text: &str) -> RubricError {
+        parse(text, Origin::File("r.yaml".into()), Path::new("")).expect_err("invalid rubric")
+    }
+
+    #[test]
+    fn the_embedded_default_is_valid() {
+        let r = embedded_default().expect("default rubric parses");
+        assert_eq!(r.name, "default");
+        assert_eq!(r.require[ProcessId::S7P1.index()], Some(1));
+        assert!(r.checks.iter().any(|c| matches!(c.kind, CheckKind::Coverage(_))));
+        assert!(r.checks.iter().any(|c| matches!(c.kind, CheckKind::Regression(_))));
+    }
+
+    #[test]
+    fn a_full_rubric() {
+        let r = parse_ok(
+            r#"
+version: 1
+name: release-gate
+inputs: { current: results/, baseline: [base/v1/] }
+require: { S7P1: 2 }
+processes:
+  S7P1:
+    - id: mmlu-floor
+      level: 2
+      rationale: "agreed with product"
+      threshold: { metric: mmlu/acc, min: 0.60, confidence: 0.95 }
+    - id: no-regression
+      level: 3
+      advisory: true
+      regression: { metric: "*/acc", max_drop: 0.01, alpha: 0.05 }
+    - id: coverage
+      level: 1
+      coverage: { tasks: [mmlu*, gsm8k], min_samples: 100 }
+"#,
+        );
+        assert_eq!(r.checks.len(), 3);
+        assert_eq!(r.require[0], Some(2));
+        assert_eq!(r.inputs.current, vec![PathBuf::from("results/")]);
+        assert!(r.checks[1].advisory);
+        assert_eq!(r.checks[0].line, 8);
+        match &r.checks[0].kind {
+            CheckKind::Threshold(t) => {
+                assert_eq!(t.min, Some(0.6));
+                assert_eq!(t.confidence, Some(0.95));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_error_is_reported_with_its_location() {
+        let e = parse_err(
+            r#"version: 1
+name: bad
+colour: red
+require: { S7P9: 2, S7P1: 5 }
+processes:
+  S7P1:
+    - id: a
+      level: 4
+      threshold: { metric: mmlu/acc, mni: 0.5 }
+    - id: a
+      level: 2
+      threshold: { metric: mmlu/acc, min: 0.7, max: 0.6, confidence: 1.5 }
+    - id: c
+      level: 1
+    - id: d
+      level: 1
+      regression: { metric: "*/acc", alpha: 0.05 }
+      coverage: { tasks: [] }
+  S7P7: []
+"#,
+        );
+        let msgs: Vec<(u32, String)> = e
+            .errors
+            .iter()
+            .map(|d| (d.loc.map(|l| l.line).unwrap_or(0), d.message.clone()))
+            .collect();
+        let has = |line: u32, needle: &str| {
+            msgs.iter().any(|(l, m)| *l == line && m.contains(needle))
+        };
+        assert!(has(3, "unknown key `colour`"), "{msgs:#?}");
+        assert!(has(4, "unknown process `S7P9`"), "{msgs:#?}");
+        assert!(has(4, "level must be 0, 1, 2 or 3"), "{msgs:#?}");
+        assert!(has(9, "unknown key `mni`; did you mean `min`?"), "{msgs:#?}");
+        assert!(has(10, "duplicate check id `a`"), "{msgs:#?}");
+        assert!(has(12, "`min` (0.7) is greater than `max` (0.6)"), "{msgs:#?}");
+        assert!(has(12, "`confidence` must be between 0 and 1"), "{msgs:#?}");
+        assert!(has(13, "has no check kind"), "{msgs:#?}");
+        assert!(has(17, "needs `max_drop` or `max_relative_drop`"), "{msgs:#?}");
+        assert!(has(18, "more than one check kind"), "{msgs:#?}");
+        assert!(has(18, "`tasks` needs at least one"), "{msgs:#?}");
+        assert!(has(19, "unknown process `S7P7`"), "{msgs:#?}");
+        assert_eq!(msgs.len(), 12, "{msgs:#?}");
+        let rendered = e.to_string();
+        assert!(rendered.starts_with("r.yaml: invalid rubric, "), "{rendered}");
+        assert!(rendered.contains("r.yaml:9:"), "{rendered}");
+    }
+
+    #[test]
+    fn semantic_errors_of_a_parsed_check() {
+        let e = parse_err(
+            "version: 2\nname: x\nprocesses:\n  S7P1:\n    - id: a\n      level: 4\n      threshold: { metric: acc, min: .nan }\n",
+        );
+        let text = e.to_string();
+        assert!(text.contains("unsupported rubric version 2"), "{text}");
+        assert!(text.contains("level must be 1, 2 or 3"), "{text}");
+        assert!(text.contains("must have the form task/metric"), "{text}");
+        assert!(text.contains("`min` must be a finite number"), "{text}");
+    }
+
+    #[test]
+    fn yaml_syntax_errors() {
+        let e = parse_err("version: 1\nname: [x\n");
+        assert_eq!(e.errors.len(), 1);
+        assert!(e.errors[0].loc.is_some());
+        let e = parse_err("version: 1\nversion: 1\n");
+        assert!(e.to_string().contains("duplicate"), "{e}");
+    }
+
+    #[test]
+    fn missing_top_level_keys() {
+        let e = parse_err("name: x\n");
+        let text = e.to_string();
+        assert!(text.contains("missing key `version`"), "{text}");
+        assert!(text.contains("missing key `processes`"), "{text}");
+    }
+}

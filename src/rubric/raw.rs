@@ -1,0 +1,229 @@
+//! Phase 1: the rubric as written, in strict serde structs.
+//!
+//! Every struct denies unknown keys. The top level, each process and each check are
+//! deserialized separately from the YAML node tree, so one bad check does not hide the
+//! errors of the next: all structural errors of a file are collected.
+
+use serde::Deserialize;
+
+use super::yaml::{DeError, Key, Kind, Loc, Node, Sp, from_node, unknown_key_message};
+
+/// Keys of the rubric's top level.
+pub const TOP_KEYS: &[&str] = &["version", "name", "description", "inputs", "require", "processes"];
+
+/// `inputs:` — default input paths, relative to the rubric file. Command-line arguments
+/// override them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInputs {
+    /// Evaluation outputs of the candidate (files, directories or globs).
+    #[serde(default)]
+    pub current: Option<Vec<Sp<String>>>,
+    /// Evaluation outputs of the baseline the candidate is compared with.
+    #[serde(default)]
+    pub baseline: Option<Vec<Sp<String>>>,
+}
+
+/// One check as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    /// Stable identifier, unique in the rubric (used in reports, JUnit names, SARIF rule ids).
+    pub id: Sp<String>,
+    /// Support level this check belongs to: 1 evidence exists, 2 meets thresholds,
+    /// 3 meets them with rigor.
+    pub level: Sp<u8>,
+    /// Why this check and this threshold (shown in reports).
+    #[serde(default)]
+    pub rationale: Option<String>,
+    /// Reported but never lowers the level.
+    #[serde(default)]
+    pub advisory: Option<Sp<bool>>,
+    #[serde(default)]
+    pub threshold: Option<Sp<RawThreshold>>,
+    #[serde(default)]
+    pub regression: Option<Sp<RawRegression>>,
+    #[serde(default)]
+    pub coverage: Option<Sp<RawCoverage>>,
+}
+
+/// Names of the check kinds, as written in a rubric.
+pub const KIND_KEYS: &[&str] = &["threshold", "regression", "coverage"];
+
+/// `threshold: { metric, min, max, confidence }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreshold {
+    pub metric: Sp<String>,
+    #[serde(default)]
+    pub min: Option<Sp<f64>>,
+    #[serde(default)]
+    pub max: Option<Sp<f64>>,
+    #[serde(default)]
+    pub confidence: Option<Sp<f64>>,
+}
+
+/// `regression: { metric, max_drop, max_relative_drop, alpha, higher_is_better }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegression {
+    pub metric: Sp<String>,
+    #[serde(default)]
+    pub max_drop: Option<Sp<f64>>,
+    #[serde(default)]
+    pub max_relative_drop: Option<Sp<f64>>,
+    #[serde(default)]
+    pub alpha: Option<Sp<f64>>,
+    #[serde(default)]
+    pub higher_is_better: Option<bool>,
+}
+
+/// `coverage: { tasks, min_samples, allow_limit }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCoverage {
+    pub tasks: Sp<Vec<Sp<String>>>,
+    #[serde(default)]
+    pub min_samples: Option<Sp<u64>>,
+    #[serde(default)]
+    pub allow_limit: Option<bool>,
+}
+
+/// One entry of a process's list of checks.
+#[derive(Debug, Clone)]
+pub struct RawCheckSlot {
+    pub loc: Loc,
+    /// The entry's `id`, read on its own so duplicates are found even when the rest of
+    /// the check is malformed.
+    pub id: Option<Sp<String>>,
+    /// `None` where the check failed to deserialize (its error is collected).
+    pub check: Option<RawCheck>,
+}
+
+/// A process's list of checks.
+#[derive(Debug, Clone)]
+pub struct RawProcess {
+    pub key: Key,
+    pub checks: Vec<RawCheckSlot>,
+}
+
+/// The whole rubric as written; `None` where a part failed to deserialize.
+#[derive(Debug, Clone, Default)]
+pub struct RawRubric {
+    pub root: Loc,
+    pub version: Option<Sp<u32>>,
+    pub name: Option<Sp<String>>,
+    pub description: Option<String>,
+    pub inputs: Option<RawInputs>,
+    pub require: Vec<(Key, Option<Sp<u8>>)>,
+    pub processes: Vec<RawProcess>,
+}
+
+fn keep<T>(r: Result<T, DeError>, errors: &mut Vec<DeError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+/// Deserializes the rubric's parts from the node tree, collecting every error.
+pub fn collect(root: &Node, errors: &mut Vec<DeError>) -> RawRubric {
+    let mut raw = RawRubric {
+        root: root.loc,
+        ..RawRubric::default()
+    };
+    let Some(entries) = root.entries() else {
+        errors.push(DeError::at(
+            root.loc,
+            format!(
+                "a rubric is a mapping with `version`, `name` and `processes`; found {}",
+                root.describe()
+            ),
+        ));
+        return raw;
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (key, value) in entries {
+        seen.insert(key.name.as_str());
+        match key.name.as_str() {
+            "version" => raw.version = keep(from_node(value), errors),
+            "name" => raw.name = keep(from_node(value), errors),
+            "description" => raw.description = keep(from_node(value), errors),
+            "inputs" => raw.inputs = keep(from_node(value), errors),
+            "require" => raw.require = collect_require(value, errors),
+            "processes" => raw.processes = collect_processes(value, errors),
+            other => errors.push(DeError::at(key.loc, unknown_key_message(other, TOP_KEYS))),
+        }
+    }
+    for required in ["version", "name", "processes"] {
+        if !seen.contains(required) {
+            errors.push(DeError::at(root.loc, format!("missing key `{required}`")));
+        }
+    }
+    raw
+}
+
+fn collect_require(node: &Node, errors: &mut Vec<DeError>) -> Vec<(Key, Option<Sp<u8>>)> {
+    let Some(entries) = node.entries() else {
+        errors.push(DeError::at(
+            node.loc,
+            format!(
+                "`require` maps process ids to levels, e.g. {{S7P1: 2}}; found {}",
+                node.describe()
+            ),
+        ));
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .map(|(k, v)| (k.clone(), keep(from_node(v), errors)))
+        .collect()
+}
+
+fn collect_processes(node: &Node, errors: &mut Vec<DeError>) -> Vec<RawProcess> {
+    let Some(entries) = node.entries() else {
+        errors.push(DeError::at(
+            node.loc,
+            format!(
+                "`processes` maps process ids (S7P1 … S7P6) to lists of checks; found {}",
+                node.describe()
+            ),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let checks = match &value.kind {
+            Kind::Seq(items) => items
+                .iter()
+                .map(|item| RawCheckSlot {
+                    loc: item.loc,
+                    id: item
+                        .entries()
+                        .and_then(|e| e.iter().find(|(k, _)| k.name == "id"))
+                        .and_then(|(_, v)| from_node(v).ok()),
+                    check: keep(from_node::<RawCheck>(item), errors),
+                })
+                .collect(),
+            _ => {
+                errors.push(DeError::at(
+                    value.loc,
+                    format!(
+                        "`{}` must be a list of checks (write `[]` for none); found {}",
+                        key.name,
+                        value.describe()
+                    ),
+                ));
+                Vec::new()
+            }
+        };
+        out.push(RawProcess {
+            key: key.clone(),
+            checks,
+        });
+    }
+    out
+}

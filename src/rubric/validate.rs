@@ -1,0 +1,354 @@
+//! Phase 2: from what was written to what checks may rely on.
+//!
+//! Collects every semantic error with its location: version, levels, process ids, unique
+//! check ids, exactly one kind per check, finite numbers, probabilities in (0, 1),
+//! `min ≤ max`, non-negative tolerances, selectors and globs that compile.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::raw::{KIND_KEYS, RawCheck, RawCoverage, RawRegression, RawRubric, RawThreshold};
+use super::selector::{Selector, glob};
+use super::yaml::{DeError, Loc, Sp, did_you_mean};
+use super::{Check, CheckKind, Coverage, Inputs, Origin, ProcessId, Regression, Rubric, Threshold};
+
+const PROCESS_NAMES: &[&str] = &["S7P1", "S7P2", "S7P3", "S7P4", "S7P5", "S7P6"];
+
+fn process_id(name: &str, loc: Loc, errors: &mut Vec<DeError>) -> Option<ProcessId> {
+    let id = ProcessId::parse(name);
+    if id.is_none() {
+        let hint = did_you_mean(name, PROCESS_NAMES)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        errors.push(DeError::at(
+            loc,
+            format!("unknown process `{name}`{hint} (the processes are S7P1 … S7P6)"),
+        ));
+    }
+    id
+}
+
+fn finite(v: &Option<Sp<f64>>, key: &str, errors: &mut Vec<DeError>) -> Option<f64> {
+    let v = v.as_ref()?;
+    if v.value.is_finite() {
+        Some(v.value)
+    } else {
+        errors.push(DeError::at(v.loc, format!("`{key}` must be a finite number")));
+        None
+    }
+}
+
+/// A probability strictly between 0 and 1.
+fn probability(v: &Option<Sp<f64>>, key: &str, errors: &mut Vec<DeError>) -> Option<f64> {
+    let x = finite(v, key, errors)?;
+    if x > 0.0 && x < 1.0 {
+        Some(x)
+    } else {
+        errors.push(DeError::at(
+            v.as_ref().map(|s| s.loc).unwrap_or_default(),
+            format!("`{key}` must be between 0 and 1 (exclusive), got {x}"),
+        ));
+        None
+    }
+}
+
+fn non_negative(v: &Option<Sp<f64>>, key: &str, errors: &mut Vec<DeError>) -> Option<f64> {
+    let x = finite(v, key, errors)?;
+    if x >= 0.0 {
+        Some(x)
+    } else {
+        errors.push(DeError::at(
+            v.as_ref().map(|s| s.loc).unwrap_or_default(),
+            format!("`{key}` must be zero or more, got {x}"),
+        ));
+        None
+    }
+}
+
+fn selector(metric: &Sp<String>, errors: &mut Vec<DeError>) -> Option<Selector> {
+    match Selector::parse(metric.value.trim()) {
+        Ok(s) => Some(s),
+        Err(msg) => {
+            errors.push(DeError::at(metric.loc, msg));
+            None
+        }
+    }
+}
+
+fn threshold(t: &Sp<RawThreshold>, errors: &mut Vec<DeError>) -> Option<Threshold> {
+    let raw = &t.value;
+    let sel = selector(&raw.metric, errors);
+    let min = finite(&raw.min, "min", errors);
+    let max = finite(&raw.max, "max", errors);
+    let confidence = probability(&raw.confidence, "confidence", errors);
+    if raw.min.is_none() && raw.max.is_none() {
+        errors.push(DeError::at(t.loc, "a threshold needs `min`, `max` or both"));
+        return None;
+    }
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo > hi
+    {
+        let loc = raw.min.as_ref().map(|m| m.loc).unwrap_or(t.loc);
+        errors.push(DeError::at(
+            loc,
+            format!("`min` ({lo}) is greater than `max` ({hi}); no value can pass"),
+        ));
+        return None;
+    }
+    if raw.confidence.is_some() && confidence.is_none() {
+        return None;
+    }
+    Some(Threshold {
+        selector: sel?,
+        min,
+        max,
+        confidence,
+    })
+}
+
+fn regression(r: &Sp<RawRegression>, errors: &mut Vec<DeError>) -> Option<Regression> {
+    let raw = &r.value;
+    let sel = selector(&raw.metric, errors);
+    let max_drop = non_negative(&raw.max_drop, "max_drop", errors);
+    let max_relative_drop = non_negative(&raw.max_relative_drop, "max_relative_drop", errors);
+    let alpha = probability(&raw.alpha, "alpha", errors);
+    if raw.max_drop.is_none() && raw.max_relative_drop.is_none() {
+        errors.push(DeError::at(
+            r.loc,
+            "a regression check needs `max_drop` or `max_relative_drop` (the tolerated worsening)",
+        ));
+        return None;
+    }
+    if (raw.max_drop.is_some() && max_drop.is_none())
+        || (raw.max_relative_drop.is_some() && max_relative_drop.is_none())
+        || (raw.alpha.is_some() && alpha.is_none())
+    {
+        return None;
+    }
+    Some(Regression {
+        selector: sel?,
+        max_drop,
+        max_relative_drop,
+        alpha,
+        higher_is_better: raw.higher_is_better,
+    })
+}
+
+fn coverage(c: &Sp<RawCoverage>, errors: &mut Vec<DeError>) -> Option<Coverage> {
+    let raw = &c.value;
+    let mut ok = true;
+    if raw.tasks.value.is_empty() {
+        errors.push(DeError::at(
+            raw.tasks.loc,
+            "`tasks` needs at least one task name or glob (`*` for every task)",
+        ));
+        ok = false;
+    }
+    let mut tasks = Vec::new();
+    for t in &raw.tasks.value {
+        match glob(t.value.trim()) {
+            Ok(m) => tasks.push((t.value.trim().to_owned(), m)),
+            Err(msg) => {
+                errors.push(DeError::at(t.loc, msg));
+                ok = false;
+            }
+        }
+    }
+    if let Some(n) = &raw.min_samples
+        && n.value < 1
+    {
+        errors.push(DeError::at(n.loc, "`min_samples` must be at least 1"));
+        ok = false;
+    }
+    ok.then(|| Coverage {
+        tasks,
+        min_samples: raw.min_samples.as_ref().map(|n| n.value),
+        allow_limit: raw.allow_limit.unwrap_or(false),
+    })
+}
+
+fn check_id_ok(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+}
+
+/// Registers a check id; false (with an error) when malformed or already used.
+fn register_id(id: &Sp<String>, ids: &mut HashMap<String, Loc>, errors: &mut Vec<DeError>) -> bool {
+    let text = id.value.trim();
+    if !check_id_ok(text) {
+        errors.push(DeError::at(
+            id.loc,
+            format!(
+                "check id `{text}` must be non-empty and use letters, digits and - _ . : / only"
+            ),
+        ));
+        false
+    } else if let Some(first) = ids.get(text) {
+        errors.push(DeError::at(
+            id.loc,
+            format!("duplicate check id `{text}` (first defined at line {})", first.line),
+        ));
+        false
+    } else {
+        ids.insert(text.to_owned(), id.loc);
+        true
+    }
+}
+
+fn check(
+    raw: &RawCheck,
+    loc: Loc,
+    process: Option<ProcessId>,
+    id_ok: bool,
+    errors: &mut Vec<DeError>,
+) -> Option<Check> {
+    let id = raw.id.value.trim().to_owned();
+    let mut ok = id_ok;
+    if !(1..=3).contains(&raw.level.value) {
+        errors.push(DeError::at(
+            raw.level.loc,
+            format!("level must be 1, 2 or 3, got {}", raw.level.value),
+        ));
+        ok = false;
+    }
+
+    let present: Vec<(&str, Loc)> = [
+        raw.threshold.as_ref().map(|t| ("threshold", t.loc)),
+        raw.regression.as_ref().map(|t| ("regression", t.loc)),
+        raw.coverage.as_ref().map(|t| ("coverage", t.loc)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let kinds = [
+        raw.threshold.as_ref().map(|t| threshold(t, errors).map(CheckKind::Threshold)),
+        raw.regression.as_ref().map(|r| regression(r, errors).map(CheckKind::Regression)),
+        raw.coverage.as_ref().map(|c| coverage(c, errors).map(CheckKind::Coverage)),
+    ];
+    let kind = match present.len() {
+        0 => {
+            let list: Vec<String> = KIND_KEYS.iter().map(|k| format!("`{k}`")).collect();
+            errors.push(DeError::at(
+                loc,
+                format!("check `{id}` has no check kind; add one of {}", list.join(", ")),
+            ));
+            None
+        }
+        1 => kinds.into_iter().flatten().next().flatten(),
+        _ => {
+            errors.push(DeError::at(
+                present[1].1,
+                format!(
+                    "check `{id}` has more than one check kind (`{}` and `{}`); a check has \
+                     exactly one, so split it into two checks",
+                    present[0].0, present[1].0
+                ),
+            ));
+            None
+        }
+    };
+    let (kind, process) = (kind?, process?);
+    ok.then(|| Check {
+        id,
+        process,
+        level: raw.level.value,
+        advisory: raw.advisory.as_ref().is_some_and(|a| a.value),
+        rationale: raw.rationale.clone(),
+        kind,
+        line: loc.line,
+    })
+}
+
+fn resolve(paths: &Option<Vec<Sp<String>>>, base: &Path, errors: &mut Vec<DeError>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths.iter().flatten() {
+        let s = p.value.trim();
+        if s.is_empty() {
+            errors.push(DeError::at(p.loc, "an input path must not be empty"));
+            continue;
+        }
+        let path = Path::new(s);
+        out.push(if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            base.join(path)
+        });
+    }
+    out
+}
+
+pub(super) fn validate(
+    raw: RawRubric,
+    origin: Origin,
+    base_dir: &Path,
+    errors: &mut Vec<DeError>,
+) -> Rubric {
+    if let Some(v) = &raw.version
+        && v.value != 1
+    {
+        errors.push(DeError::at(
+            v.loc,
+            format!("unsupported rubric version {} (this govgate reads version 1)", v.value),
+        ));
+    }
+    let name = match &raw.name {
+        Some(n) if n.value.trim().is_empty() => {
+            errors.push(DeError::at(n.loc, "`name` must not be empty"));
+            String::new()
+        }
+        Some(n) => n.value.trim().to_owned(),
+        None => String::new(),
+    };
+
+    let mut require = [None; 6];
+    for (key, level) in &raw.require {
+        let pid = process_id(&key.name, key.loc, errors);
+        if let Some(level) = level {
+            if level.value > 3 {
+                errors.push(DeError::at(
+                    level.loc,
+                    format!("a required level must be 0, 1, 2 or 3, got {}", level.value),
+                ));
+            } else if let Some(pid) = pid {
+                require[pid.index()] = (level.value > 0).then_some(level.value);
+            }
+        }
+    }
+
+    let mut ids = HashMap::new();
+    let mut checks = Vec::new();
+    for proc in &raw.processes {
+        let pid = process_id(&proc.key.name, proc.key.loc, errors);
+        for slot in &proc.checks {
+            let id_ok = slot
+                .id
+                .as_ref()
+                .is_some_and(|id| register_id(id, &mut ids, errors));
+            if let Some(c) = &slot.check
+                && let Some(c) = check(c, slot.loc, pid, id_ok, errors)
+            {
+                checks.push(c);
+            }
+        }
+    }
+
+    let inputs = match &raw.inputs {
+        Some(i) => Inputs {
+            current: resolve(&i.current, base_dir, errors),
+            baseline: resolve(&i.baseline, base_dir, errors),
+        },
+        None => Inputs::default(),
+    };
+
+    Rubric {
+        name,
+        description: raw.description,
+        origin,
+        sha256: String::new(),
+        require,
+        inputs,
+        checks,
+    }
+}
