@@ -9,9 +9,16 @@
 //! Verdict ──▶ report::{table, json} ──▶ exit code
 //! ```
 
+pub mod app;
+pub mod checks;
+pub mod cli;
 pub mod diag;
 pub mod error;
 pub mod evidence;
+pub mod inspect;
+pub mod level;
 pub mod model;
+pub mod num;
+pub mod report;
 pub mod rubric;
 pub mod stats;

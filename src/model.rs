@@ -102,6 +102,7 @@ pub struct Provenance {
     /// `random_seed`, `numpy_seed`, `torch_seed`, `fewshot_seed` as present (null is absent).
     pub seeds: BTreeMap<String, i64>,
     /// `config.limit` (`--limit`), when the run was limited.
+    #[serde(serialize_with = "crate::num::ser_opt")]
     pub limit: Option<f64>,
     pub batch_size: Option<String>,
     pub bootstrap_iters: Option<i64>,
@@ -135,14 +136,15 @@ impl Provenance {
             parts.push(format!("seeds {}", s.join(" ")));
         }
         match self.limit {
-            Some(l) => parts.push(format!("limit {}", crate::evidence::json::fmt_float(l))),
+            Some(l) => parts.push(format!("limit {}", crate::num::fmt(l))),
             None => parts.push("no limit".into()),
         }
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         if !self.task_hashes.is_empty() {
-            parts.push(format!("{} task hashes", self.task_hashes.len()));
+            parts.push(count(self.task_hashes.len(), "task hash").replace("hashs", "hashes"));
         }
         if !self.task_versions.is_empty() {
-            parts.push(format!("{} task versions", self.task_versions.len()));
+            parts.push(count(self.task_versions.len(), "task version"));
         }
         if let Some(t) = &self.transformers_version {
             parts.push(format!("transformers {t}"));
@@ -220,8 +222,10 @@ pub struct Metric {
     /// lm-eval filter (`none`, `strict-match`, …); `None` for files without filters (v0.3).
     pub variant: Option<String>,
     /// As written; may be non-finite.
+    #[serde(serialize_with = "crate::num::ser")]
     pub value: f64,
     /// `None` when absent or `"N/A"`.
+    #[serde(serialize_with = "crate::num::ser_opt")]
     pub stderr: Option<f64>,
     pub stderr_kind: Option<StderrKind>,
     /// Sample size behind the value, when the file says.

@@ -211,7 +211,11 @@ pub fn fmt_float(f: f64) -> String {
     if f.is_nan() {
         "NaN".into()
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else {
         let s = format!("{f:?}");
         s
@@ -295,6 +299,8 @@ pub struct JsonReader<R> {
     /// Absolute offset of the first byte of the current line.
     line_start: u64,
     scratch: Vec<u8>,
+    /// While reading a JSON Lines record: a line break is an error (the record is cut).
+    single_line: bool,
 }
 
 impl<'a> JsonReader<&'a [u8]> {
@@ -316,6 +322,7 @@ impl<R: Read> JsonReader<R> {
             line: 1,
             line_start: 0,
             scratch: Vec::new(),
+            single_line: false,
         }
     }
 
@@ -384,6 +391,12 @@ impl<R: Read> JsonReader<R> {
     pub fn skip_ws(&mut self) -> Result<Option<u8>> {
         loop {
             match self.peek()? {
+                Some(b'\n') if self.single_line => {
+                    return self.err(
+                        "the record ends early: a JSON Lines record must end on the line it starts \
+                         (truncated or cut line?)",
+                    );
+                }
                 Some(b'\n') => {
                     self.bump();
                     self.line += 1;
@@ -439,6 +452,7 @@ impl<R: Read> JsonReader<R> {
                     if self.object_next()? {
                         break;
                     }
+                    self.no_trailing_comma(b'}')?;
                 }
                 Ok(Value::Object(Object(entries)))
             }
@@ -455,6 +469,7 @@ impl<R: Read> JsonReader<R> {
                     if self.array_next()? {
                         break;
                     }
+                    self.no_trailing_comma(b']')?;
                 }
                 Ok(Value::Array(items))
             }
@@ -482,7 +497,10 @@ impl<R: Read> JsonReader<R> {
                 self.bump();
                 Ok(key)
             }
-            b => self.err(format!("expected ':' after an object key, found {}", describe(b))),
+            b => self.err(format!(
+                "expected ':' after an object key, found {}",
+                describe(b)
+            )),
         }
     }
 
@@ -497,7 +515,10 @@ impl<R: Read> JsonReader<R> {
                 self.bump();
                 Ok(true)
             }
-            b => self.err(format!("expected ',' or '}}' in an object, found {}", describe(b))),
+            b => self.err(format!(
+                "expected ',' or '}}' in an object, found {}",
+                describe(b)
+            )),
         }
     }
 
@@ -512,8 +533,22 @@ impl<R: Read> JsonReader<R> {
                 self.bump();
                 Ok(true)
             }
-            b => self.err(format!("expected ',' or ']' in an array, found {}", describe(b))),
+            b => self.err(format!(
+                "expected ',' or ']' in an array, found {}",
+                describe(b)
+            )),
         }
+    }
+
+    /// After a `,`: the closing bracket would make it a trailing comma, which JSON forbids.
+    fn no_trailing_comma(&mut self, close: u8) -> Result<()> {
+        if self.skip_ws()? == Some(close) {
+            return self.err(format!(
+                "trailing comma before '{}' (JSON does not allow one)",
+                char::from(close)
+            ));
+        }
+        Ok(())
     }
 
     /// Steps over one value without building it.
@@ -552,6 +587,7 @@ impl<R: Read> JsonReader<R> {
                     if self.object_next()? {
                         return Ok(());
                     }
+                    self.no_trailing_comma(b'}')?;
                 }
             }
             b'[' => {
@@ -566,6 +602,7 @@ impl<R: Read> JsonReader<R> {
                     if self.array_next()? {
                         return Ok(());
                     }
+                    self.no_trailing_comma(b']')?;
                 }
             }
             b'"' => self.skip_string(),
@@ -949,7 +986,12 @@ impl<R: Read> RecordStream<R> {
                         self.state = StreamState::Done;
                         return Ok(None);
                     }
-                    Some(_) => return self.element(filter).map(Some),
+                    Some(_) => {
+                        self.reader.single_line = true;
+                        let rec = self.element(filter);
+                        self.reader.single_line = false;
+                        return rec.map(Some);
+                    }
                 },
                 StreamState::Array { first } | StreamState::WrapperLogs { first } => {
                     let in_wrapper = matches!(self.state, StreamState::WrapperLogs { .. });
@@ -1132,8 +1174,16 @@ mod tests {
     #[test]
     fn reads_python_non_finite_tokens() {
         let v = parse(r#"{"mae,none": Infinity, "mae_stderr,none": NaN, "x": -Infinity}"#);
-        assert_eq!(v.get("mae,none").and_then(Value::as_f64), Some(f64::INFINITY));
-        assert!(v.get("mae_stderr,none").and_then(Value::as_f64).expect("num").is_nan());
+        assert_eq!(
+            v.get("mae,none").and_then(Value::as_f64),
+            Some(f64::INFINITY)
+        );
+        assert!(
+            v.get("mae_stderr,none")
+                .and_then(Value::as_f64)
+                .expect("num")
+                .is_nan()
+        );
         assert_eq!(v.get("x").and_then(Value::as_f64), Some(f64::NEG_INFINITY));
     }
 
@@ -1165,21 +1215,50 @@ mod tests {
     fn errors_carry_line_and_column() {
         let e = err("{\n  \"a\": 1,\n  \"b\": tru\n}");
         assert_eq!(e.position, Position { line: 3, column: 8 });
-        assert!(e.message().contains("invalid value `tru`"), "{}", e.message());
+        assert!(
+            e.message().contains("invalid value `tru`"),
+            "{}",
+            e.message()
+        );
 
         let e = err("{\n  \"a\": [1, 2\n");
         assert_eq!(e.position.line, 3);
-        assert!(e.message().contains("unexpected end of file"), "{}", e.message());
+        assert!(
+            e.message().contains("unexpected end of file"),
+            "{}",
+            e.message()
+        );
 
         let e = err("{\"a\": 1} x");
-        assert_eq!(e.position, Position { line: 1, column: 10 });
+        assert_eq!(
+            e.position,
+            Position {
+                line: 1,
+                column: 10
+            }
+        );
         assert!(e.message().contains("trailing characters"));
 
         let e = err("{\"a\": 01}");
-        assert!(e.message().contains("invalid value `01`"), "{}", e.message());
+        assert!(
+            e.message().contains("invalid value `01`"),
+            "{}",
+            e.message()
+        );
 
         let e = err("[1,]");
-        assert!(e.message().contains("expected a value"), "{}", e.message());
+        assert!(
+            e.message().contains("trailing comma before ']'"),
+            "{}",
+            e.message()
+        );
+        let e = err("{\"a\": 1,\n}");
+        assert!(
+            e.message().contains("trailing comma before '}'"),
+            "{}",
+            e.message()
+        );
+        assert_eq!(e.position, Position { line: 2, column: 1 });
 
         let e = err("{\"a\": \"line\nbreak\"}");
         assert!(e.message().contains("line break inside a string"));
@@ -1195,7 +1274,13 @@ mod tests {
         bytes.extend_from_slice(b"\"}");
         let e = parse_document(&bytes).expect_err("invalid utf-8");
         assert!(e.message().contains("UTF-8"));
-        assert_eq!(e.position, Position { line: 1, column: 10 });
+        assert_eq!(
+            e.position,
+            Position {
+                line: 1,
+                column: 10
+            }
+        );
     }
 
     #[test]
@@ -1259,7 +1344,8 @@ mod tests {
 
     #[test]
     fn record_stream_reads_a_pretty_array() {
-        let (r, layout) = records("[\n  {\n    \"doc_id\": 0\n  },\n  {\n    \"doc_id\": 1\n  }\n]\n");
+        let (r, layout) =
+            records("[\n  {\n    \"doc_id\": 0\n  },\n  {\n    \"doc_id\": 1\n  }\n]\n");
         assert_eq!(layout, Some(RecordLayout::Array));
         assert_eq!(r.len(), 2);
         let (r, _) = records("[]");
@@ -1276,6 +1362,20 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_json_lines_record_is_reported_on_its_own_line() {
+        let s = "{\"doc_id\": 0}\n{\"doc_id\": 1, \"acc\": \n{\"doc_id\": 2, \"acc\": 1}\n";
+        let mut rs = RecordStream::new(s.as_bytes());
+        assert!(rs.next_record(&AllKeys).expect("first").is_some());
+        let e = rs.next_record(&AllKeys).expect_err("cut record");
+        assert_eq!(e.position.line, 2);
+        assert!(
+            e.message().contains("must end on the line it starts"),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
     fn record_stream_reports_a_truncated_last_line() {
         let mut rs = RecordStream::new("{\"doc_id\": 0}\n{\"doc_id\": 1, \"acc\"".as_bytes());
         assert!(rs.next_record(&AllKeys).expect("first").is_some());
@@ -1287,10 +1387,20 @@ mod tests {
     #[test]
     fn top_level_shapes() {
         let never = |_: &[(String, u8)]| false;
-        assert_eq!(top_level("  ".as_bytes(), &never).expect("ok"), TopLevel::Empty);
-        assert_eq!(top_level("3".as_bytes(), &never).expect("ok"), TopLevel::Scalar);
         assert_eq!(
-            top_level(r#"{"results": {"a": 1}, "versions": [1]}"#.as_bytes(), &never).expect("ok"),
+            top_level("  ".as_bytes(), &never).expect("ok"),
+            TopLevel::Empty
+        );
+        assert_eq!(
+            top_level("3".as_bytes(), &never).expect("ok"),
+            TopLevel::Scalar
+        );
+        assert_eq!(
+            top_level(
+                r#"{"results": {"a": 1}, "versions": [1]}"#.as_bytes(),
+                &never
+            )
+            .expect("ok"),
             TopLevel::Object(vec![("results".into(), b'{'), ("versions".into(), b'[')])
         );
         assert_eq!(
@@ -1308,10 +1418,14 @@ mod tests {
 
     #[test]
     fn number_grammar() {
-        for ok in ["0", "-0", "1", "10", "1.5", "1e5", "1E+5", "1.25e-3", "-12.5"] {
+        for ok in [
+            "0", "-0", "1", "10", "1.5", "1e5", "1E+5", "1.25e-3", "-12.5",
+        ] {
             assert!(is_json_number(ok.as_bytes()), "{ok}");
         }
-        for bad in ["", "-", "01", "1.", ".5", "1e", "1e+", "+1", "1.2.3", "0x10", "1-2"] {
+        for bad in [
+            "", "-", "01", "1.", ".5", "1e", "1e+", "+1", "1.2.3", "0x10", "1-2",
+        ] {
             assert!(!is_json_number(bad.as_bytes()), "{bad}");
         }
     }

@@ -23,8 +23,7 @@ use super::direction;
 use super::json::{Object, Value};
 use crate::error::{Error, Result};
 use crate::model::{
-    DirectionSource, Format, Metric, ModelInfo, Provenance, Run, Source, StderrKind, TaskInfo,
-    Tool,
+    DirectionSource, Format, Metric, ModelInfo, Provenance, Run, Source, StderrKind, TaskInfo, Tool,
 };
 
 /// Keys inside a task entry that are not metrics.
@@ -178,7 +177,12 @@ fn model_info(top: &Object, config: Option<&Object>) -> ModelInfo {
         let pairs = model_arg_pairs(a);
         ["pretrained", "model", "path", "engine", "peft", "delta"]
             .iter()
-            .find_map(|want| pairs.iter().find(|(k, _)| k == want).map(|(_, v)| v.clone()))
+            .find_map(|want| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| k == want)
+                    .map(|(_, v)| v.clone())
+            })
             .filter(|v| !v.is_empty())
     });
     let name = non_empty_str(top.get("model_name"))
@@ -212,15 +216,16 @@ fn provenance(top: &Object, config: Option<&Object>, format: &Format) -> Provena
             _ => None,
         }),
         limit: cfg("limit").and_then(Value::as_f64),
-        batch_size: cfg("batch_size").filter(|v| !v.is_null()).map(Value::display),
+        batch_size: cfg("batch_size")
+            .filter(|v| !v.is_null())
+            .map(Value::display),
         bootstrap_iters: cfg("bootstrap_iters").and_then(Value::as_i64),
         gen_kwargs: cfg("gen_kwargs").and_then(|g| match g {
             Value::Null => None,
             Value::Str(s) if s.is_empty() => None,
             other => Some(other.display()),
         }),
-        transformers_version: non_empty_str(top.get("transformers_version"))
-            .filter(|v| v != "N/A"),
+        transformers_version: non_empty_str(top.get("transformers_version")).filter(|v| v != "N/A"),
         chat_template_sha: non_empty_str(top.get("chat_template_sha")),
         system_instruction_sha: non_empty_str(top.get("system_instruction_sha")),
         ..Provenance::default()
@@ -293,7 +298,11 @@ fn metric_number(v: &Value) -> Option<f64> {
 
 /// `"np.float64(0.25)"` (lm-eval's `handle_non_serializable` writes `str(o)`).
 fn numpy_repr(s: &str) -> Option<f64> {
-    let inner = s.strip_prefix("np.")?.split_once('(')?.1.strip_suffix(')')?;
+    let inner = s
+        .strip_prefix("np.")?
+        .split_once('(')?
+        .1
+        .strip_suffix(')')?;
     match inner {
         "nan" => Some(f64::NAN),
         "inf" => Some(f64::INFINITY),
@@ -353,7 +362,12 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
         let subtasks: Vec<String> = group_subtasks
             .and_then(|g| g.get(task))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let is_group = groups_section.contains(task)
             || !subtasks.is_empty()
@@ -452,8 +466,44 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
         });
     }
 
+    fill_group_counts(&mut tasks);
     fill_sample_sizes(&tasks, &mut metrics, &sample_counts);
     (tasks, metrics)
+}
+
+/// A group's document counts, when the file gives none, are the sums over its subtasks
+/// (recursively), if every one is known.
+fn fill_group_counts(tasks: &mut [TaskInfo]) {
+    fn sum(
+        name: &str,
+        tasks: &[TaskInfo],
+        pick: fn(&TaskInfo) -> Option<u64>,
+        depth: usize,
+    ) -> Option<u64> {
+        let t = tasks.iter().find(|t| t.name == name)?;
+        if let Some(n) = pick(t) {
+            return Some(n);
+        }
+        if !t.is_group || t.subtasks.is_empty() || depth > 32 {
+            return None;
+        }
+        t.subtasks.iter().try_fold(0u64, |acc, c| {
+            sum(c, tasks, pick, depth + 1).map(|n| acc.saturating_add(n))
+        })
+    }
+    let counts: Vec<(Option<u64>, Option<u64>)> = tasks
+        .iter()
+        .map(|t| {
+            (
+                sum(&t.name, tasks, |t| t.n_original, 0),
+                sum(&t.name, tasks, |t| t.n_effective, 0),
+            )
+        })
+        .collect();
+    for (t, (o, e)) in tasks.iter_mut().zip(counts) {
+        t.n_original = o;
+        t.n_effective = e;
+    }
 }
 
 /// `_stderr` if numeric, else `_stderr_clustered`, else `_stderr_clt`.
@@ -536,7 +586,15 @@ fn fill_sample_sizes(
                 continue;
             }
             any = true;
-            let n = n_of(child, name, variant, by_name, present, sample_counts, depth + 1)?;
+            let n = n_of(
+                child,
+                name,
+                variant,
+                by_name,
+                present,
+                sample_counts,
+                depth + 1,
+            )?;
             total = total.saturating_add(n);
         }
         any.then_some(total)
@@ -620,7 +678,10 @@ mod tests {
         assert_eq!(strict.direction_source, Some(DirectionSource::File));
         let flex = metric(&run, "gsm8k", "exact_match", Some("flexible-extract"));
         assert_eq!(flex.stderr, Some(0.0127));
-        assert_eq!(run.tasks[0].filters, vec!["strict-match", "flexible-extract"]);
+        assert_eq!(
+            run.tasks[0].filters,
+            vec!["strict-match", "flexible-extract"]
+        );
         assert_eq!(run.provenance.seeds.get("numpy_seed"), Some(&1234));
         assert_eq!(run.provenance.date.as_deref(), Some("2024-06-10T06:13:20Z"));
     }
@@ -655,7 +716,10 @@ mod tests {
         assert_eq!(m.stderr_kind, Some(StderrKind::Clt));
         assert_eq!(run.provenance.limit, Some(8.0));
         assert_eq!(run.provenance.date.as_deref(), Some("20260923_172512"));
-        assert_eq!(run.provenance.task_versions.get("mme").map(String::as_str), Some("Yaml"));
+        assert_eq!(
+            run.provenance.task_versions.get("mme").map(String::as_str),
+            Some("Yaml")
+        );
     }
 
     #[test]
@@ -674,6 +738,8 @@ mod tests {
         let g = metric(&run, "suite", "acc", Some("none"));
         assert!(g.is_group);
         assert_eq!(g.n, Some(140));
+        assert_eq!(run.tasks[0].n_effective, Some(140));
+        assert_eq!(run.tasks[0].n_original, Some(150));
         assert_eq!(run.tasks[1].alias.as_deref(), Some("a"));
         assert_eq!(run.tasks[2].alias.as_deref(), Some("b"));
         let f1 = metric(&run, "b", "f1", Some("none"));
@@ -690,8 +756,14 @@ mod tests {
     #[test]
     fn unix_dates() {
         assert_eq!(unix_to_iso(0.0).as_deref(), Some("1970-01-01T00:00:00Z"));
-        assert_eq!(unix_to_iso(951_782_400.0).as_deref(), Some("2000-02-29T00:00:00Z"));
-        assert_eq!(unix_to_iso(1_763_856_780.9).as_deref(), Some("2025-11-23T00:13:00Z"));
+        assert_eq!(
+            unix_to_iso(951_782_400.0).as_deref(),
+            Some("2000-02-29T00:00:00Z")
+        );
+        assert_eq!(
+            unix_to_iso(1_763_856_780.9).as_deref(),
+            Some("2025-11-23T00:13:00Z")
+        );
         assert_eq!(unix_to_iso(f64::NAN), None);
     }
 }

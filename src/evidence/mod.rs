@@ -52,8 +52,7 @@ pub fn sniff(path: &Path) -> Result<FileKind> {
             || (keys.iter().any(|(k, b)| k == "results" && *b == b'{')
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c)))
     };
-    let shape = json::top_level(file, &stop)
-        .map_err(|e| Error::json(path, e))?;
+    let shape = json::top_level(file, &stop).map_err(|e| Error::json(path, e))?;
     Ok(classify(&shape))
 }
 
@@ -163,7 +162,11 @@ fn is_json_name(path: &Path) -> bool {
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
-    entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+    entry.depth() > 0
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('.'))
 }
 
 /// JSON files under a directory, sorted, hidden entries skipped.
@@ -176,7 +179,11 @@ fn scan_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into_io_error().unwrap_or_else(|| io::Error::other("walk error")))
+            Error::io(
+                path,
+                e.into_io_error()
+                    .unwrap_or_else(|| io::Error::other("walk error")),
+            )
         })?;
         let p = entry.path();
         if p.is_file() && is_json_name(p) {
@@ -293,8 +300,9 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
             "no lm-eval or lmms-eval results file found".to_owned()
         } else {
             format!(
-                "only samples logs found ({} files), no results file they belong to",
-                samples.len()
+                "only samples logs found ({} file{}), no results file they belong to",
+                samples.len(),
+                if samples.len() == 1 { "" } else { "s" }
             )
         };
         return Err(Error::input(names.join(", "), what));
@@ -506,7 +514,11 @@ mod tests {
             Some("mmlu_abstract_algebra")
         );
         assert_eq!(
-            task_of_samples(Path::new("samples_gsm8k_2024-08-25T21-59-12.123082.jsonl"), st, &t),
+            task_of_samples(
+                Path::new("samples_gsm8k_2024-08-25T21-59-12.123082.jsonl"),
+                st,
+                &t
+            ),
             Some("gsm8k")
         );
         // another run's timestamp
@@ -525,10 +537,17 @@ mod tests {
         );
         // lm-eval 0.4.0-0.4.2 and lmms-eval <= 0.2.2
         assert_eq!(
-            task_of_samples(Path::new("pretrained__EleutherAI__pythia-70m_gsm8k.jsonl"), "", &t),
+            task_of_samples(
+                Path::new("pretrained__EleutherAI__pythia-70m_gsm8k.jsonl"),
+                "",
+                &t
+            ),
             Some("gsm8k")
         );
-        assert_eq!(task_of_samples(Path::new("mmlu.json"), "", &t), Some("mmlu"));
+        assert_eq!(
+            task_of_samples(Path::new("mmlu.json"), "", &t),
+            Some("mmlu")
+        );
         assert_eq!(task_of_samples(Path::new("notes.json"), "", &t), None);
     }
 
@@ -548,9 +567,16 @@ mod tests {
         );
         // Inspect AI logs have `results` but none of lm-eval's companion keys
         assert!(matches!(
-            classify(&obj(&[("version", b'2'), ("eval", b'{'), ("results", b'{')])),
+            classify(&obj(&[
+                ("version", b'2'),
+                ("eval", b'{'),
+                ("results", b'{')
+            ])),
             FileKind::Unrecognized(_)
         ));
-        assert!(matches!(classify(&TopLevel::Empty), FileKind::Unrecognized(_)));
+        assert!(matches!(
+            classify(&TopLevel::Empty),
+            FileKind::Unrecognized(_)
+        ));
     }
 }

@@ -225,7 +225,10 @@ mod tests {
 
     #[test]
     fn malformed_lines_are_errors_with_position() {
-        let p = temp_file("d.jsonl", "{\"doc_id\": 0, \"acc\": 1}\n{\"doc_id\": 1, \"acc\": }\n");
+        let p = temp_file(
+            "d.jsonl",
+            "{\"doc_id\": 0, \"acc\": 1}\n{\"doc_id\": 1, \"acc\": }\n",
+        );
         let e = read_metric(&p, "acc", None, &[]).expect_err("malformed");
         let msg = e.to_string();
         assert!(msg.contains("d.jsonl:2:"), "{msg}");

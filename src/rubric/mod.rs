@@ -204,7 +204,12 @@ impl fmt::Display for RubricError {
             if i > 0 {
                 writeln!(f)?;
             }
-            f.write_str(&crate::diag::render(&self.origin, &self.text, e.loc, &e.message))?;
+            f.write_str(&crate::diag::render(
+                &self.origin,
+                &self.text,
+                e.loc,
+                &e.message,
+            ))?;
         }
         Ok(())
     }
@@ -216,7 +221,11 @@ impl std::error::Error for RubricError {}
 pub const DEFAULT_RUBRIC: &str = include_str!("../../rubrics/default.yaml");
 
 /// Parses and validates rubric text. `base_dir` resolves the rubric's input paths.
-pub fn parse(text: &str, origin: Origin, base_dir: &Path) -> std::result::Result<Rubric, RubricError> {
+pub fn parse(
+    text: &str,
+    origin: Origin,
+    base_dir: &Path,
+) -> std::result::Result<Rubric, RubricError> {
     let fail = |errors: Vec<DeError>| RubricError {
         origin: origin.to_string(),
         text: text.to_owned(),
@@ -251,15 +260,19 @@ pub fn load(path: &Path) -> Result<Rubric> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Error::input(path, format!("not UTF-8 text: {e}")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| Error::input(path, format!("not UTF-8 text: {e}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
     Ok(parse(&text, Origin::File(path.to_path_buf()), base)?)
 }
 
 /// The embedded default rubric. Its inputs (none) resolve against the working directory.
 pub fn embedded_default() -> Result<Rubric> {
-    Ok(parse(DEFAULT_RUBRIC, Origin::Embedded("default"), Path::new(""))?)
+    Ok(parse(
+        DEFAULT_RUBRIC,
+        Origin::Embedded("default"),
+        Path::new(""),
+    )?)
 }
 
 #[cfg(test)]
@@ -279,8 +292,16 @@ mod tests {
         let r = embedded_default().expect("default rubric parses");
         assert_eq!(r.name, "default");
         assert_eq!(r.require[ProcessId::S7P1.index()], Some(1));
-        assert!(r.checks.iter().any(|c| matches!(c.kind, CheckKind::Coverage(_))));
-        assert!(r.checks.iter().any(|c| matches!(c.kind, CheckKind::Regression(_))));
+        assert!(
+            r.checks
+                .iter()
+                .any(|c| matches!(c.kind, CheckKind::Coverage(_)))
+        );
+        assert!(
+            r.checks
+                .iter()
+                .any(|c| matches!(c.kind, CheckKind::Regression(_)))
+        );
     }
 
     #[test]
@@ -349,24 +370,35 @@ processes:
             .iter()
             .map(|d| (d.loc.map(|l| l.line).unwrap_or(0), d.message.clone()))
             .collect();
-        let has = |line: u32, needle: &str| {
-            msgs.iter().any(|(l, m)| *l == line && m.contains(needle))
-        };
+        let has =
+            |line: u32, needle: &str| msgs.iter().any(|(l, m)| *l == line && m.contains(needle));
         assert!(has(3, "unknown key `colour`"), "{msgs:#?}");
         assert!(has(4, "unknown process `S7P9`"), "{msgs:#?}");
         assert!(has(4, "level must be 0, 1, 2 or 3"), "{msgs:#?}");
-        assert!(has(9, "unknown key `mni`; did you mean `min`?"), "{msgs:#?}");
+        assert!(
+            has(9, "unknown key `mni`; did you mean `min`?"),
+            "{msgs:#?}"
+        );
         assert!(has(10, "duplicate check id `a`"), "{msgs:#?}");
-        assert!(has(12, "`min` (0.7) is greater than `max` (0.6)"), "{msgs:#?}");
+        assert!(
+            has(12, "`min` (0.7) is greater than `max` (0.6)"),
+            "{msgs:#?}"
+        );
         assert!(has(12, "`confidence` must be between 0 and 1"), "{msgs:#?}");
         assert!(has(13, "has no check kind"), "{msgs:#?}");
-        assert!(has(17, "needs `max_drop` or `max_relative_drop`"), "{msgs:#?}");
+        assert!(
+            has(17, "needs `max_drop` or `max_relative_drop`"),
+            "{msgs:#?}"
+        );
         assert!(has(18, "more than one check kind"), "{msgs:#?}");
         assert!(has(18, "`tasks` needs at least one"), "{msgs:#?}");
         assert!(has(19, "unknown process `S7P7`"), "{msgs:#?}");
         assert_eq!(msgs.len(), 12, "{msgs:#?}");
         let rendered = e.to_string();
-        assert!(rendered.starts_with("r.yaml: invalid rubric, "), "{rendered}");
+        assert!(
+            rendered.starts_with("r.yaml: invalid rubric, "),
+            "{rendered}"
+        );
         assert!(rendered.contains("r.yaml:9:"), "{rendered}");
     }
 

@@ -9,7 +9,14 @@ use serde::Deserialize;
 use super::yaml::{DeError, Key, Kind, Loc, Node, Sp, from_node, unknown_key_message};
 
 /// Keys of the rubric's top level.
-pub const TOP_KEYS: &[&str] = &["version", "name", "description", "inputs", "require", "processes"];
+pub const TOP_KEYS: &[&str] = &[
+    "version",
+    "name",
+    "description",
+    "inputs",
+    "require",
+    "processes",
+];
 
 /// `inputs:` — default input paths, relative to the rubric file. Command-line arguments
 /// override them.

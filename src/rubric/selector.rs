@@ -191,7 +191,11 @@ mod tests {
     #[test]
     fn helm_style_names_with_special_characters() {
         let s = sel("bbq:subject=all*/bbq_metric_ambiguous_bias");
-        assert!(s.matches_parts("bbq:subject=all,method=mcqa", "bbq_metric_ambiguous_bias", None));
+        assert!(s.matches_parts(
+            "bbq:subject=all,method=mcqa",
+            "bbq_metric_ambiguous_bias",
+            None
+        ));
     }
 
     #[test]
@@ -208,7 +212,10 @@ mod tests {
             };
             let s = sel(&text);
             assert!(s.matches_parts(task, metric, variant), "{text}");
-            assert!(!s.matches_parts(&format!("{task}x"), metric, variant), "{text}");
+            assert!(
+                !s.matches_parts(&format!("{task}x"), metric, variant),
+                "{text}"
+            );
         }
     }
 

@@ -33,7 +33,10 @@ fn finite(v: &Option<Sp<f64>>, key: &str, errors: &mut Vec<DeError>) -> Option<f
     if v.value.is_finite() {
         Some(v.value)
     } else {
-        errors.push(DeError::at(v.loc, format!("`{key}` must be a finite number")));
+        errors.push(DeError::at(
+            v.loc,
+            format!("`{key}` must be a finite number"),
+        ));
         None
     }
 }
@@ -188,7 +191,10 @@ fn register_id(id: &Sp<String>, ids: &mut HashMap<String, Loc>, errors: &mut Vec
     } else if let Some(first) = ids.get(text) {
         errors.push(DeError::at(
             id.loc,
-            format!("duplicate check id `{text}` (first defined at line {})", first.line),
+            format!(
+                "duplicate check id `{text}` (first defined at line {})",
+                first.line
+            ),
         ));
         false
     } else {
@@ -223,16 +229,25 @@ fn check(
     .flatten()
     .collect();
     let kinds = [
-        raw.threshold.as_ref().map(|t| threshold(t, errors).map(CheckKind::Threshold)),
-        raw.regression.as_ref().map(|r| regression(r, errors).map(CheckKind::Regression)),
-        raw.coverage.as_ref().map(|c| coverage(c, errors).map(CheckKind::Coverage)),
+        raw.threshold
+            .as_ref()
+            .map(|t| threshold(t, errors).map(CheckKind::Threshold)),
+        raw.regression
+            .as_ref()
+            .map(|r| regression(r, errors).map(CheckKind::Regression)),
+        raw.coverage
+            .as_ref()
+            .map(|c| coverage(c, errors).map(CheckKind::Coverage)),
     ];
     let kind = match present.len() {
         0 => {
             let list: Vec<String> = KIND_KEYS.iter().map(|k| format!("`{k}`")).collect();
             errors.push(DeError::at(
                 loc,
-                format!("check `{id}` has no check kind; add one of {}", list.join(", ")),
+                format!(
+                    "check `{id}` has no check kind; add one of {}",
+                    list.join(", ")
+                ),
             ));
             None
         }
@@ -261,7 +276,11 @@ fn check(
     })
 }
 
-fn resolve(paths: &Option<Vec<Sp<String>>>, base: &Path, errors: &mut Vec<DeError>) -> Vec<PathBuf> {
+fn resolve(
+    paths: &Option<Vec<Sp<String>>>,
+    base: &Path,
+    errors: &mut Vec<DeError>,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths.iter().flatten() {
         let s = p.value.trim();
@@ -290,7 +309,10 @@ pub(super) fn validate(
     {
         errors.push(DeError::at(
             v.loc,
-            format!("unsupported rubric version {} (this govgate reads version 1)", v.value),
+            format!(
+                "unsupported rubric version {} (this govgate reads version 1)",
+                v.value
+            ),
         ));
     }
     let name = match &raw.name {

@@ -8,8 +8,10 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{
+    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_saphyr::Spanned;
 
 /// Largest rubric accepted, in bytes.
@@ -252,7 +254,10 @@ impl de::Error for DeError {
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::custom(format!("invalid value {}: expected {exp}", unexpected(&unexp)))
+        Self::custom(format!(
+            "invalid value {}: expected {exp}",
+            unexpected(&unexp)
+        ))
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
@@ -325,7 +330,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -362,7 +369,10 @@ pub fn parse(src: &str) -> Result<Node, DeError> {
     };
     let parsed: Spanned<Parsed> =
         serde_saphyr::from_str_with_options(src, options).map_err(|e| {
-            let loc = e.location().map(|l| Loc::from_saphyr(&l)).filter(|l| l.line > 0);
+            let loc = e
+                .location()
+                .map(|l| Loc::from_saphyr(&l))
+                .filter(|l| l.line > 0);
             DeError {
                 loc,
                 message: saphyr_message(&e),
@@ -625,7 +635,8 @@ impl<'de> MapAccess<'de> for MapDe<'_> {
         match self.entries.next() {
             Some((k, v)) => {
                 self.value = Some(v);
-                let de: de::value::StrDeserializer<'_, DeError> = k.name.as_str().into_deserializer();
+                let de: de::value::StrDeserializer<'_, DeError> =
+                    k.name.as_str().into_deserializer();
                 seed.deserialize(de).map(Some).map_err(|e| e.or_at(k.loc))
             }
             None => Ok(None),
@@ -733,7 +744,11 @@ mod tests {
         let n = first_node("metric: x\nmni: 0.5\n");
         let e = from_node::<T>(&n).expect_err("unknown key");
         assert_eq!(e.loc.map(|l| (l.line, l.column)), Some((2, 1)));
-        assert!(e.message.contains("unknown key `mni`; did you mean `min`?"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown key `mni`; did you mean `min`?"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -783,7 +798,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("treshold", &["threshold", "regression"]), Some("threshold"));
+        assert_eq!(
+            did_you_mean("treshold", &["threshold", "regression"]),
+            Some("threshold")
+        );
         assert_eq!(did_you_mean("zzz", &["threshold", "regression"]), None);
         assert_eq!(did_you_mean("mni", &["metric", "min", "max"]), Some("min"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);

@@ -3,7 +3,7 @@
 //! Two runs scored 0/1 on the same items give a 2×2 table; only the discordant cells
 //! matter: `b` items the baseline got right and the current run wrong, `c` the reverse.
 
-use statrs::distribution::{ChiSquared, ContinuousCDF, Binomial, DiscreteCDF};
+use statrs::distribution::{Binomial, ChiSquared, ContinuousCDF, DiscreteCDF};
 
 /// Result of a McNemar test.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,0 +1,148 @@
+//! The subcommands, as library functions: each returns what to print and the exit code,
+//! or an error (exit code 2). Nothing here prints or exits; `main` does.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::checks::{self, SampleCache};
+use crate::cli::{CheckArgs, Cli, ColorWhen, Command, InspectArgs, InspectFormat, RubricCommand};
+use crate::error::{Error, Result, exit};
+use crate::report::{self, Format};
+use crate::{evidence, inspect, level, rubric};
+
+/// What a command produced: text for stdout and the exit code.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub code: u8,
+}
+
+/// Runs the command line.
+pub fn run(cli: &Cli) -> Result<Output> {
+    match &cli.command {
+        Command::Check(args) => check(args, use_color(cli.color)),
+        Command::Inspect(args) => inspect_cmd(args),
+        Command::Rubric(RubricCommand::Validate { file }) => validate(file),
+        Command::Rubric(RubricCommand::Default) => Ok(Output {
+            stdout: rubric::DEFAULT_RUBRIC.to_owned(),
+            code: exit::PASS,
+        }),
+    }
+}
+
+/// Colour only on a terminal, never with `NO_COLOR` set (https://no-color.org).
+fn use_color(when: ColorWhen) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match when {
+        _ if no_color => false,
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => std::io::stdout().is_terminal(),
+    }
+}
+
+/// `govgate check`.
+pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
+    let mut rubric = match &args.rubric {
+        Some(path) => rubric::load(path)?,
+        None => rubric::embedded_default()?,
+    };
+    for (pid, level) in &args.require {
+        rubric.require[pid.index()] = (*level > 0).then_some(*level);
+    }
+    let current: Vec<PathBuf> = if args.inputs.is_empty() {
+        rubric.inputs.current.clone()
+    } else {
+        args.inputs.clone()
+    };
+    if current.is_empty() {
+        return Err(Error::Usage(
+            "no inputs: name results files or directories (e.g. `govgate check results/`), \
+             or set `inputs.current` in the rubric"
+                .into(),
+        ));
+    }
+    let baseline: Vec<PathBuf> = if args.baseline.is_empty() {
+        rubric.inputs.baseline.clone()
+    } else {
+        args.baseline.clone()
+    };
+
+    let evidence = evidence::load_evidence(&current, &baseline)?;
+    let mut cache = SampleCache::default();
+    let outcomes = checks::run(&rubric, &evidence, &mut cache)?;
+    let verdict = level::roll_up(outcomes, rubric.require);
+
+    let ctx = report::Context {
+        rubric: &rubric,
+        evidence: &evidence,
+        samples_read: &cache.read,
+        color,
+    };
+    let stdout = report::render(args.format, &verdict, &ctx);
+    let files_ctx = report::Context {
+        color: false,
+        ..ctx
+    };
+    let files: Vec<(PathBuf, String)> = args
+        .report
+        .iter()
+        .map(|(f, p)| (p.clone(), report::render(*f, &verdict, &files_ctx)))
+        .collect();
+    report::write_all(&files)?;
+    Ok(Output {
+        stdout,
+        code: verdict.exit_code,
+    })
+}
+
+fn inspect_cmd(args: &InspectArgs) -> Result<Output> {
+    let runs = evidence::load(&args.paths)?;
+    let stdout = match args.format {
+        InspectFormat::Text => inspect::render_text(&runs),
+        InspectFormat::Json => inspect::render_json(&runs),
+    };
+    Ok(Output {
+        stdout,
+        code: exit::PASS,
+    })
+}
+
+fn validate(file: &std::path::Path) -> Result<Output> {
+    let r = rubric::load(file)?;
+    let mut per_process = Vec::new();
+    for pid in rubric::ProcessId::ALL {
+        let n = r.checks.iter().filter(|c| c.process == pid).count();
+        if n > 0 {
+            per_process.push(format!("{pid} {n}"));
+        }
+    }
+    let require: Vec<String> = rubric::ProcessId::ALL
+        .iter()
+        .filter_map(|p| r.require[p.index()].map(|l| format!("{p}={l}")))
+        .collect();
+    Ok(Output {
+        stdout: format!(
+            "{}: valid rubric \"{}\": {} checks ({}); requires {}\n",
+            file.display(),
+            r.name,
+            r.checks.len(),
+            if per_process.is_empty() {
+                "none".to_owned()
+            } else {
+                per_process.join(", ")
+            },
+            if require.is_empty() {
+                "nothing".to_owned()
+            } else {
+                require.join(", ")
+            }
+        ),
+        code: exit::PASS,
+    })
+}
+
+/// The report format names, for messages.
+pub fn format_names() -> &'static [&'static str] {
+    Format::NAMES
+}

@@ -1,0 +1,253 @@
+//! Checks: evidence in, data out. One file per check kind; this module dispatches on the
+//! closed [`CheckKind`] enum and rolls each check's findings up into an [`Outcome`].
+//!
+//! Checks never print. A check that cannot find its evidence reports `missing` (fail
+//! closed); a check that cannot be evaluated (an unknown metric direction) reports `error`.
+//! Neither ever counts as a pass.
+
+pub mod coverage;
+pub mod regression;
+pub mod threshold;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::evidence::samples::{self, SampleValues};
+use crate::model::Evidence;
+use crate::rubric::{Check, CheckKind, ProcessId, Rubric};
+
+/// Status of a check or of one of its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    /// The evidence shows the requirement is not met.
+    Fail,
+    /// The evidence the check needs is absent.
+    Missing,
+    /// The check could not be evaluated on the evidence present.
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Missing => "missing",
+            Status::Error => "error",
+        }
+    }
+
+    /// Which status a check takes when its findings differ: a shown failure outranks an
+    /// evaluation error, which outranks absent evidence.
+    fn severity(self) -> u8 {
+        match self {
+            Status::Pass => 0,
+            Status::Missing => 1,
+            Status::Error => 2,
+            Status::Fail => 3,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One check's result on one subject: a metric, a task, a metric against a baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// What was checked: a metric label (`mmlu/acc@none`), a task, or a selector.
+    pub subject: String,
+    /// The current run's file, when the finding is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<PathBuf>,
+    /// The baseline run's file, for comparisons.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<PathBuf>,
+    pub status: Status,
+    pub message: String,
+    /// What was seen, for a table cell.
+    pub observed: String,
+    /// What was required, for a table cell.
+    pub expected: String,
+    /// The numbers behind the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// The numbers behind a finding, per check kind.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Detail {
+    Threshold(threshold::ThresholdDetail),
+    Regression(regression::RegressionDetail),
+    Coverage(coverage::CoverageDetail),
+}
+
+/// A check's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub id: String,
+    pub process: ProcessId,
+    pub level: u8,
+    pub kind: &'static str,
+    pub advisory: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    pub status: Status,
+    /// One line: what happened.
+    pub message: String,
+    pub findings: Vec<Finding>,
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        self.status == Status::Pass
+    }
+}
+
+/// Per-sample values read during a run of the checks, cached by file, metric and filter,
+/// and the files read with their hashes (for the report's input list).
+#[derive(Debug, Default)]
+pub struct SampleCache {
+    values: BTreeMap<(PathBuf, String, Option<String>), SampleValues>,
+    /// Every samples log read, with its SHA-256.
+    pub read: BTreeMap<PathBuf, String>,
+}
+
+impl SampleCache {
+    /// `metric`'s per-document values for `variant` in the log at `path`.
+    pub fn values(
+        &mut self,
+        path: &Path,
+        metric: &str,
+        variant: Option<&str>,
+        filters: &[String],
+    ) -> Result<&SampleValues> {
+        let key = (
+            path.to_path_buf(),
+            metric.to_owned(),
+            variant.map(str::to_owned),
+        );
+        if !self.values.contains_key(&key) {
+            let v = samples::read_metric(path, metric, variant, filters)?;
+            self.read.insert(path.to_path_buf(), v.sha256.clone());
+            self.values.insert(key.clone(), v);
+        }
+        Ok(&self.values[&key])
+    }
+}
+
+/// Runs every check of the rubric on the evidence, in rubric order.
+pub fn run(rubric: &Rubric, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Outcome>> {
+    rubric
+        .checks
+        .iter()
+        .map(|check| run_one(check, evidence, cache))
+        .collect()
+}
+
+fn run_one(check: &Check, evidence: &Evidence, cache: &mut SampleCache) -> Result<Outcome> {
+    let findings = match &check.kind {
+        CheckKind::Threshold(t) => threshold::run(t, evidence),
+        CheckKind::Regression(r) => regression::run(r, evidence, cache)?,
+        CheckKind::Coverage(c) => coverage::run(c, evidence)?,
+    };
+    Ok(outcome(check, findings))
+}
+
+/// Rolls findings up: the most severe status wins, and the message says how many of what.
+fn outcome(check: &Check, findings: Vec<Finding>) -> Outcome {
+    let status = findings
+        .iter()
+        .map(|f| f.status)
+        .max_by_key(|s| s.severity())
+        .unwrap_or(Status::Missing);
+    let message = summarize(&findings, status);
+    Outcome {
+        id: check.id.clone(),
+        process: check.process,
+        level: check.level,
+        kind: check.kind.name(),
+        advisory: check.advisory,
+        rationale: check.rationale.clone(),
+        status,
+        message,
+        findings,
+    }
+}
+
+fn summarize(findings: &[Finding], status: Status) -> String {
+    match findings {
+        [] => "no findings".into(),
+        [one] => one.message.clone(),
+        many => {
+            let n = many.len();
+            if status == Status::Pass {
+                return format!("all {n} pass");
+            }
+            let bad: Vec<&Finding> = many.iter().filter(|f| f.status == status).collect();
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for f in many {
+                *counts.entry(f.status.as_str()).or_default() += 1;
+            }
+            let tally: Vec<String> = ["pass", "fail", "missing", "error"]
+                .iter()
+                .filter_map(|s| counts.get(s).map(|c| format!("{c} {s}")))
+                .collect();
+            format!("{} of {n}: {}", tally.join(", "), bad[0].message)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(status: Status, msg: &str) -> Finding {
+        Finding {
+            subject: "s".into(),
+            run: None,
+            baseline: None,
+            status,
+            message: msg.into(),
+            observed: String::new(),
+            expected: String::new(),
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn the_most_severe_status_wins() {
+        let s = |fs: &[Status]| {
+            fs.iter()
+                .map(|s| finding(*s, "m"))
+                .map(|f| f.status)
+                .max_by_key(|s| s.severity())
+        };
+        assert_eq!(s(&[Status::Pass, Status::Missing]), Some(Status::Missing));
+        assert_eq!(s(&[Status::Missing, Status::Fail]), Some(Status::Fail));
+        assert_eq!(s(&[Status::Error, Status::Missing]), Some(Status::Error));
+    }
+
+    #[test]
+    fn summaries_count_and_quote_the_first_problem() {
+        let fs = vec![
+            finding(Status::Pass, "ok"),
+            finding(Status::Fail, "a/acc = 0.5 < 0.6"),
+            finding(Status::Fail, "b/acc = 0.4 < 0.6"),
+        ];
+        assert_eq!(
+            summarize(&fs, Status::Fail),
+            "1 pass, 2 fail of 3: a/acc = 0.5 < 0.6"
+        );
+        assert_eq!(summarize(&fs[..1], Status::Pass), "ok");
+    }
+}

@@ -1,0 +1,181 @@
+//! Command-line interface definitions (clap derive). Parsing only; `app` does the work.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+use crate::rubric::ProcessId;
+
+const ABOUT: &str = "Governance gates for model evaluations: reads lm-evaluation-harness and \
+lmms-eval results, applies a YAML rubric, prints a support level (0-3) per governance process \
+and exits nonzero when a required level is not met.";
+
+const AFTER_HELP: &str = "Exit codes: 0 every required level met; 1 a process is below its \
+required level; 2 the run could not be judged (bad arguments, invalid rubric, unreadable or \
+malformed input, no evidence found); 3 internal error.";
+
+#[derive(Debug, Parser)]
+#[command(name = "govgate", version, about = ABOUT, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    /// More log output on stderr (-v debug, -vv trace); GOVGATE_LOG=<filter> also works.
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// When to colour the table. `auto`: on a terminal, and never when NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Judge evaluation outputs against a rubric: print the support-level table, exit 0 when
+    /// every required level is met, 1 when not, 2 when the run cannot be judged.
+    Check(CheckArgs),
+    /// Show what govgate finds in evaluation outputs: format and tool version, model,
+    /// provenance, and every metric with the selector a rubric uses to name it.
+    Inspect(InspectArgs),
+    /// Work with rubric files.
+    #[command(subcommand)]
+    Rubric(RubricCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Evaluation outputs of the candidate: results files, directories (scanned
+    /// recursively) or glob patterns. Default: the rubric's `inputs.current`.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Evaluation outputs to compare with, for `regression` checks (repeatable).
+    /// Default: the rubric's `inputs.baseline`.
+    #[arg(short, long, value_name = "PATH")]
+    pub baseline: Vec<PathBuf>,
+
+    /// Rubric file (YAML). Default: the embedded default rubric.
+    #[arg(short, long, value_name = "FILE")]
+    pub rubric: Option<PathBuf>,
+
+    /// Require a process to reach a level, overriding the rubric, e.g. `S7P1=2`
+    /// (repeatable; `S7P1=0` removes a requirement).
+    #[arg(long, value_name = "S7Pn=L", value_parser = parse_require)]
+    pub require: Vec<(ProcessId, u8)>,
+
+    /// Output format on stdout.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Also write a report file, `FORMAT=PATH` (`table` or `json`; repeatable). Files are
+    /// written atomically, and only when the run was judged.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub report: Vec<(Format, PathBuf)>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Results files, directories or glob patterns.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RubricCommand {
+    /// Validate a rubric: exit 0 when valid, 2 listing every problem with its line and column.
+    Validate {
+        /// The rubric file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print the embedded default rubric (a starting point for your own).
+    Default,
+}
+
+/// Parses `S7Pn=L`.
+pub fn parse_require(s: &str) -> Result<(ProcessId, u8), String> {
+    let (p, l) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected S7Pn=L (e.g. S7P1=2), got `{s}`"))?;
+    let pid = ProcessId::parse(p.trim()).ok_or_else(|| {
+        format!(
+            "unknown process `{}` (the processes are S7P1 … S7P6)",
+            p.trim()
+        )
+    })?;
+    let level: u8 = l
+        .trim()
+        .parse()
+        .ok()
+        .filter(|l| *l <= 3)
+        .ok_or_else(|| format!("level must be 0, 1, 2 or 3, got `{}`", l.trim()))?;
+    Ok((pid, level))
+}
+
+/// Parses `FORMAT=PATH`.
+pub fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (f, p) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH (e.g. json=out/gate.json), got `{s}`"))?;
+    let format = Format::parse(f.trim()).ok_or_else(|| {
+        format!(
+            "unknown report format `{}` (formats: {})",
+            f.trim(),
+            Format::NAMES.join(", ")
+        )
+    })?;
+    if p.trim().is_empty() {
+        return Err(format!("`{s}` names no path"));
+    }
+    Ok((format, PathBuf::from(p.trim())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn require_values() {
+        assert_eq!(parse_require("S7P1=2"), Ok((ProcessId::S7P1, 2)));
+        assert_eq!(parse_require("S7P6=0"), Ok((ProcessId::S7P6, 0)));
+        assert!(parse_require("S7P1").is_err());
+        assert!(parse_require("S7P9=1").is_err());
+        assert!(parse_require("S7P1=4").is_err());
+        assert!(parse_require("S7P1=x").is_err());
+    }
+
+    #[test]
+    fn report_values() {
+        assert_eq!(
+            parse_report("json=out/gate.json"),
+            Ok((Format::Json, PathBuf::from("out/gate.json")))
+        );
+        assert!(parse_report("xml=out.xml").is_err());
+        assert!(parse_report("json=").is_err());
+        assert!(parse_report("out.json").is_err());
+    }
+}

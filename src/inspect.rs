@@ -1,0 +1,167 @@
+//! `govgate inspect`: what was found, and the selector that names each metric.
+
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::model::{DirectionSource, Format, ModelInfo, Provenance, Run, StderrKind, TaskInfo};
+use crate::num::fmt;
+use crate::rubric::selector::selector_for;
+
+/// Plain-text listing of runs.
+pub fn render_text(runs: &[Run]) -> String {
+    let mut out = String::new();
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("{}\n", run.label()));
+        out.push_str(&format!("  format:     {}\n", run.format));
+        out.push_str(&format!("  model:      {}\n", model_line(&run.model)));
+        out.push_str(&format!("  provenance: {}\n", run.provenance.summary()));
+        let with_samples: Vec<&str> = run
+            .tasks
+            .iter()
+            .filter(|t| t.samples.is_some())
+            .map(|t| t.name.as_str())
+            .collect();
+        out.push_str(&format!(
+            "  tasks:      {} ({} groups), samples logs for {}\n",
+            run.tasks.len(),
+            run.tasks.iter().filter(|t| t.is_group).count(),
+            if with_samples.is_empty() {
+                "none".to_owned()
+            } else {
+                with_samples.join(", ")
+            }
+        ));
+        let mut t = Table::new();
+        t.load_style(presets::NOTHING);
+        t.set_content_arrangement(ContentArrangement::Disabled);
+        t.force_no_tty();
+        t.set_header(["  selector", "value", "±stderr", "n", "direction"]);
+        for m in &run.metrics {
+            let stderr = match (m.stderr, m.stderr_kind) {
+                (Some(s), Some(StderrKind::Clt)) => format!("{} (clt)", fmt(s)),
+                (Some(s), Some(StderrKind::Clustered)) => format!("{} (clustered)", fmt(s)),
+                (Some(s), _) => fmt(s),
+                (None, _) => "-".into(),
+            };
+            let direction = match (m.higher_is_better, m.direction_source) {
+                (Some(true), Some(src)) => format!("higher ({src})"),
+                (Some(false), Some(src)) => format!("lower ({src})"),
+                _ => "unknown".into(),
+            };
+            t.add_row(vec![
+                Cell::new(format!("  {}", selector_for(run, m))),
+                Cell::new(fmt(m.value)).set_alignment(CellAlignment::Right),
+                Cell::new(stderr).set_alignment(CellAlignment::Right),
+                Cell::new(m.n.map(|n| n.to_string()).unwrap_or_else(|| "-".into()))
+                    .set_alignment(CellAlignment::Right),
+                Cell::new(direction),
+            ]);
+        }
+        if run.metrics.is_empty() {
+            out.push_str("  (no metrics)\n");
+        } else {
+            for line in t.to_string().lines() {
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn model_line(m: &ModelInfo) -> String {
+    let name = m.name.clone().unwrap_or_else(|| "(not recorded)".into());
+    let mut extra = Vec::new();
+    if let Some(b) = &m.backend {
+        extra.push(b.clone());
+    }
+    if let Some(a) = &m.args {
+        extra.push(a.clone());
+    }
+    if let Some(r) = &m.revision {
+        extra.push(format!("revision {r}"));
+    }
+    if extra.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", extra.join("; "))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonListing<'a> {
+    schema_version: u32,
+    runs: Vec<JsonRun<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRun<'a> {
+    path: String,
+    sha256: &'a str,
+    bytes: u64,
+    format: &'a Format,
+    model: &'a ModelInfo,
+    provenance: &'a Provenance,
+    tasks: &'a [TaskInfo],
+    metrics: Vec<JsonMetric<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMetric<'a> {
+    selector: String,
+    task: &'a str,
+    metric: &'a str,
+    variant: Option<&'a str>,
+    #[serde(serialize_with = "crate::num::ser")]
+    value: f64,
+    #[serde(serialize_with = "crate::num::ser_opt")]
+    stderr: Option<f64>,
+    stderr_kind: Option<StderrKind>,
+    n: Option<u64>,
+    higher_is_better: Option<bool>,
+    direction_source: Option<DirectionSource>,
+    group: bool,
+}
+
+/// JSON listing of runs (`schema_version` 1).
+pub fn render_json(runs: &[Run]) -> String {
+    let listing = JsonListing {
+        schema_version: 1,
+        runs: runs
+            .iter()
+            .map(|r| JsonRun {
+                path: r.label(),
+                sha256: &r.source.sha256,
+                bytes: r.source.bytes,
+                format: &r.format,
+                model: &r.model,
+                provenance: &r.provenance,
+                tasks: &r.tasks,
+                metrics: r
+                    .metrics
+                    .iter()
+                    .map(|m| JsonMetric {
+                        selector: selector_for(r, m),
+                        task: &m.task,
+                        metric: &m.name,
+                        variant: m.variant.as_deref(),
+                        value: m.value,
+                        stderr: m.stderr,
+                        stderr_kind: m.stderr_kind,
+                        n: m.n,
+                        higher_is_better: m.higher_is_better,
+                        direction_source: m.direction_source,
+                        group: m.is_group,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&listing)
+        .unwrap_or_else(|e| format!("{{\"schema_version\": 1, \"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
