@@ -25,7 +25,7 @@ pub fn render(file: &str, text: &str, loc: Option<Loc>, message: &str) -> String
     let col = (loc.column.max(1) - 1) as usize;
     let width = match (loc.offset, loc.len) {
         (Some(o), Some(l)) if l > 0 => text
-            .get(o as usize..(o + l) as usize)
+            .get(o as usize..o.saturating_add(l) as usize)
             .map(|s| s.lines().next().unwrap_or("").chars().count())
             .unwrap_or(1),
         _ => 1,

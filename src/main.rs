@@ -14,7 +14,8 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| run(&cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(e)) => {
-            eprintln!("error: {e:#}");
+            // Library errors carry their cause in their own message.
+            eprintln!("error: {e}");
             ExitCode::from(exit_code_for(&e))
         }
         Err(_) => {
@@ -35,7 +36,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
     {
         // A closed pipe (`govgate check … | head`) does not change the verdict.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(anyhow::Error::new(e).context("cannot write to stdout"))
+            Err(anyhow::anyhow!("cannot write to stdout: {e}"))
         }
         _ => Ok(out.code),
     }

@@ -11,6 +11,7 @@ pub mod threshold;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -117,7 +118,7 @@ impl Outcome {
 /// and the files read with their hashes (for the report's input list).
 #[derive(Debug, Default)]
 pub struct SampleCache {
-    values: BTreeMap<(PathBuf, String, Option<String>), SampleValues>,
+    values: BTreeMap<(PathBuf, String, Option<String>), Rc<SampleValues>>,
     /// Every samples log read, with its SHA-256.
     pub read: BTreeMap<PathBuf, String>,
 }
@@ -130,18 +131,19 @@ impl SampleCache {
         metric: &str,
         variant: Option<&str>,
         filters: &[String],
-    ) -> Result<&SampleValues> {
+    ) -> Result<Rc<SampleValues>> {
         let key = (
             path.to_path_buf(),
             metric.to_owned(),
             variant.map(str::to_owned),
         );
-        if !self.values.contains_key(&key) {
-            let v = samples::read_metric(path, metric, variant, filters)?;
-            self.read.insert(path.to_path_buf(), v.sha256.clone());
-            self.values.insert(key.clone(), v);
+        if let Some(v) = self.values.get(&key) {
+            return Ok(Rc::clone(v));
         }
-        Ok(&self.values[&key])
+        let v = Rc::new(samples::read_metric(path, metric, variant, filters)?);
+        self.read.insert(path.to_path_buf(), v.sha256.clone());
+        self.values.insert(key, Rc::clone(&v));
+        Ok(v)
     }
 }
 

@@ -38,10 +38,13 @@
 //! With `alpha`, a drop beyond the tolerance whose significance cannot be tested (no
 //! usable samples, no stderr) is `missing`.
 
+use std::rc::Rc;
+
 use serde::Serialize;
 
 use super::{Detail, Finding, SampleCache, Status};
 use crate::error::Result;
+use crate::evidence::samples::SampleValues;
 use crate::model::{DirectionSource, Evidence, Metric, Run};
 use crate::num::{fmt, p as fmt_p, pct};
 use crate::rubric::Regression;
@@ -468,7 +471,7 @@ fn side_values(
     run: &Run,
     m: &Metric,
     cache: &mut SampleCache,
-) -> Result<std::result::Result<std::collections::BTreeMap<u64, f64>, String>> {
+) -> Result<std::result::Result<Rc<SampleValues>, String>> {
     let Some(task) = run.task(&m.task) else {
         return Ok(Err(format!("task {} is not in the {side} run", m.task)));
     };
@@ -497,7 +500,7 @@ fn side_values(
             m.name
         )));
     }
-    if v.values.values().any(|x| !x.is_finite()) {
+    if v.values.iter().any(|(_, x)| !x.is_finite()) {
         return Ok(Err(format!(
             "a per-sample `{}` value in the {side} samples log is not finite",
             m.name
@@ -513,7 +516,7 @@ fn side_values(
             fmt(m.value)
         )));
     }
-    Ok(Ok(v.values.clone()))
+    Ok(Ok(v))
 }
 
 /// `(current, baseline)` per-sample values on the documents both runs scored.
@@ -532,10 +535,21 @@ fn paired_values(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let pairs: Vec<(f64, f64)> = cur
-        .iter()
-        .filter_map(|(d, c)| base.get(d).map(|b| (*c, *b)))
-        .collect();
+    // both sides are sorted by doc_id: a merge join
+    let (a, b) = (&cur.values, &base.values);
+    let (mut i, mut j) = (0, 0);
+    let mut pairs = Vec::with_capacity(a.len().min(b.len()));
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                pairs.push((a[i].1, b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     if pairs.len() < 2 {
         return Ok(Err(format!(
             "the two samples logs share {} document(s); a paired test needs at least 2",

@@ -1101,9 +1101,15 @@ pub enum TopLevel {
     Scalar,
 }
 
+/// Object keys with the first byte of each value, as [`top_level`] reports them.
+pub type KeysSeen = [(String, u8)];
+
+/// Decides, from the keys seen so far, that enough has been read.
+pub type StopWhen<'a> = &'a dyn Fn(&KeysSeen) -> bool;
+
 /// Reads the top-level keys of a document, skipping their values, until `stop(keys so far)`
 /// returns true or the object ends. Only the first value of a JSON Lines file is read.
-pub fn top_level<R: Read>(src: R, stop: &dyn Fn(&[(String, u8)]) -> bool) -> Result<TopLevel> {
+pub fn top_level<R: Read>(src: R, stop: StopWhen<'_>) -> Result<TopLevel> {
     let mut r = JsonReader::new(src);
     match r.skip_ws()? {
         None => Ok(TopLevel::Empty),
@@ -1124,7 +1130,7 @@ pub fn top_level<R: Read>(src: R, stop: &dyn Fn(&[(String, u8)]) -> bool) -> Res
 
 impl<R: Read> JsonReader<R> {
     /// Reads the keys of the object starting at the next byte, skipping values.
-    fn object_keys(&mut self, stop: &dyn Fn(&[(String, u8)]) -> bool) -> Result<Vec<(String, u8)>> {
+    fn object_keys(&mut self, stop: StopWhen<'_>) -> Result<Vec<(String, u8)>> {
         self.bump(); // '{'
         let mut keys = Vec::new();
         if self.expect_more("inside an object")? == b'}' {
@@ -1414,6 +1420,30 @@ mod tests {
             TopLevel::Object(vec![("doc_id".into(), b'0')])
         );
         assert!(top_level(r#"{"a": tru}"#.as_bytes(), &never).is_err());
+    }
+
+    proptest::proptest! {
+        /// Any bytes: an error or a value, never a panic; the same for every record layout.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let _ = parse_document(&bytes);
+            let mut rs = RecordStream::new(bytes.as_slice());
+            for _ in 0..50 {
+                match rs.next_record(&AllKeys) {
+                    Ok(Some(_)) => {}
+                    _ => break,
+                }
+            }
+            let _ = top_level(bytes.as_slice(), &|_: &KeysSeen| false);
+        }
+
+        /// Near-JSON text (the characters JSON is made of) exercises the grammar paths.
+        #[test]
+        fn json_like_text_never_panics(s in "[\\[\\]{}\",:0-9eE.+\\-a-zNI \n\\\\u]{0,80}") {
+            let _ = parse_document(s.as_bytes());
+            let mut r = JsonReader::from_slice(s.as_bytes());
+            let _ = r.skip_value();
+        }
     }
 
     #[test]

@@ -339,6 +339,9 @@ fn clean_alias(alias: &str) -> String {
 
 type MetricKey = (String, String, Option<String>);
 
+/// Stderr values of a task entry by (metric, filter), each with the key kind it came from.
+type Stderrs = HashMap<(String, Option<String>), Vec<(StderrKind, Option<f64>)>>;
+
 fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskInfo>, Vec<Metric>) {
     let groups_section: HashSet<&str> = top
         .get("groups")
@@ -388,8 +391,7 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
 
         // metric values in file order, stderrs by (metric, filter)
         let mut values: Vec<(String, Option<String>, f64)> = Vec::new();
-        let mut stderrs: HashMap<(String, Option<String>), Vec<(StderrKind, Option<f64>)>> =
-            HashMap::new();
+        let mut stderrs: Stderrs = HashMap::new();
         for (key, val) in entry.iter() {
             if NON_METRIC_KEYS.contains(&key) {
                 continue;

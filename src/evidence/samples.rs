@@ -9,7 +9,7 @@
 //! lm-eval 0.4.0–0.4.2 do not; they write every document once per filter, filter after
 //! filter, so the k-th record of a document belongs to the task's k-th filter.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -23,9 +23,10 @@ pub struct SampleValues {
     pub path: PathBuf,
     pub sha256: String,
     pub layout: RecordLayout,
-    /// `doc_id` → value for the requested metric and filter. Booleans count as 0/1;
-    /// non-finite values are kept as they are.
-    pub values: BTreeMap<u64, f64>,
+    /// `(doc_id, value)` for the requested metric and filter, sorted by `doc_id`, one per
+    /// document (16 bytes each: this is all a check keeps of a samples log). Booleans count
+    /// as 0/1; non-finite values are kept as they are.
+    pub values: Vec<(u64, f64)>,
     /// Records of the filter whose value is not a scalar (a `[gold, pred]` pair for a
     /// corpus-level metric such as `f1`, an object in some lmms-eval tasks).
     pub non_scalar: u64,
@@ -38,7 +39,7 @@ pub struct SampleValues {
 impl SampleValues {
     /// True when every value is exactly 0 or 1 (binary correctness scores).
     pub fn is_binary(&self) -> bool {
-        self.values.values().all(|v| *v == 0.0 || *v == 1.0)
+        self.values.iter().all(|(_, v)| *v == 0.0 || *v == 1.0)
     }
 
     /// Arithmetic mean of the values, `None` when empty.
@@ -46,7 +47,17 @@ impl SampleValues {
         if self.values.is_empty() {
             return None;
         }
-        Some(crate::stats::describe::mean(self.values.values().copied()))
+        Some(crate::stats::describe::mean(
+            self.values.iter().map(|(_, v)| *v),
+        ))
+    }
+
+    /// The value of a document.
+    pub fn get(&self, doc_id: u64) -> Option<f64> {
+        self.values
+            .binary_search_by_key(&doc_id, |(d, _)| *d)
+            .ok()
+            .map(|i| self.values[i].1)
     }
 }
 
@@ -76,13 +87,12 @@ pub fn read_metric(
         path: path.to_path_buf(),
         sha256: String::new(),
         layout: RecordLayout::Lines,
-        values: BTreeMap::new(),
+        values: Vec::new(),
         non_scalar: 0,
         without_doc_id: 0,
         duplicates: 0,
     };
     let mut occurrences: HashMap<u64, usize> = HashMap::new();
-    let mut seen_without_filter: HashSet<u64> = HashSet::new();
 
     while let Some(rec) = stream
         .next_record(&want)
@@ -114,17 +124,13 @@ pub fn read_metric(
             out.non_scalar += 1;
             continue;
         };
-        let fresh = if variant.is_none() {
-            seen_without_filter.insert(doc_id)
-        } else {
-            !out.values.contains_key(&doc_id)
-        };
-        if fresh {
-            out.values.insert(doc_id, x);
-        } else {
-            out.duplicates += 1;
-        }
+        out.values.push((doc_id, x));
     }
+    // one value per document: the first in file order (the sort is stable)
+    out.values.sort_by_key(|(d, _)| *d);
+    let before = out.values.len();
+    out.values.dedup_by_key(|(d, _)| *d);
+    out.duplicates = (before - out.values.len()) as u64;
     out.layout = stream.layout().unwrap_or(RecordLayout::Lines);
     drop(stream);
     let (sha, _) = hashing.finish().map_err(|e| Error::io(path, e))?;
@@ -177,11 +183,12 @@ mod tests {
             ),
         );
         let v = read_metric(&p, "exact_match", Some("strict-match"), &[]).expect("reads");
-        assert_eq!(v.values, BTreeMap::from([(0, 1.0), (1, 0.0)]));
+        assert_eq!(v.values, [(0, 1.0), (1, 0.0)]);
         assert!(v.is_binary());
+        assert_eq!((v.get(1), v.get(7)), (Some(0.0), None));
         assert_eq!(v.sha256.len(), 64);
         let f = read_metric(&p, "exact_match", Some("flexible-extract"), &[]).expect("reads");
-        assert_eq!(f.values, BTreeMap::from([(0, 0.0)]));
+        assert_eq!(f.values, [(0, 0.0)]);
     }
 
     #[test]
@@ -202,9 +209,9 @@ mod tests {
         );
         let filters = vec!["strict-match".to_string(), "flexible-extract".to_string()];
         let s = read_metric(&p, "exact_match", Some("strict-match"), &filters).expect("reads");
-        assert_eq!(s.values, BTreeMap::from([(0, 0.0), (1, 1.0)]));
+        assert_eq!(s.values, [(0, 0.0), (1, 1.0)]);
         let f = read_metric(&p, "exact_match", Some("flexible-extract"), &filters).expect("reads");
-        assert_eq!(f.values, BTreeMap::from([(0, 1.0), (1, 1.0)]));
+        assert_eq!(f.values, [(0, 1.0), (1, 1.0)]);
         assert_eq!(count_documents(&p).expect("count"), 2);
     }
 
@@ -216,7 +223,7 @@ mod tests {
         );
         let v = read_metric(&p, "f1", None, &[]).expect("reads");
         assert_eq!(v.layout, RecordLayout::Array);
-        assert_eq!(v.values, BTreeMap::from([(1, 0.5)]));
+        assert_eq!(v.values, [(1, 0.5)]);
         assert_eq!(v.non_scalar, 1);
         assert_eq!(v.without_doc_id, 1);
         assert_eq!(v.duplicates, 1);

@@ -423,6 +423,14 @@ processes:
         assert!(e.to_string().contains("duplicate"), "{e}");
     }
 
+    proptest::proptest! {
+        /// Any text is a rubric or a list of errors, never a panic.
+        #[test]
+        fn arbitrary_text_never_panics(s in "[a-z0-9:{}\\[\\],\\- \n*/@.\"']{0,120}") {
+            let _ = parse(&s, Origin::Embedded("prop"), Path::new(""));
+        }
+    }
+
     #[test]
     fn missing_top_level_keys() {
         let e = parse_err("name: x\n");

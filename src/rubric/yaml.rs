@@ -324,8 +324,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -388,14 +388,20 @@ pub fn parse(src: &str) -> Result<Node, DeError> {
 fn saphyr_message(e: &serde_saphyr::Error) -> String {
     let text = e.without_snippet().to_string();
     let first = text.lines().next().unwrap_or("").trim();
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    if let Some(rest) = first.strip_prefix("line ")
-        && let Some((coords, msg)) = rest.split_once(": ")
+    let mut msg = first.strip_prefix("error: ").unwrap_or(first);
+    if let Some(rest) = msg.strip_prefix("line ")
+        && let Some((coords, m)) = rest.split_once(": ")
         && coords.contains(" column ")
     {
-        return msg.to_owned();
+        msg = m;
     }
-    first.to_owned()
+    // "… at line 3, column 19": the location is rendered in front already
+    if let Some(i) = msg.rfind(" at line ")
+        && msg[i..].contains(", column ")
+    {
+        msg = &msg[..i];
+    }
+    msg.to_owned()
 }
 
 /// A value with the location it was read from.
@@ -787,6 +793,9 @@ mod tests {
         let e = parse("a: [1, 2\nb: 3\n").expect_err("syntax");
         assert!(e.loc.is_some());
         assert!(!e.message.starts_with("line "), "{}", e.message);
+        let e = parse("a: [1,\n").expect_err("unclosed");
+        assert_eq!(e.message, "unclosed bracket '['");
+        assert_eq!(e.loc.map(|l| (l.line, l.column)), Some((1, 4)));
     }
 
     #[test]

@@ -1,0 +1,467 @@
+//! `govgate check`: exit codes 0, 1 and 2, the table, the JSON report, report files.
+//!
+//! Expected values are worked out by hand from the fixtures (see the comments), never
+//! taken from a run of the code under test.
+
+mod common;
+use common::*;
+
+const DEMO_RESULTS: &str = "fixtures/demo/acme-7b-v2/results_2026-03-02T14-05-33.518112.json";
+
+#[test]
+fn the_demo_passes_the_default_gate_at_level_2() {
+    let out = govgate(&["check", "fixtures/demo"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stderr, "");
+    assert!(
+        out.stdout.starts_with(
+            "govgate: rubric default (embedded:default), 1 current run, 0 baseline runs\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    // All six processes are listed, in order.
+    let ids: Vec<String> = process_rows(&out.stdout)
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(ids, ["S7P1", "S7P2", "S7P3", "S7P4", "S7P5", "S7P6"]);
+    // results present (L1), no --limit (L2), every task has >= 100 docs (L3: 2376, 1319,
+    // 10042), but no baseline for the L3 regression check: level 2, required 1.
+    assert_eq!(
+        process_row(&out.stdout, "S7P1"),
+        [
+            "S7P1",
+            "Apply quality gates",
+            "2",
+            "1",
+            "pass",
+            "3/4 checks pass; L3 no-regression: missing"
+        ]
+    );
+    assert_eq!(
+        process_row(&out.stdout, "S7P2"),
+        [
+            "S7P2",
+            "Validate regulatory compliance",
+            "0",
+            "-",
+            "not-required",
+            "no checks in the rubric"
+        ]
+    );
+    assert!(out.stdout.contains("Checks not passing:"));
+    assert!(out.stdout.contains(
+        "no-regression [missing]: no baseline runs to compare with (pass --baseline PATH or set inputs.baseline in the rubric)"
+    ));
+    assert!(
+        out.stdout
+            .ends_with("\nPASS: every required level is met\n")
+    );
+}
+
+#[test]
+fn the_demo_reaches_level_3_against_its_baseline() {
+    // v2 vs v1: every metric improved except arc_easy/acc_norm, 0.79756 -> 0.79545
+    // (a 0.26% relative drop, inside the default rubric's 2%).
+    let out = govgate(&[
+        "check",
+        "fixtures/demo",
+        "--baseline",
+        "fixtures/demo-baseline",
+        "--require",
+        "S7P1=3",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(process_row(&out.stdout, "S7P1")[2..5], ["3", "3", "pass"]);
+    assert!(!out.stdout.contains("Checks not passing"));
+}
+
+#[test]
+fn a_significant_regression_fails_the_gate_with_exit_1() {
+    // boolq: 148/200 -> 133/200, 25 documents lost and 10 gained: McNemar exact p = 0.0167.
+    let out = govgate(&[
+        "check",
+        "fixtures/paired/cand",
+        "--baseline",
+        "fixtures/paired/base",
+        "--require",
+        "S7P1=3",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stderr, "");
+    assert_eq!(process_row(&out.stdout, "S7P1")[2..5], ["2", "3", "fail"]);
+    let failing: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("│ no-regression"))
+        .collect();
+    assert_eq!(failing.len(), 1, "{}", out.stdout);
+    assert!(failing[0].contains("boolq/acc@none"));
+    assert!(failing[0].contains("drop 0.075 (10.14%), p=0.01667"));
+    assert!(out.stdout.contains("McNemar exact, n=200"));
+    assert!(
+        out.stdout
+            .ends_with("\nFAIL: S7P1 at level 2, required 3\n")
+    );
+}
+
+#[test]
+fn require_on_the_command_line_overrides_the_rubric() {
+    let out = govgate(&["check", "fixtures/demo", "--require", "S7P1=3"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .ends_with("\nFAIL: S7P1 at level 2, required 3\n")
+    );
+
+    let out = govgate(&["check", "fixtures/demo", "--require", "S7P1=0"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        process_row(&out.stdout, "S7P1")[3..5],
+        ["-", "not-required"]
+    );
+
+    // a requirement on a process the rubric has no checks for can never be met
+    let out = govgate(&["check", "fixtures/demo", "--require", "S7P4=1"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(process_row(&out.stdout, "S7P4")[2..5], ["0", "1", "fail"]);
+}
+
+#[test]
+fn a_limited_run_fails_full_coverage() {
+    // v0.4.8 fixture: --limit 4, 4 of 1319 gsm8k documents.
+    let out = govgate(&["check", "fixtures/lmeval/v048", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}"); // level 1 is met: the results are there
+    let r = json(&out.stdout);
+    assert_eq!(r["processes"][0]["level"], 1);
+    let full = check(&r, "full-tasks");
+    assert_eq!(full["status"], "fail");
+    assert_eq!(
+        full["message"],
+        "gsm8k: the run was made with --limit 4; 4 of 1319 documents were evaluated"
+    );
+}
+
+#[test]
+fn the_json_report_meets_its_contract() {
+    let out = govgate(&["check", "fixtures/demo", "--format", "json"]);
+    assert_eq!(out.code, 0);
+    let r = json(&out.stdout);
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["exit_code"], 0);
+    let procs = r["processes"].as_array().expect("processes");
+    assert_eq!(procs.len(), 6);
+    for (p, id) in procs
+        .iter()
+        .zip(["S7P1", "S7P2", "S7P3", "S7P4", "S7P5", "S7P6"])
+    {
+        assert_eq!(p["id"], id);
+        assert!(p["level"].is_u64());
+        assert!(p["required"].is_u64() || p["required"].is_null());
+        assert!(["pass", "fail", "not-required"].contains(&p["status"].as_str().expect("status")));
+    }
+    assert_eq!(procs[0]["level"], 2);
+    assert_eq!(procs[0]["required"], 1);
+    assert_eq!(procs[0]["status"], "pass");
+    assert_eq!(procs[1]["required"], serde_json::Value::Null);
+    assert_eq!(procs[1]["status"], "not-required");
+
+    let checks = r["checks"].as_array().expect("checks");
+    let ids: Vec<&str> = checks
+        .iter()
+        .map(|c| c["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "results-present",
+            "full-tasks",
+            "enough-samples",
+            "no-regression"
+        ]
+    );
+    for c in checks {
+        for key in ["id", "process", "level", "kind", "status", "message"] {
+            assert!(!c[key].is_null(), "check lacks {key}: {c}");
+        }
+    }
+    assert_eq!(checks[2]["kind"], "coverage");
+    assert_eq!(checks[2]["status"], "pass");
+    assert_eq!(checks[3]["status"], "missing");
+
+    // inputs carry their SHA-256 (checked against sha256 of the file's bytes)
+    let input = &r["inputs"][0];
+    assert_eq!(input["role"], "current");
+    assert_eq!(input["path"], DEMO_RESULTS);
+    let bytes = std::fs::read(root().join(DEMO_RESULTS)).expect("read");
+    assert_eq!(input["sha256"], govgate::evidence::sha256_hex(&bytes));
+    assert_eq!(input["bytes"], bytes.len());
+}
+
+#[test]
+fn non_finite_values_are_strings_in_json_never_null() {
+    let dir = scratch("nonfinite-json");
+    let r = rubric(
+        &dir,
+        "r.yaml",
+        "{S7P1: 1}",
+        "  S7P1:\n    - id: mae\n      level: 1\n      threshold: { metric: tgpred/mae, max: 10 }\n",
+    );
+    let out = govgate(&[
+        "check",
+        "fixtures/lmeval/nonfinite",
+        "--rubric",
+        r.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let rep = json(&out.stdout);
+    let f = &check(&rep, "mae")["findings"][0];
+    assert_eq!(f["status"], "fail");
+    assert_eq!(f["detail"]["value"], "Infinity");
+    assert_eq!(
+        f["message"],
+        "tgpred/mae@none is Infinity; a non-finite value never passes"
+    );
+}
+
+#[test]
+fn report_files_are_written_and_identical_across_runs() {
+    let dir = scratch("reports");
+    let j1 = dir.join("a/gate.json");
+    let j2 = dir.join("b/gate.json");
+    let t = dir.join("gate.txt");
+    let arg = |f: &str, p: &std::path::Path| format!("{f}={}", p.display());
+    let out = govgate(&[
+        "check",
+        "fixtures/paired/cand",
+        "--baseline",
+        "fixtures/paired/base",
+        "--report",
+        &arg("json", &j1),
+        "--report",
+        &arg("table", &t),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let first = std::fs::read_to_string(&j1).expect("json report");
+    assert_eq!(
+        std::fs::read_to_string(&t).expect("table report"),
+        out.stdout
+    );
+    let again = govgate(&[
+        "check",
+        "fixtures/paired/cand",
+        "--baseline",
+        "fixtures/paired/base",
+        "--format",
+        "json",
+        "--report",
+        &arg("json", &j2),
+    ]);
+    assert_eq!(std::fs::read_to_string(&j2).expect("json report"), first);
+    assert_eq!(again.stdout, first, "the same inputs give the same bytes");
+    // no temporary files are left beside the reports
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("a"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn errors_exit_2_with_one_message_naming_file_line_and_column() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["check", "fixtures/nope"],
+            "error: fixtures/nope: no such file or directory\n",
+        ),
+        (
+            // 12 lines kept, so the file ends at the start of line 13
+            &["check", "fixtures/bad/truncated"],
+            "error: fixtures/bad/truncated/results_2025-01-01T00-00-00.000000.json:13:1: unexpected end of file inside an object\n",
+        ),
+        (
+            // line 3 is `    "boolq": {"acc,none": 0.5,}`: the `}` is column 31
+            &["check", "fixtures/bad/trailing-comma.json"],
+            "error: fixtures/bad/trailing-comma.json:3:31: trailing comma before '}' (JSON does not allow one)\n",
+        ),
+        (
+            // line 3 is `    "caf\xe9"`: the stray byte is column 9
+            &["check", "fixtures/bad/invalid-utf8.json"],
+            "error: fixtures/bad/invalid-utf8.json:3:9: invalid UTF-8 inside a string\n",
+        ),
+        (
+            &["check", "fixtures/bad/not-eval.json"],
+            "error: fixtures/bad/not-eval.json: not a recognized evaluation output: a JSON object with keys [name, values], not an lm-eval/lmms-eval results file (`results` with `versions`/`config`) or samples log (`doc_id`)\n",
+        ),
+        (
+            &["check", "fixtures/bad/samples-only"],
+            "error: fixtures/bad/samples-only: only samples logs found (1 file), no results file they belong to\n",
+        ),
+        (
+            &["check", "fixtures/nope/*.json"],
+            "error: fixtures/nope/*.json: no file matches this pattern\n",
+        ),
+        (
+            &["check"],
+            "error: no inputs: name results files or directories (e.g. `govgate check results/`), or set `inputs.current` in the rubric\n",
+        ),
+        (
+            &[
+                "check",
+                "fixtures/demo",
+                "--rubric",
+                "fixtures/rubrics/nope.yaml",
+            ],
+            "error: fixtures/rubrics/nope.yaml: No such file or directory (os error 2)\n",
+        ),
+        (
+            // the cut record is line 3 (`{"doc_id": 2, "acc": `), read by the paired test
+            &[
+                "check",
+                "fixtures/bad/broken-samples",
+                "--baseline",
+                "fixtures/paired/base",
+            ],
+            "error: fixtures/bad/broken-samples/acme__tiny-1b-v3/samples_boolq_2025-07-01T00-00-00.000003.jsonl:3:22: the record ends early: a JSON Lines record must end on the line it starts (truncated or cut line?)\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = govgate(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert_eq!(out.stderr, *expected, "{args:?}");
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for (args, needle) in [
+        (
+            vec!["check", "fixtures/demo", "--require", "S7P9=1"],
+            "unknown process `S7P9`",
+        ),
+        (
+            vec!["check", "fixtures/demo", "--require", "S7P1=4"],
+            "level must be 0, 1, 2 or 3",
+        ),
+        (
+            vec!["check", "fixtures/demo", "--report", "xml=o.xml"],
+            "unknown report format `xml` (formats: table, json)",
+        ),
+        (
+            vec!["check", "--frobnicate"],
+            "unexpected argument '--frobnicate'",
+        ),
+        (vec!["inspect"], "required"),
+    ] {
+        let out = govgate(&args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn no_report_file_is_left_behind_on_exit_2() {
+    let dir = scratch("no-partial");
+    let report = dir.join("gate.json");
+    let out = govgate(&[
+        "check",
+        "fixtures/bad/broken-samples",
+        "--baseline",
+        "fixtures/paired/base",
+        "--report",
+        &format!("json={}", report.display()),
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(!report.exists());
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 0);
+}
+
+#[test]
+fn unrecognized_files_are_errors_by_name_and_skipped_in_directories() {
+    let dir = scratch("mixed-dir");
+    let results = std::fs::read_to_string(root().join(DEMO_RESULTS)).expect("read");
+    write(
+        &dir.join("run/results_2026-03-02T14-05-33.518112.json"),
+        &results,
+    );
+    write(
+        &dir.join("run/notes.json"),
+        "{\"note\": \"not an evaluation\"}",
+    );
+    write(&dir.join("run/README.md"), "# not JSON at all");
+    let out = govgate_in(&dir, &["check", "run"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = govgate_in(&dir, &["check", "run/notes.json"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: run/notes.json: not a recognized evaluation output")
+    );
+}
+
+#[test]
+fn an_empty_directory_is_an_error() {
+    let dir = scratch("empty-dir");
+    std::fs::create_dir_all(dir.join("results")).expect("mkdir");
+    let out = govgate_in(&dir, &["check", "results"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: results: no lm-eval or lmms-eval results file found\n"
+    );
+}
+
+#[test]
+fn glob_inputs_select_files() {
+    let out = govgate(&[
+        "check",
+        "fixtures/demo*/*/results_*.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let r = json(&out.stdout);
+    // both the demo and its baseline directory match, as current runs
+    assert_eq!(r["inputs"].as_array().expect("inputs").len(), 2);
+}
+
+#[test]
+fn help_and_version() {
+    let out = govgate(&["--help"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .contains("Exit codes: 0 every required level met")
+    );
+    let out = govgate(&["check", "--help"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("--baseline <PATH>"));
+    assert!(out.stdout.contains("--report <FORMAT=PATH>"));
+    let out = govgate(&["--version"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        format!("govgate {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn results_without_tasks_fail_level_1() {
+    let dir = scratch("no-tasks");
+    write(
+        &dir.join("results_2025-01-01T00-00-00.json"),
+        r#"{"results": {}, "versions": {}, "config": {"model": "hf", "limit": null}}"#,
+    );
+    let out = govgate_in(&dir, &["check", "."]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(process_row(&out.stdout, "S7P1")[2..5], ["0", "1", "fail"]);
+    assert!(
+        out.stdout
+            .contains("results-present [missing]: no task matches `*` in the current runs")
+    );
+}

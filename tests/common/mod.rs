@@ -1,0 +1,100 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A finished `govgate` process.
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The repository root (tests run with it as the working directory).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the built binary from the repository root, without colour or log filters.
+pub fn govgate(args: &[&str]) -> Out {
+    govgate_in(&root(), args)
+}
+
+pub fn govgate_in(dir: &Path, args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_govgate"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GOVGATE_LOG")
+        .output()
+        .expect("run govgate");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A fresh, empty directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let d = root().join("target").join("test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create scratch dir");
+    d
+}
+
+/// Writes a file (creating parents) and returns its path.
+pub fn write(path: &Path, content: &str) -> PathBuf {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p).expect("mkdir");
+    }
+    std::fs::write(path, content).expect("write file");
+    path.to_path_buf()
+}
+
+/// The cells of the rows of the first table in `stdout` whose first cell is a process id.
+pub fn process_rows(stdout: &str) -> Vec<Vec<String>> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("│ S7P"))
+        .map(|l| {
+            l.trim_matches('│')
+                .split('┆')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// The row of one process: [id, name, level, required, status, evidence].
+pub fn process_row(stdout: &str, id: &str) -> Vec<String> {
+    process_rows(stdout)
+        .into_iter()
+        .find(|r| r[0] == id)
+        .unwrap_or_else(|| panic!("no row for {id} in:\n{stdout}"))
+}
+
+/// Parses a JSON report.
+pub fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
+
+/// The check with this id in a JSON report.
+pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .expect("checks array")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
+
+/// A rubric file in `dir` with these `processes:` lines (YAML, already indented by 2).
+pub fn rubric(dir: &Path, name: &str, require: &str, processes: &str) -> PathBuf {
+    write(
+        &dir.join(name),
+        &format!("version: 1\nname: {name}\nrequire: {require}\nprocesses:\n{processes}"),
+    )
+}

@@ -1,0 +1,295 @@
+//! Conformance over real files written by lm-evaluation-harness and lmms-eval
+//! (`$GOVGATE_CORPUS/{lmeval,lmeval-generated,lmms-generated}`; `.ci/run` sets the
+//! variable to `../shared/corpus`). When the corpus is absent these tests say so and
+//! check nothing.
+//!
+//! The expected metrics are read here independently of govgate's reader: serde_json on
+//! the file after the bare `NaN` / `Infinity` tokens are turned into marker strings, and
+//! the format rules of `reference/formats-lmeval.md` applied by hand.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use govgate::evidence::{self, FileKind};
+
+const LMEVAL_DIRS: &[&str] = &["lmeval", "lmeval-generated", "lmms-generated"];
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("GOVGATE_CORPUS").map(PathBuf::from)?;
+    dir.is_dir().then_some(dir)
+}
+
+fn absent(test: &str) {
+    eprintln!(
+        "{test}: GOVGATE_CORPUS is not set or not a directory; the corpus is absent, nothing checked"
+    );
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "jsonl")
+            ) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Python's bare tokens as marker strings, so serde_json accepts the text.
+fn python_json(text: &str) -> serde_json::Value {
+    let mut t = text.to_owned();
+    for (tok, mark) in [
+        ("-Infinity", "\"__-inf__\""),
+        ("Infinity", "\"__inf__\""),
+        ("NaN", "\"__nan__\""),
+    ] {
+        for lead in [": ", ", ", "["] {
+            t = t.replace(&format!("{lead}{tok}"), &format!("{lead}{mark}"));
+        }
+    }
+    serde_json::from_str(&t).expect("corpus file is JSON apart from NaN/Infinity")
+}
+
+fn number(v: &serde_json::Value) -> Option<f64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => match s.as_str() {
+            "__nan__" => Some(f64::NAN),
+            "__inf__" => Some(f64::INFINITY),
+            "__-inf__" => Some(f64::NEG_INFINITY),
+            _ => s
+                .strip_prefix("np.float64(")
+                .and_then(|r| r.strip_suffix(')'))
+                .and_then(|x| x.parse().ok()),
+        },
+        _ => None,
+    }
+}
+
+fn is_stderr(metric: &str) -> bool {
+    ["_stderr", "_stderr_clt", "_stderr_clustered"]
+        .iter()
+        .any(|s| metric.ends_with(s))
+}
+
+type Key = (String, String, Option<String>);
+
+/// Every metric value a results file holds, by the documented format rules.
+fn expected_metrics(doc: &serde_json::Value) -> BTreeMap<Key, f64> {
+    let results = doc["results"].as_object().expect("results object");
+    let legacy = !results
+        .values()
+        .filter_map(|e| e.as_object())
+        .any(|e| e.keys().any(|k| k.contains(',')));
+    let mut out = BTreeMap::new();
+    for (task, entry) in results {
+        for (key, val) in entry.as_object().expect("task entry") {
+            let (metric, filter) = match key.split_once(',') {
+                Some((m, f)) => (m, Some(f.to_owned())),
+                None if legacy => (key.as_str(), None),
+                None => continue, // alias, name, sample_len, " ", paired_* …
+            };
+            if is_stderr(metric) {
+                continue;
+            }
+            if let Some(x) = number(val) {
+                out.insert((task.clone(), metric.to_owned(), filter), x);
+            }
+        }
+    }
+    out
+}
+
+fn same(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a == b
+}
+
+#[test]
+fn every_results_file_loads_with_exactly_the_values_it_holds() {
+    let Some(root) = corpus() else {
+        return absent("every_results_file_loads_with_exactly_the_values_it_holds");
+    };
+    let (mut files, mut metrics) = (0, 0);
+    for d in LMEVAL_DIRS {
+        for path in files_under(&root.join(d)) {
+            match evidence::sniff(&path).unwrap_or_else(|e| panic!("{e}")) {
+                FileKind::LmEvalResults => {}
+                FileKind::Samples => continue,
+                FileKind::Unrecognized(what) => panic!("{}: unrecognized: {what}", path.display()),
+            }
+            let run = evidence::read_results(&path).unwrap_or_else(|e| panic!("{e}"));
+            let doc = python_json(&std::fs::read_to_string(&path).expect("read"));
+            let expected = expected_metrics(&doc);
+            let got: BTreeMap<Key, f64> = run
+                .metrics
+                .iter()
+                .map(|m| ((m.task.clone(), m.name.clone(), m.variant.clone()), m.value))
+                .collect();
+            assert_eq!(
+                got.keys().collect::<Vec<_>>(),
+                expected.keys().collect::<Vec<_>>(),
+                "{}",
+                path.display()
+            );
+            for (k, v) in &expected {
+                assert!(
+                    same(got[k], *v),
+                    "{}: {k:?}: read {} but the file says {v}",
+                    path.display(),
+                    got[k]
+                );
+            }
+            // a plain `_stderr` that is a number is the stderr read
+            for m in &run.metrics {
+                let key = match &m.variant {
+                    Some(f) => format!("{}_stderr,{f}", m.name),
+                    None => format!("{}_stderr", m.name),
+                };
+                if let Some(se) = doc["results"][&m.task].get(&key).and_then(number) {
+                    assert!(
+                        same(m.stderr.expect("stderr"), se),
+                        "{}: {key}",
+                        path.display()
+                    );
+                }
+            }
+            files += 1;
+            metrics += expected.len();
+        }
+    }
+    assert!(
+        files >= 13,
+        "expected the corpus's 13 results files, found {files}"
+    );
+    eprintln!("corpus: {files} results files, {metrics} metric values read exactly");
+}
+
+#[test]
+fn samples_logs_in_the_corpus_are_attached_and_readable() {
+    let Some(root) = corpus() else {
+        return absent("samples_logs_in_the_corpus_are_attached_and_readable");
+    };
+    let mut attached = 0;
+    for d in LMEVAL_DIRS {
+        for run in evidence::load(&[root.join(d)]).unwrap_or_else(|e| panic!("{e}")) {
+            for t in &run.tasks {
+                let Some(path) = &t.samples else { continue };
+                attached += 1;
+                for m in run.metrics.iter().filter(|m| m.task == t.name) {
+                    let v = evidence::samples::read_metric(
+                        path,
+                        &m.name,
+                        m.variant.as_deref(),
+                        &t.filters,
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
+                    // where per-sample values are plain scores their mean is the reported metric
+                    if v.non_scalar == 0 && !v.values.is_empty() && m.name != "f1" {
+                        let mean = v.mean().expect("mean");
+                        assert!(
+                            (mean - m.value).abs() <= 1e-9 * m.value.abs().max(1.0),
+                            "{}: {} mean {mean} vs reported {}",
+                            path.display(),
+                            m.label(),
+                            m.value
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        attached >= 11,
+        "expected the corpus's samples logs to be attached, got {attached}"
+    );
+}
+
+#[test]
+fn govgate_check_never_exits_2_on_the_corpus() {
+    let Some(root) = corpus() else {
+        return absent("govgate_check_never_exits_2_on_the_corpus");
+    };
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    for d in LMEVAL_DIRS {
+        for p in files_under(&root.join(d)) {
+            if matches!(evidence::sniff(&p), Ok(FileKind::LmEvalResults)) {
+                inputs.push(p);
+            }
+        }
+        for e in std::fs::read_dir(root.join(d)).expect("dir").flatten() {
+            if e.path().is_dir() {
+                inputs.push(e.path());
+            }
+        }
+    }
+    let s = |p: &Path| p.to_str().expect("utf-8").to_owned();
+    for input in &inputs {
+        for cmd in [
+            vec!["check".to_owned(), s(input)],
+            vec!["inspect".to_owned(), s(input)],
+        ] {
+            let args: Vec<&str> = cmd.iter().map(String::as_str).collect();
+            let out = common::govgate(&args);
+            assert!(out.code == 0 || out.code == 1, "{args:?}: {out:?}");
+        }
+    }
+    // runs compared with each other, with their samples: paired tests on real logs
+    let g = root.join("lmeval-generated");
+    let l = root.join("lmms-generated");
+    for (cur, base) in [
+        (
+            g.join("run_f_modelB_tasks_no_group"),
+            g.join("run_e_dummy_no_model_args"),
+        ),
+        (
+            g.join("run_e_dummy_no_model_args"),
+            g.join("run_f_modelB_tasks_no_group"),
+        ),
+        (
+            l.join("run_d_modelA_limit10"),
+            l.join("run_e_builtin_dummy"),
+        ),
+        (
+            l.join("run_e_builtin_dummy"),
+            l.join("run_d_modelA_limit10"),
+        ),
+    ] {
+        let out = common::govgate(&[
+            "check",
+            &s(&cur),
+            "--baseline",
+            &s(&base),
+            "--format",
+            "json",
+        ]);
+        assert!(out.code == 0 || out.code == 1, "{out:?}");
+        let rep = common::json(&out.stdout);
+        let tests: Vec<String> = common::check(&rep, "no-regression")["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["detail"]["test"]["method"].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            tests.iter().any(|t| t == "mcnemar-exact"),
+            "{}: {tests:?}",
+            cur.display()
+        );
+    }
+    eprintln!(
+        "corpus: check and inspect ran on {} inputs without exit code 2",
+        inputs.len()
+    );
+}
