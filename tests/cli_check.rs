@@ -465,3 +465,27 @@ fn results_without_tasks_fail_level_1() {
             .contains("results-present [missing]: no task matches `*` in the current runs")
     );
 }
+
+#[test]
+fn repeated_runs_of_one_model_are_each_checked_with_a_warning() {
+    let dir = scratch("rerun");
+    let results = std::fs::read_to_string(root().join(DEMO_RESULTS)).expect("read");
+    write(
+        &dir.join("acme-7b-v2/results_2026-03-02T14-05-33.518112.json"),
+        &results,
+    );
+    write(
+        &dir.join("acme-7b-v2/results_2026-03-03T09-00-00.000001.json"),
+        &results,
+    );
+    let out = govgate_in(&dir, &["check", "acme-7b-v2"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        " WARN 2 current runs of acme/acme-7b-v2 report the same tasks (arc_easy, gsm8k, \
+         hellaswag): each is checked; lm-eval appends a results file per run, so name the one \
+         to judge (acme-7b-v2/results_2026-03-02T14-05-33.518112.json, \
+         acme-7b-v2/results_2026-03-03T09-00-00.000001.json)\n"
+    );
+    assert!(out.stdout.contains("2 current runs, 0 baseline runs"));
+}

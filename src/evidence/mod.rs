@@ -365,14 +365,52 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
 
 /// Loads current and baseline evidence.
 pub fn load_evidence(current: &[PathBuf], baseline: &[PathBuf]) -> Result<Evidence> {
-    Ok(Evidence {
+    let evidence = Evidence {
         current: load(current)?,
         baseline: if baseline.is_empty() {
             Vec::new()
         } else {
             load(baseline)?
         },
-    })
+    };
+    for (model, files, tasks) in repeated_runs(&evidence.current) {
+        tracing::warn!(
+            "{} current runs of {model} report the same tasks ({}): each is checked; lm-eval \
+             appends a results file per run, so name the one to judge ({})",
+            files.len(),
+            tasks.join(", "),
+            files.join(", ")
+        );
+    }
+    Ok(evidence)
+}
+
+/// Runs of the same model that report the same tasks: (model, their files, the tasks).
+pub fn repeated_runs(runs: &[Run]) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let mut by_task: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for r in runs {
+        let model = r
+            .model
+            .name
+            .clone()
+            .unwrap_or_else(|| "(unnamed model)".into());
+        for t in &r.tasks {
+            by_task
+                .entry((model.clone(), t.name.clone()))
+                .or_default()
+                .push(r.label());
+        }
+    }
+    let mut groups: BTreeMap<(String, Vec<String>), Vec<String>> = BTreeMap::new();
+    for ((model, task), files) in by_task {
+        if files.len() > 1 {
+            groups.entry((model, files)).or_default().push(task);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((model, files), tasks)| (model, files, tasks))
+        .collect()
 }
 
 fn parent_of(path: &Path) -> PathBuf {
