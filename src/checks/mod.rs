@@ -83,6 +83,24 @@ pub struct Finding {
     pub detail: Option<Detail>,
 }
 
+impl Finding {
+    /// The finding of a selector that names no metric of the current runs: `missing`.
+    pub fn no_metric(selector: &crate::rubric::Selector, expected: String) -> Finding {
+        Finding {
+            subject: selector.text.clone(),
+            run: None,
+            baseline: None,
+            status: Status::Missing,
+            message: format!(
+                "no metric matches `{selector}` in the current runs (`govgate inspect` lists the selectors)"
+            ),
+            observed: "no such metric".into(),
+            expected,
+            detail: None,
+        }
+    }
+}
+
 /// The numbers behind a finding, per check kind.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -200,19 +200,7 @@ fn missing(subject: String, run: Option<&Run>, r: &Regression, message: String) 
 pub fn run(r: &Regression, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
     let matched = r.selector.select(&evidence.current);
     if matched.is_empty() {
-        return Ok(vec![Finding {
-            subject: r.selector.text.clone(),
-            run: None,
-            baseline: None,
-            status: Status::Missing,
-            message: format!(
-                "no metric matches `{}` in the current runs (`govgate inspect` lists the selectors)",
-                r.selector
-            ),
-            observed: "no such metric".into(),
-            expected: expected_text(r),
-            detail: None,
-        }]);
+        return Ok(vec![Finding::no_metric(&r.selector, expected_text(r))]);
     }
     if evidence.baseline.is_empty() {
         return Ok(vec![missing(

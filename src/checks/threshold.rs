@@ -76,35 +76,13 @@ fn expected_text(t: &Threshold) -> String {
 pub fn run(t: &Threshold, evidence: &Evidence) -> Vec<Finding> {
     let matched = t.selector.select(&evidence.current);
     if matched.is_empty() {
-        return vec![Finding {
-            subject: t.selector.text.clone(),
-            run: None,
-            baseline: None,
-            status: Status::Missing,
-            message: format!(
-                "no metric matches `{}` in the current runs (`govgate inspect` lists the selectors)",
-                t.selector
-            ),
-            observed: "no such metric".into(),
-            expected: expected_text(t),
-            detail: None,
-        }];
+        return vec![Finding::no_metric(&t.selector, expected_text(t))];
     }
     matched
         .into_iter()
         .map(|(run, m)| {
             let label = m.label();
-            let mut detail = ThresholdDetail {
-                value: m.value,
-                stderr: m.stderr,
-                min: t.min,
-                max: t.max,
-                confidence: t.confidence,
-                z: None,
-                lower: None,
-                upper: None,
-            };
-            let (status, message, observed) = evaluate(t, m.value, m.stderr, &label, &mut detail);
+            let (status, message, observed, detail) = evaluate(t, m.value, m.stderr, &label);
             Finding {
                 subject: label,
                 run: Some(run.source.path.clone()),
@@ -119,7 +97,28 @@ pub fn run(t: &Threshold, evidence: &Evidence) -> Vec<Finding> {
         .collect()
 }
 
+/// Status, message, observed text and numbers of one metric against the threshold.
 fn evaluate(
+    t: &Threshold,
+    value: f64,
+    stderr: Option<f64>,
+    label: &str,
+) -> (Status, String, String, ThresholdDetail) {
+    let mut detail = ThresholdDetail {
+        value,
+        stderr,
+        min: t.min,
+        max: t.max,
+        confidence: t.confidence,
+        z: None,
+        lower: None,
+        upper: None,
+    };
+    let (status, message, observed) = judge(t, value, stderr, label, &mut detail);
+    (status, message, observed, detail)
+}
+
+fn judge(
     t: &Threshold,
     value: f64,
     stderr: Option<f64>,
@@ -252,17 +251,7 @@ mod tests {
     }
 
     fn eval(t: &Threshold, value: f64, stderr: Option<f64>) -> (Status, String) {
-        let mut d = ThresholdDetail {
-            value,
-            stderr,
-            min: t.min,
-            max: t.max,
-            confidence: t.confidence,
-            z: None,
-            lower: None,
-            upper: None,
-        };
-        let (s, m, _) = evaluate(t, value, stderr, "t/m", &mut d);
+        let (s, m, _, _) = evaluate(t, value, stderr, "t/m");
         (s, m)
     }
 
