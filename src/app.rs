@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::checks::{self, SampleCache};
 use crate::cli::{CheckArgs, Cli, ColorWhen, Command, InspectArgs, InspectFormat, RubricCommand};
 use crate::error::{Error, Result, exit};
-use crate::report::{self, Format};
+use crate::report;
 use crate::{evidence, inspect, level, rubric};
 
 /// What a command produced: text for stdout and the exit code.
@@ -140,9 +140,4 @@ fn validate(file: &std::path::Path) -> Result<Output> {
         ),
         code: exit::PASS,
     })
-}
-
-/// The report format names, for messages.
-pub fn format_names() -> &'static [&'static str] {
-    Format::NAMES
 }

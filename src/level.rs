@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::checks::{Outcome, Status};
+use crate::checks::Outcome;
 use crate::error::exit;
 use crate::rubric::ProcessId;
 
@@ -138,14 +138,10 @@ pub fn roll_up(outcomes: Vec<Outcome>, require: [Option<u8>; 6]) -> Verdict {
     }
 }
 
-/// Counts outcomes by status (for summaries).
-pub fn count(outcomes: &[Outcome], status: Status) -> usize {
-    outcomes.iter().filter(|o| o.status == status).count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Status;
 
     fn o(process: ProcessId, level: u8, status: Status, advisory: bool) -> Outcome {
         Outcome {

@@ -28,6 +28,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<u8> {
+    // Fault injection, so the tests can show that a bug exits 3, never 0 or 1.
+    if std::env::var_os("GOVGATE_FAULT").is_some_and(|v| v == "panic") {
+        panic!("fault injected by GOVGATE_FAULT=panic");
+    }
     let out = govgate::app::run(cli)?;
     let mut stdout = std::io::stdout().lock();
     match stdout

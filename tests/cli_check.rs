@@ -489,3 +489,24 @@ fn repeated_runs_of_one_model_are_each_checked_with_a_warning() {
     );
     assert!(out.stdout.contains("2 current runs, 0 baseline runs"));
 }
+
+#[test]
+fn a_panic_exits_3_never_0_or_1() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_govgate"))
+        .args(["check", "fixtures/demo"])
+        .current_dir(root())
+        .env("GOVGATE_FAULT", "panic")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("fault injected by GOVGATE_FAULT=panic"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with(
+        "error: internal error (a bug in govgate); please report it with the message above\n"
+    ));
+    assert!(out.stdout.is_empty());
+}

@@ -140,18 +140,6 @@ impl Value {
         self.as_object().and_then(|o| o.get(key))
     }
 
-    /// A short name of the value's type, for messages.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Int(_) | Value::Float(_) => "a number",
-            Value::Str(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        }
-    }
-
     /// A compact rendering for messages and provenance display: strings without quotes,
     /// numbers as Python would print them, containers as JSON.
     pub fn display(&self) -> String {
@@ -933,8 +921,6 @@ pub struct RecordStream<R> {
     reader: JsonReader<R>,
     state: StreamState,
     layout: Option<RecordLayout>,
-    /// Position of the record most recently returned.
-    last_position: Position,
 }
 
 impl<R: Read> RecordStream<R> {
@@ -943,18 +929,12 @@ impl<R: Read> RecordStream<R> {
             reader: JsonReader::new(src),
             state: StreamState::Start,
             layout: None,
-            last_position: Position { line: 1, column: 1 },
         }
     }
 
     /// The layout, known once the first record has been read.
     pub fn layout(&self) -> Option<RecordLayout> {
         self.layout
-    }
-
-    /// Where the most recently returned record started.
-    pub fn last_position(&self) -> Position {
-        self.last_position
     }
 
     /// The next record, or `None` at the end of the file.
@@ -1030,7 +1010,6 @@ impl<R: Read> RecordStream<R> {
         if self.reader.skip_ws()? != Some(b'{') {
             return self.reader.err("expected a sample record (a JSON object)");
         }
-        self.last_position = self.reader.position();
         match self.reader.value(1, filter)? {
             Value::Object(o) => Ok(o),
             _ => self.reader.err("expected a sample record (a JSON object)"),
@@ -1040,7 +1019,6 @@ impl<R: Read> RecordStream<R> {
     /// Reads the first top-level object: either the first JSON Lines record, or the
     /// lmms-eval ≤ 0.2.2 wrapper whose `logs` array holds the records.
     fn first_object(&mut self, filter: &dyn KeyFilter) -> Result<Option<Object>> {
-        self.last_position = self.reader.position();
         self.reader.bump(); // '{'
         let mut entries = Vec::new();
         let mut saw_doc_id = false;
