@@ -505,3 +505,79 @@ fn advisory_checks_are_reported_but_never_lower_the_level() {
         out.stdout
     );
 }
+
+/// A copy of the paired candidate whose boolq results and samples are rewritten by `edit`.
+fn edited_candidate(name: &str, keep_docs: usize, reported_acc: Option<f64>) -> std::path::PathBuf {
+    let dir = scratch(name);
+    let src = root().join("fixtures/paired/cand/acme__tiny-1b-v2");
+    let stamp = "2025-06-08T10-00-00.000002";
+    let lines: Vec<String> =
+        std::fs::read_to_string(src.join(format!("samples_boolq_{stamp}.jsonl")))
+            .expect("samples")
+            .lines()
+            .take(keep_docs)
+            .map(str::to_owned)
+            .collect();
+    let accs: Vec<f64> = lines
+        .iter()
+        .map(|l| json(l)["acc"].as_f64().expect("acc"))
+        .collect();
+    let mean = accs.iter().sum::<f64>() / accs.len() as f64;
+    let mut results =
+        json(&std::fs::read_to_string(src.join(format!("results_{stamp}.json"))).expect("results"));
+    results["results"]["boolq"]["acc,none"] = serde_json::json!(reported_acc.unwrap_or(mean));
+    results["n-samples"]["boolq"] =
+        serde_json::json!({"original": keep_docs, "effective": keep_docs});
+    let run = dir.join("cand/acme__tiny-1b-v2");
+    write(
+        &run.join(format!("samples_boolq_{stamp}.jsonl")),
+        &(lines.join("\n") + "\n"),
+    );
+    write(
+        &run.join(format!("results_{stamp}.json")),
+        &results.to_string(),
+    );
+    dir
+}
+
+fn boolq_test(cand: &std::path::Path) -> Value {
+    let out = govgate(&[
+        "check",
+        cand.join("cand").to_str().expect("utf-8"),
+        "--baseline",
+        "fixtures/paired/base",
+        "--format",
+        "json",
+    ]);
+    assert!(out.code == 0 || out.code == 1, "{out:?}");
+    let rep = json(&out.stdout);
+    check(&rep, "no-regression")["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["subject"] == "boolq/acc@none")
+        .expect("boolq finding")["detail"]["test"]
+        .clone()
+}
+
+#[test]
+fn runs_on_different_documents_are_not_paired() {
+    // the candidate scored only the first 100 of the baseline's 200 documents
+    let t = boolq_test(&edited_candidate("different-docs", 100, None));
+    assert_eq!(t["method"], "unpaired-z");
+    assert_eq!(
+        t["unpaired_because"],
+        "the samples logs cover different documents (100 current, 200 baseline, 100 in common)"
+    );
+}
+
+#[test]
+fn samples_that_do_not_reproduce_the_metric_are_not_paired() {
+    // all 200 documents, but the results claim 0.9 while the samples average 0.665
+    let t = boolq_test(&edited_candidate("wrong-mean", 200, Some(0.9)));
+    assert_eq!(t["method"], "unpaired-z");
+    assert_eq!(
+        t["unpaired_because"],
+        "the mean of the current per-sample `acc` values (0.665) does not reproduce the reported 0.9 (the aggregation is not a plain mean)"
+    );
+}

@@ -248,22 +248,27 @@ fn govgate_check_never_exits_2_on_the_corpus() {
     // runs compared with each other, with their samples: paired tests on real logs
     let g = root.join("lmeval-generated");
     let l = root.join("lmms-generated");
-    for (cur, base) in [
+    // (current, baseline, whether their samples logs cover the same documents)
+    for (cur, base, same_docs) in [
         (
             g.join("run_f_modelB_tasks_no_group"),
             g.join("run_e_dummy_no_model_args"),
+            true,
         ),
         (
             g.join("run_e_dummy_no_model_args"),
             g.join("run_f_modelB_tasks_no_group"),
+            true,
         ),
         (
             l.join("run_d_modelA_limit10"),
             l.join("run_e_builtin_dummy"),
+            false,
         ),
         (
             l.join("run_e_builtin_dummy"),
             l.join("run_d_modelA_limit10"),
+            false,
         ),
     ] {
         let out = common::govgate(&[
@@ -276,17 +281,34 @@ fn govgate_check_never_exits_2_on_the_corpus() {
         ]);
         assert!(out.code == 0 || out.code == 1, "{out:?}");
         let rep = common::json(&out.stdout);
-        let tests: Vec<String> = common::check(&rep, "no-regression")["findings"]
+        let findings = common::check(&rep, "no-regression")["findings"]
             .as_array()
             .expect("findings")
+            .clone();
+        let methods: Vec<&str> = findings
             .iter()
-            .filter_map(|f| f["detail"]["test"]["method"].as_str().map(str::to_owned))
+            .filter_map(|f| f["detail"]["test"]["method"].as_str())
             .collect();
-        assert!(
-            tests.iter().any(|t| t == "mcnemar-exact"),
-            "{}: {tests:?}",
-            cur.display()
-        );
+        if same_docs {
+            assert!(
+                methods.contains(&"mcnemar-exact"),
+                "{}: {methods:?}",
+                cur.display()
+            );
+        } else {
+            // --limit 10 against the full run: never paired on a subset
+            assert!(
+                !methods
+                    .iter()
+                    .any(|m| *m == "mcnemar-exact" || *m == "paired-bootstrap"),
+                "{methods:?}"
+            );
+            assert!(findings.iter().any(|f| {
+                f["detail"]["test"]["unpaired_because"]
+                    .as_str()
+                    .is_some_and(|r| r.starts_with("the samples logs cover different documents"))
+            }));
+        }
     }
     eprintln!(
         "corpus: check and inspect ran on {} inputs without exit code 2",

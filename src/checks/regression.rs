@@ -13,9 +13,9 @@
 //! `alpha`, it fails only when the drop exceeds the tolerance **and** is significant at
 //! `alpha` (two-sided). The test, in order of preference:
 //!
-//! * both runs have per-sample logs of the task with the same documents, whose per-sample
-//!   values reproduce the reported metric (their mean equals it): a **paired** test on the
-//!   common documents — McNemar exact when every score is 0 or 1, a seeded paired bootstrap
+//! * both runs have per-sample logs of the task on the same documents (the same `doc_id`s),
+//!   whose per-sample values reproduce the reported metric (their mean equals it): a
+//!   **paired** test — McNemar exact when every score is 0 or 1, a seeded paired bootstrap
 //!   of the mean difference otherwise;
 //! * otherwise the **unpaired z-test** on the two stderrs (conservative for runs on the same
 //!   items), as lm-eval's `model_comparator.py`.
@@ -538,9 +538,19 @@ fn paired_values(
             }
         }
     }
+    // Paired only on the same documents: otherwise the pairs would test a difference
+    // between numbers other than the two reported ones.
+    if pairs.len() != a.len() || pairs.len() != b.len() {
+        return Ok(Err(format!(
+            "the samples logs cover different documents ({} current, {} baseline, {} in common)",
+            a.len(),
+            b.len(),
+            pairs.len()
+        )));
+    }
     if pairs.len() < 2 {
         return Ok(Err(format!(
-            "the two samples logs share {} document(s); a paired test needs at least 2",
+            "the samples logs hold {} document(s); a paired test needs at least 2",
             pairs.len()
         )));
     }
