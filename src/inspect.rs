@@ -15,6 +15,12 @@ pub fn render_text(runs: &[Run]) -> String {
             out.push('\n');
         }
         out.push_str(&format!("{}\n", run.label()));
+        if let Some(name) = &run.name
+            && run.format.tool == crate::model::Tool::Helm
+            && run.source.path.ends_with("stats.json")
+        {
+            out.push_str(&format!("  run:        {name}\n"));
+        }
         out.push_str(&format!("  format:     {}\n", run.format));
         out.push_str(&format!("  model:      {}\n", model_line(&run.model)));
         out.push_str(&format!("  provenance: {}\n", run.provenance.summary()));
@@ -25,7 +31,7 @@ pub fn render_text(runs: &[Run]) -> String {
             .map(|t| t.name.as_str())
             .collect();
         out.push_str(&format!(
-            "  tasks:      {} ({} groups), samples logs for {}\n",
+            "  tasks:      {} ({} groups), per-sample values for {}\n",
             run.tasks.len(),
             run.tasks.iter().filter(|t| t.is_group).count(),
             if with_samples.is_empty() {
@@ -34,6 +40,28 @@ pub fn render_text(runs: &[Run]) -> String {
                 with_samples.join(", ")
             }
         ));
+        if !run.perturbations.is_empty() {
+            let p: Vec<String> = run
+                .perturbations
+                .iter()
+                .map(|p| {
+                    let kind = match (p.robustness, p.fairness) {
+                        (true, true) => "robustness, fairness",
+                        (true, false) => "robustness",
+                        (false, true) => "fairness",
+                        (false, false) => "neither",
+                    };
+                    format!("{} ({kind})", p.name)
+                })
+                .collect();
+            out.push_str(&format!("  perturbed:  {}\n", p.join(", ")));
+        }
+        if !run.unmeasured.is_empty() {
+            out.push_str(&format!(
+                "  unmeasured: {} (count 0: no value, not zero)\n",
+                run.unmeasured.join(", ")
+            ));
+        }
         let mut t = Table::new();
         t.load_style(presets::NOTHING);
         t.set_content_arrangement(ContentArrangement::Disabled);
@@ -43,6 +71,7 @@ pub fn render_text(runs: &[Run]) -> String {
             let stderr = match (m.stderr, m.stderr_kind) {
                 (Some(s), Some(StderrKind::Clt)) => format!("{} (clt)", fmt(s)),
                 (Some(s), Some(StderrKind::Clustered)) => format!("{} (clustered)", fmt(s)),
+                (Some(s), Some(StderrKind::PerInstance)) => format!("{} (per-instance)", fmt(s)),
                 (Some(s), _) => fmt(s),
                 (None, _) => "-".into(),
             };
@@ -106,6 +135,9 @@ struct JsonRun<'a> {
     model: &'a ModelInfo,
     provenance: &'a Provenance,
     tasks: &'a [TaskInfo],
+    name: Option<&'a str>,
+    perturbations: &'a [crate::model::Perturbation],
+    unmeasured: &'a [String],
     metrics: Vec<JsonMetric<'a>>,
 }
 
@@ -140,6 +172,9 @@ pub fn render_json(runs: &[Run]) -> String {
                 model: &r.model,
                 provenance: &r.provenance,
                 tasks: &r.tasks,
+                name: r.name.as_deref(),
+                perturbations: &r.perturbations,
+                unmeasured: &r.unmeasured,
                 metrics: r
                     .metrics
                     .iter()

@@ -18,6 +18,8 @@ pub enum Tool {
     LmEval,
     #[serde(rename = "lmms-eval")]
     LmmsEval,
+    #[serde(rename = "helm")]
+    Helm,
 }
 
 impl fmt::Display for Tool {
@@ -25,6 +27,7 @@ impl fmt::Display for Tool {
         f.write_str(match self {
             Tool::LmEval => "lm-eval",
             Tool::LmmsEval => "lmms-eval",
+            Tool::Helm => "HELM",
         })
     }
 }
@@ -116,6 +119,9 @@ pub struct Provenance {
     pub transformers_version: Option<String>,
     pub chat_template_sha: Option<String>,
     pub system_instruction_sha: Option<String>,
+    /// Generation and adaptation parameters as written (HELM's `adapter_spec`: method,
+    /// temperature, max_tokens, num_outputs, num_train_trials, num_trials, random, …).
+    pub generation: BTreeMap<String, String>,
 }
 
 impl Provenance {
@@ -152,6 +158,18 @@ impl Provenance {
         if self.chat_template_sha.is_some() {
             parts.push("chat template sha".into());
         }
+        for key in [
+            "method",
+            "temperature",
+            "max_tokens",
+            "num_train_trials",
+            "num_trials",
+            "random",
+        ] {
+            if let Some(v) = self.generation.get(key) {
+                parts.push(format!("{key} {v}"));
+            }
+        }
         parts.join(", ")
     }
 }
@@ -173,8 +191,37 @@ pub struct TaskInfo {
     /// the order of the metric keys). Samples lines without a `filter` field are assigned
     /// to these by their order of appearance.
     pub filters: Vec<String>,
-    /// The per-sample log written by the same run, if found.
-    pub samples: Option<PathBuf>,
+    /// The per-sample values written by the same run, if found.
+    pub samples: Option<SampleSource>,
+    /// HELM: the run's `scenario_state.json`, whose instances carry the metadata a fairness
+    /// check can group by.
+    pub instances: Option<PathBuf>,
+}
+
+/// Where a task's per-sample values are.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "kebab-case")]
+pub enum SampleSource {
+    /// An lm-eval / lmms-eval samples log (JSON Lines, one array, or the lmms wrapper).
+    LmEval(PathBuf),
+    /// A HELM run's `per_instance_stats.json`.
+    HelmPerInstance(PathBuf),
+}
+
+impl SampleSource {
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            SampleSource::LmEval(p) | SampleSource::HelmPerInstance(p) => p,
+        }
+    }
+}
+
+/// A perturbation a HELM run applied (seen in its `computed_on: perturbed` rows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Perturbation {
+    pub name: String,
+    pub robustness: bool,
+    pub fairness: bool,
 }
 
 /// Where a metric's direction came from.
@@ -212,6 +259,9 @@ pub enum StderrKind {
     Clustered,
     /// lmms-eval's `<metric>_stderr_clt`
     Clt,
+    /// Computed from the per-instance values (HELM `per_instance_stats.json`): the sample
+    /// standard deviation over instances divided by √n.
+    PerInstance,
 }
 
 /// One number a run reports.
@@ -233,6 +283,11 @@ pub struct Metric {
     pub higher_is_better: Option<bool>,
     pub direction_source: Option<DirectionSource>,
     pub is_group: bool,
+    /// Bookkeeping, not performance (HELM's general-information and efficiency stats:
+    /// token counts, finish reasons, runtime). Selectors whose metric part is a pattern
+    /// skip these; naming one exactly still selects it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub informational: bool,
 }
 
 impl Metric {
@@ -254,11 +309,18 @@ impl Metric {
 #[derive(Debug, Clone, Serialize)]
 pub struct Run {
     pub source: Source,
+    /// The framework's own name of the run, when it has one (HELM's `run_spec.name`; a
+    /// helm-summarize table row's model).
+    pub name: Option<String>,
     pub format: Format,
     pub model: ModelInfo,
     pub provenance: Provenance,
     pub tasks: Vec<TaskInfo>,
     pub metrics: Vec<Metric>,
+    /// Perturbations the run applied (HELM).
+    pub perturbations: Vec<Perturbation>,
+    /// Stats the file lists with no value (HELM `count: 0`): never measured, so not metrics.
+    pub unmeasured: Vec<String>,
 }
 
 impl Run {
@@ -266,9 +328,20 @@ impl Run {
         self.tasks.iter().find(|t| t.name == name)
     }
 
-    /// The path as a display string.
+    /// The path as a display string (with the row, for a table row).
     pub fn label(&self) -> String {
-        self.source.path.display().to_string()
+        match (&self.format.tool, &self.name) {
+            (Tool::Helm, Some(n))
+                if self
+                    .source
+                    .path
+                    .file_name()
+                    .is_some_and(|f| f != "stats.json") =>
+            {
+                format!("{} [{n}]", self.source.path.display())
+            }
+            _ => self.source.path.display().to_string(),
+        }
     }
 }
 

@@ -295,7 +295,7 @@ fn errors_exit_2_with_one_message_naming_file_line_and_column() {
         ),
         (
             &["check", "fixtures/bad/not-eval.json"],
-            "error: fixtures/bad/not-eval.json: not a recognized evaluation output: a JSON object with keys [name, values], not an lm-eval/lmms-eval results file (`results` with `versions`/`config`) or samples log (`doc_id`)\n",
+            "error: fixtures/bad/not-eval.json: not a recognized evaluation output: a JSON object with keys [name, values], not an lm-eval/lmms-eval results file (`results` with `versions`/`config`), samples log (`doc_id`) or HELM output\n",
         ),
         (
             &["check", "fixtures/bad/samples-only"],
@@ -412,7 +412,7 @@ fn an_empty_directory_is_an_error() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: results: no lm-eval or lmms-eval results file found\n"
+        "error: results: no evaluation results found (lm-eval / lmms-eval results files, HELM run directories or summary tables)\n"
     );
 }
 

@@ -39,7 +39,7 @@ fn lists_runs_and_metrics_with_their_selectors() {
     assert!(lines[3].contains("limit 4"), "{}", lines[3]);
     assert_eq!(
         lines[4],
-        "  tasks:      1 (0 groups), samples logs for gsm8k"
+        "  tasks:      1 (0 groups), per-sample values for gsm8k"
     );
     assert_eq!(
         metric_line(&out.stdout, "gsm8k/exact_match@strict-match"),

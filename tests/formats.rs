@@ -73,7 +73,11 @@ fn v040_results_json_and_array_samples() {
         .task("boolq")
         .and_then(|t| t.samples.clone())
         .expect("attached");
-    assert!(samples.ends_with("pretrained__acme__tiny-1b_boolq.jsonl"));
+    assert!(
+        samples
+            .path()
+            .ends_with("pretrained__acme__tiny-1b_boolq.jsonl")
+    );
     let v = samples::read_metric(&samples, "acc", Some("none"), &["none".into()]).expect("reads");
     assert_eq!(v.layout, RecordLayout::Array);
     assert_eq!(v.values.len(), 8);
@@ -295,7 +299,7 @@ fn a_directory_yields_one_run_per_results_file_with_its_own_samples() {
                 .task(task)
                 .and_then(|t| t.samples.clone())
                 .expect("attached");
-            let name = s.file_name().and_then(|n| n.to_str()).expect("name");
+            let name = s.path().file_name().and_then(|n| n.to_str()).expect("name");
             assert_eq!(name, format!("samples_{task}_{stamp}.jsonl"));
         }
         assert!(

@@ -68,8 +68,8 @@ fn documents(task: &TaskInfo) -> Result<(Option<u64>, Option<&'static str>)> {
         };
         return Ok((Some(n), Some(src)));
     }
-    if let Some(path) = &task.samples {
-        return Ok((Some(samples::count_documents(path)?), Some("samples log")));
+    if let Some(source) = &task.samples {
+        return Ok((Some(samples::count_documents(source)?), Some("samples log")));
     }
     Ok((None, None))
 }
@@ -107,14 +107,22 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
     let (n, n_source) = documents(task)?;
     let limit = run.provenance.limit;
     let partial = matches!((task.n_effective, task.n_original), (Some(e), Some(o)) if e < o);
+    // A cap the task stayed under did not cut it (HELM's max_eval_instances 1000 on a
+    // 500-instance scenario; lm-eval's --limit 100 on a 40-document task).
+    let capped = limit.is_some_and(|l| !matches!(n, Some(n) if (n as f64) < l));
+    let flag = match run.format.tool {
+        crate::model::Tool::Helm => "max_eval_instances",
+        _ => "--limit",
+    };
     let mut problems = Vec::new();
     let mut status = Status::Pass;
 
-    if !c.allow_limit && (limit.is_some() || partial) {
+    if !c.allow_limit && (capped || partial) {
         status = Status::Fail;
         let mut why = Vec::new();
-        if let Some(l) = limit {
-            why.push(format!("the run was made with --limit {}", fmt(l)));
+        if let (true, Some(l)) = (capped, limit) {
+            let sep = if flag == "--limit" { " " } else { " = " };
+            why.push(format!("the run was made with {flag}{sep}{}", fmt(l)));
         }
         if let (true, Some(e), Some(o)) = (partial, task.n_effective, task.n_original) {
             why.push(format!("{e} of {o} documents were evaluated"));

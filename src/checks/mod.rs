@@ -10,14 +10,14 @@ pub mod regression;
 pub mod threshold;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::evidence::samples::{self, SampleValues};
-use crate::model::Evidence;
+use crate::model::{Evidence, SampleSource};
 use crate::rubric::{Check, CheckKind, ProcessId, Rubric};
 
 /// Status of a check or of one of its findings.
@@ -136,30 +136,31 @@ impl Outcome {
 /// and the files read with their hashes (for the report's input list).
 #[derive(Debug, Default)]
 pub struct SampleCache {
-    values: BTreeMap<(PathBuf, String, Option<String>), Rc<SampleValues>>,
+    values: BTreeMap<(SampleSource, String, Option<String>), Rc<SampleValues>>,
     /// Every samples log read, with its SHA-256.
     pub read: BTreeMap<PathBuf, String>,
 }
 
 impl SampleCache {
-    /// `metric`'s per-document values for `variant` in the log at `path`.
+    /// `metric`'s per-document values for `variant` in a per-sample source.
     pub fn values(
         &mut self,
-        path: &Path,
+        source: &SampleSource,
         metric: &str,
         variant: Option<&str>,
         filters: &[String],
     ) -> Result<Rc<SampleValues>> {
         let key = (
-            path.to_path_buf(),
+            source.clone(),
             metric.to_owned(),
             variant.map(str::to_owned),
         );
         if let Some(v) = self.values.get(&key) {
             return Ok(Rc::clone(v));
         }
-        let v = Rc::new(samples::read_metric(path, metric, variant, filters)?);
-        self.read.insert(path.to_path_buf(), v.sha256.clone());
+        let v = Rc::new(samples::read_metric(source, metric, variant, filters)?);
+        self.read
+            .insert(source.path().to_path_buf(), v.sha256.clone());
         self.values.insert(key, Rc::clone(&v));
         Ok(v)
     }

@@ -463,34 +463,38 @@ fn side_values(
     let Some(task) = run.task(&m.task) else {
         return Ok(Err(format!("task {} is not in the {side} run", m.task)));
     };
-    let Some(path) = &task.samples else {
+    let Some(source) = &task.samples else {
         return Ok(Err(format!(
             "no samples log for {} in the {side} run",
             m.task
         )));
     };
-    let v = cache.values(path, &m.name, m.variant.as_deref(), &task.filters)?;
+    let what = match source {
+        crate::model::SampleSource::LmEval(_) => "samples log",
+        crate::model::SampleSource::HelmPerInstance(_) => "per_instance_stats.json",
+    };
+    let v = cache.values(source, &m.name, m.variant.as_deref(), &task.filters)?;
     let filter = m
         .variant
         .as_deref()
-        .map(|f| format!(" (filter {f})"))
+        .map(|f| format!(" for {f}"))
         .unwrap_or_default();
     if v.non_scalar > 0 {
         return Ok(Err(format!(
-            "the {side} samples log holds non-numeric per-sample `{}` values (a corpus-level \
+            "the {side} {what} holds non-numeric per-sample `{}` values (a corpus-level \
              metric is not a mean of per-sample scores)",
             m.name
         )));
     }
     if v.values.is_empty() {
         return Ok(Err(format!(
-            "the {side} samples log has no per-sample `{}` values{filter}",
+            "the {side} {what} has no per-sample `{}` values{filter}",
             m.name
         )));
     }
     if v.values.iter().any(|(_, x)| !x.is_finite()) {
         return Ok(Err(format!(
-            "a per-sample `{}` value in the {side} samples log is not finite",
+            "a per-sample `{}` value in the {side} {what} is not finite",
             m.name
         )));
     }

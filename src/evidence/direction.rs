@@ -22,6 +22,15 @@ pub const LOWER_IS_BETTER: &[&str] = &[
     "loss",
     "brier_score",
     "ece",
+    // HELM (schema_classic.yaml's lower_is_better)
+    "toxic_frac",
+    "expected_max_toxicity",
+    "max_toxicity_probability",
+    "ece_10_bin",
+    "ece_1_bin",
+    "platt_ece_10_bin",
+    "platt_ece_1_bin",
+    "inference_runtime",
 ];
 
 /// Metrics where a larger value is better, as lm-eval and lmms-eval tasks define them.
@@ -41,7 +50,22 @@ pub const HIGHER_IS_BETTER: &[&str] = &[
     "rougeL",
     "rougeLsum",
     "pass@1",
+    // HELM
+    "quasi_exact_match",
+    "prefix_exact_match",
+    "quasi_prefix_exact_match",
+    "f1_score",
+    "rouge_l",
+    "bleu_1",
+    "bleu_4",
+    "bbq_accuracy",
+    "math_equiv",
+    "safety_score",
 ];
+
+/// Name prefixes of lower-is-better metrics (HELM's `bias_metric:mode=…` family: a
+/// total-variation distance from uniform, 0 is unbiased).
+const LOWER_IS_BETTER_PREFIXES: &[&str] = &["bias_metric:"];
 
 /// lmms-eval `--repeats` writes `<metric>_<suffix>` keys; these suffixes have a fixed
 /// direction whatever the base metric (they measure agreement, not the metric itself).
@@ -55,6 +79,17 @@ const SUFFIX_DIRECTION: &[(&str, bool)] = &[
 /// The built-in direction of a metric name: `Some(true)` higher is better,
 /// `Some(false)` lower is better, `None` unknown.
 pub fn builtin(name: &str) -> Option<bool> {
+    // HELM's `exact_match@5` is exact_match over the top 5 outputs: same direction
+    if let Some((base, k)) = name.rsplit_once('@')
+        && !base.is_empty()
+        && k.chars().all(|c| c.is_ascii_digit())
+        && !k.is_empty()
+    {
+        return builtin(base);
+    }
+    if LOWER_IS_BETTER_PREFIXES.iter().any(|p| name.starts_with(p)) {
+        return Some(false);
+    }
     if LOWER_IS_BETTER.contains(&name) {
         return Some(false);
     }
@@ -80,6 +115,16 @@ mod tests {
         assert_eq!(builtin("exact_match"), Some(true));
         assert_eq!(builtin("exact_match_consistency_rate"), Some(true));
         assert_eq!(builtin("acc_internal_variance"), Some(false));
+        assert_eq!(builtin("exact_match@5"), Some(true));
+        assert_eq!(builtin("toxic_frac"), Some(false));
+        assert_eq!(
+            builtin(
+                "bias_metric:mode=associations,demographic_category=race,target_category=adjective"
+            ),
+            Some(false)
+        );
+        // signed BBQ bias scores have no single good direction
+        assert_eq!(builtin("bbq_metric_ambiguous_bias"), None);
     }
 
     #[test]

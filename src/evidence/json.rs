@@ -921,14 +921,23 @@ pub struct RecordStream<R> {
     reader: JsonReader<R>,
     state: StreamState,
     layout: Option<RecordLayout>,
+    /// The key of the first object that holds the records in a wrapper layout.
+    wrapper_key: &'static str,
 }
 
 impl<R: Read> RecordStream<R> {
     pub fn new(src: R) -> Self {
+        Self::with_wrapper_key(src, "logs")
+    }
+
+    /// A stream whose wrapper object keeps its records under `key` (HELM's
+    /// `scenario_state.json` keeps them under `request_states`).
+    pub fn with_wrapper_key(src: R, key: &'static str) -> Self {
         RecordStream {
             reader: JsonReader::new(src),
             state: StreamState::Start,
             layout: None,
+            wrapper_key: key,
         }
     }
 
@@ -1030,7 +1039,7 @@ impl<R: Read> RecordStream<R> {
         }
         loop {
             let key = self.reader.object_key()?;
-            if key == "logs" && !saw_doc_id && self.reader.skip_ws()? == Some(b'[') {
+            if key == self.wrapper_key && !saw_doc_id && self.reader.skip_ws()? == Some(b'[') {
                 self.reader.bump();
                 self.state = StreamState::WrapperLogs { first: true };
                 self.layout = Some(RecordLayout::Wrapper);
@@ -1357,6 +1366,16 @@ mod tests {
             "{}",
             e.message()
         );
+    }
+
+    #[test]
+    fn record_stream_with_another_wrapper_key() {
+        let s = r#"{"adapter_spec": {"method": "generation"}, "request_states": [{"instance": {"id": "id1"}}]}"#;
+        let mut rs = RecordStream::with_wrapper_key(s.as_bytes(), "request_states");
+        let r = rs.next_record(&AllKeys).expect("ok").expect("record");
+        assert!(r.get("instance").is_some());
+        assert!(rs.next_record(&AllKeys).expect("ok").is_none());
+        assert_eq!(rs.layout(), Some(RecordLayout::Wrapper));
     }
 
     #[test]

@@ -82,11 +82,14 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
 
     Ok(Run {
         source,
+        name: None,
         format,
         model,
         provenance,
         tasks,
         metrics,
+        perturbations: Vec::new(),
+        unmeasured: Vec::new(),
     })
 }
 
@@ -453,6 +456,7 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
                 higher_is_better,
                 direction_source,
                 is_group,
+                informational: false,
             });
         }
 
@@ -465,6 +469,7 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
             n_effective,
             filters,
             samples: None,
+            instances: None,
         });
     }
 

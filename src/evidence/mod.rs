@@ -13,6 +13,7 @@
 //! yields no run at all are errors, never an empty pass.
 
 pub mod direction;
+pub mod helm;
 pub mod json;
 pub mod lmeval;
 pub mod samples;
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::model::{Evidence, Run, Source};
+use crate::model::{Evidence, Run, SampleSource, Source};
 use json::TopLevel;
 
 /// Results files larger than this are refused (real ones are under 10 MB).
@@ -38,6 +39,13 @@ pub enum FileKind {
     LmEvalResults,
     /// A per-sample log.
     Samples,
+    /// A file of a HELM run directory (`run_spec.json`, `stats.json`, …).
+    HelmRun,
+    /// A helm-summarize leaderboard table (`groups/json/*.json`, `groups/<group>.json`).
+    HelmTable,
+    /// A helm-summarize suite file (`schema.json`, `runs.json`, `groups.json`, …): it
+    /// repeats or describes the runs, so it is not read as evidence.
+    HelmSuite,
     /// Something else; the string says what was seen.
     Unrecognized(String),
 }
@@ -51,12 +59,17 @@ pub fn sniff(path: &Path) -> Result<FileKind> {
             || keys.iter().any(|(k, b)| k == "logs" && *b == b'[')
             || (keys.iter().any(|(k, b)| k == "results" && *b == b'{')
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c)))
+            // scenario_state.json: do not skip through its request_states
+            || (has("adapter_spec") && has("request_states"))
     };
     let shape = json::top_level(file, &stop).map_err(|e| Error::json(path, e))?;
     Ok(classify(&shape))
 }
 
 fn classify(shape: &TopLevel) -> FileKind {
+    let has_in = |keys: &[(String, u8)], k: &str| keys.iter().any(|(key, _)| key == k);
+    let first_byte =
+        |keys: &[(String, u8)], k: &str| keys.iter().find(|(key, _)| key == k).map(|(_, b)| *b);
     match shape {
         TopLevel::Empty => FileKind::Unrecognized("the file is empty".into()),
         TopLevel::Scalar => FileKind::Unrecognized("the file holds a single JSON scalar".into()),
@@ -64,25 +77,51 @@ fn classify(shape: &TopLevel) -> FileKind {
             FileKind::Unrecognized("a JSON array whose first element is not an object".into())
         }
         TopLevel::Array(Some(keys)) => {
-            if keys.iter().any(|(k, _)| k == "doc_id") {
+            let has = |k: &str| has_in(keys, k);
+            if has("doc_id") {
                 FileKind::Samples
+            } else if (has("name") && has("count") && first_byte(keys, "name") == Some(b'{'))
+                || (has("instance_id") && first_byte(keys, "stats") == Some(b'['))
+                || (has("instance_id") && (has("predicted_text") || has("request")))
+                || (has("input") && has("references"))
+            {
+                // stats.json, per_instance_stats.json, display_*.json, instances.json
+                FileKind::HelmRun
+            } else if has("title") && has("header") && has("rows") {
+                FileKind::HelmTable
+            } else if (has("run_path") && has("run_spec"))
+                || (has("scenario_spec") && has("adapter_spec"))
+            {
+                // runs.json, run_specs.json
+                FileKind::HelmSuite
             } else {
                 FileKind::Unrecognized("a JSON array of objects without `doc_id`".into())
             }
         }
         TopLevel::Object(keys) => {
-            let has = |k: &str| keys.iter().any(|(key, _)| key == k);
+            let has = |k: &str| has_in(keys, k);
             if has("doc_id") || keys.iter().any(|(k, b)| k == "logs" && *b == b'[') {
                 FileKind::Samples
             } else if keys.iter().any(|(k, b)| k == "results" && *b == b'{')
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c))
             {
                 FileKind::LmEvalResults
+            } else if (has("scenario_spec") && has("adapter_spec"))
+                || (has("adapter_spec") && has("request_states"))
+                || (has("definition_path") && has("tags"))
+            {
+                // run_spec.json, scenario_state.json, scenario.json
+                FileKind::HelmRun
+            } else if has("title") && has("header") && has("rows") {
+                FileKind::HelmTable
+            } else if (has("metrics") && has("run_groups")) || (has("suite") && has("date")) {
+                // schema.json, summary.json
+                FileKind::HelmSuite
             } else {
                 let shown: Vec<&str> = keys.iter().take(6).map(|(k, _)| k.as_str()).collect();
                 FileKind::Unrecognized(format!(
                     "a JSON object with keys [{}{}], not an lm-eval/lmms-eval results file \
-                     (`results` with `versions`/`config`) or samples log (`doc_id`)",
+                     (`results` with `versions`/`config`), samples log (`doc_id`) or HELM output",
                     shown.join(", "),
                     if keys.len() > 6 { ", …" } else { "" }
                 ))
@@ -169,13 +208,34 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
             .is_some_and(|n| n.starts_with('.'))
 }
 
+/// HELM caches and downloaded data: `eval_cache/` anywhere, and `scenarios/`,
+/// `scenario_instances/`, `models/` beside a `runs/` directory (a `benchmark_output/`).
+fn is_helm_cache(entry: &walkdir::DirEntry) -> bool {
+    if entry.depth() == 0 || !entry.file_type().is_dir() {
+        return false;
+    }
+    let Some(name) = entry.file_name().to_str() else {
+        return false;
+    };
+    name == "eval_cache"
+        || (helm::SKIP_DIRS.contains(&name)
+            && entry
+                .path()
+                .parent()
+                .is_some_and(|p| p.join("runs").is_dir()))
+}
+
+fn skipped(entry: &walkdir::DirEntry) -> bool {
+    is_hidden(entry) || is_helm_cache(entry)
+}
+
 /// JSON files under a directory, sorted, hidden entries skipped.
 fn scan_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_hidden(e));
+        .filter_entry(|e| !skipped(e));
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
@@ -216,7 +276,7 @@ fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
     for entry in walkdir::WalkDir::new(&root)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_hidden(e))
+        .filter_entry(|e| !skipped(e))
         .flatten()
     {
         let p = entry.path();
@@ -276,6 +336,8 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     let found = expand(inputs)?;
     let mut results: Vec<PathBuf> = Vec::new();
     let mut samples: Vec<(PathBuf, bool)> = Vec::new();
+    let mut helm_dirs: Vec<PathBuf> = Vec::new();
+    let mut tables: Vec<(PathBuf, bool)> = Vec::new();
     for f in &found {
         if !f.explicit && !is_json_name(&f.path) {
             continue;
@@ -283,6 +345,31 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
         match sniff(&f.path)? {
             FileKind::LmEvalResults => results.push(f.path.clone()),
             FileKind::Samples => samples.push((f.path.clone(), f.explicit)),
+            FileKind::HelmRun => match helm::run_dir_of(&f.path) {
+                Some(dir) => {
+                    if !helm_dirs.contains(&dir) {
+                        helm_dirs.push(dir);
+                    }
+                }
+                None if f.explicit => {
+                    return Err(Error::input(
+                        &f.path,
+                        "a HELM run file outside a run directory (one with run_spec.json and stats.json)",
+                    ));
+                }
+                None => {
+                    tracing::debug!(path = %f.path.display(), "HELM file outside a run directory; skipped")
+                }
+            },
+            FileKind::HelmTable => tables.push((f.path.clone(), f.explicit)),
+            FileKind::HelmSuite if f.explicit => {
+                return Err(Error::input(
+                    &f.path,
+                    "a helm-summarize suite file, which repeats the runs: name the suite \
+                     directory, a run directory, or a table under groups/json/",
+                ));
+            }
+            FileKind::HelmSuite => {}
             FileKind::Unrecognized(what) if f.explicit => {
                 return Err(Error::input(
                     &f.path,
@@ -294,20 +381,57 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
             }
         }
     }
-    if results.is_empty() {
+
+    let mut runs = Vec::new();
+    if !results.is_empty() {
+        runs.extend(load_lmeval(&found, &results, samples)?);
+    } else if !samples.is_empty() && helm_dirs.is_empty() && tables.is_empty() {
         let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-        let what = if samples.is_empty() {
-            "no lm-eval or lmms-eval results file found".to_owned()
-        } else {
+        return Err(Error::input(
+            names.join(", "),
             format!(
                 "only samples logs found ({} file{}), no results file they belong to",
                 samples.len(),
                 if samples.len() == 1 { "" } else { "s" }
-            )
-        };
-        return Err(Error::input(names.join(", "), what));
+            ),
+        ));
     }
 
+    let mut schemas: BTreeMap<PathBuf, BTreeMap<String, bool>> = BTreeMap::new();
+    for dir in &helm_dirs {
+        let suite = parent_of(dir);
+        let directions = schemas
+            .entry(suite.clone())
+            .or_insert_with(|| helm::schema_directions(&suite));
+        runs.push(helm::read_run_dir(dir, directions)?);
+    }
+    // Tables summarize runs: read them when named, or when nothing else was found.
+    let use_scanned_tables = runs.is_empty();
+    for (path, explicit) in &tables {
+        if *explicit || use_scanned_tables {
+            runs.extend(helm::read_tables(path)?);
+        } else {
+            tracing::debug!(path = %path.display(), "summary table beside runs; skipped");
+        }
+    }
+
+    if runs.is_empty() {
+        let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::input(
+            names.join(", "),
+            "no evaluation results found (lm-eval / lmms-eval results files, HELM run \
+             directories or summary tables)",
+        ));
+    }
+    Ok(runs)
+}
+
+/// lm-eval and lmms-eval results files, with their samples logs attached.
+fn load_lmeval(
+    found: &[Found],
+    results: &[PathBuf],
+    mut samples: Vec<(PathBuf, bool)>,
+) -> Result<Vec<Run>> {
     // Results named one by one: their sibling samples logs count as found too.
     let mut known: BTreeSet<PathBuf> = samples.iter().map(|(p, _)| p.clone()).collect();
     let explicit_dirs: BTreeSet<PathBuf> = found
@@ -347,7 +471,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     }
 
     let mut runs = Vec::with_capacity(results.len());
-    for path in &results {
+    for path in results {
         runs.push(read_results(path)?);
     }
     let unattached = attach_samples(&mut runs, &samples);
@@ -508,7 +632,9 @@ fn attach_samples(runs: &mut [Run], samples: &[(PathBuf, bool)]) -> Vec<(PathBuf
             Some((_, ri, task)) if !ambiguous => {
                 let t = runs[ri].tasks.iter_mut().find(|t| t.name == task);
                 match t {
-                    Some(t) if t.samples.is_none() => t.samples = Some(path.clone()),
+                    Some(t) if t.samples.is_none() => {
+                        t.samples = Some(SampleSource::LmEval(path.clone()))
+                    }
                     _ => left.push((path.clone(), *explicit)),
                 }
             }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use super::HashingReader;
 use super::json::{RecordLayout, RecordStream, Value};
 use crate::error::{Error, Result};
+use crate::model::SampleSource;
 
 /// One metric's per-document values from a samples log.
 #[derive(Debug, Clone)]
@@ -69,10 +70,25 @@ fn scalar(v: &Value) -> Option<f64> {
     }
 }
 
+/// Reads `metric`'s per-document values for `variant` from a task's per-sample source:
+/// an lm-eval samples log (the variant is the filter) or a HELM `per_instance_stats.json`
+/// (the variant is `split[.sub_split][+perturbation:computed_on]`).
+pub fn read_metric(
+    source: &SampleSource,
+    metric: &str,
+    variant: Option<&str>,
+    filters: &[String],
+) -> Result<SampleValues> {
+    match source {
+        SampleSource::LmEval(p) => read_samples_log(p, metric, variant, filters),
+        SampleSource::HelmPerInstance(p) => super::helm::read_instance_values(p, metric, variant),
+    }
+}
+
 /// Reads `metric`'s per-document values for `variant` (an lm-eval filter; `None` takes every
 /// record) from the samples log at `path`. `filters` is the task's filter order, used for
 /// records that do not name their filter.
-pub fn read_metric(
+pub fn read_samples_log(
     path: &Path,
     metric: &str,
     variant: Option<&str>,
@@ -138,11 +154,12 @@ pub fn read_metric(
     Ok(out)
 }
 
-/// Number of distinct documents in a samples log (over all filters).
-pub fn count_documents(path: &Path) -> Result<u64> {
+/// Number of distinct documents in a per-sample source (over all filters / perturbations).
+pub fn count_documents(source: &SampleSource) -> Result<u64> {
+    let path = source.path();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut stream = RecordStream::new(file);
-    let want = |k: &str| k == "doc_id";
+    let want = |k: &str| k == "doc_id" || k == "instance_id";
     let mut ids = HashSet::new();
     while let Some(rec) = stream
         .next_record(&want)
@@ -150,6 +167,8 @@ pub fn count_documents(path: &Path) -> Result<u64> {
     {
         if let Some(d) = rec.get("doc_id").and_then(Value::as_u64) {
             ids.insert(d);
+        } else if let Some(i) = rec.get("instance_id").and_then(Value::as_str) {
+            ids.insert(super::helm::instance_key(i));
         }
     }
     Ok(ids.len() as u64)
@@ -182,12 +201,12 @@ mod tests {
                 "\n"
             ),
         );
-        let v = read_metric(&p, "exact_match", Some("strict-match"), &[]).expect("reads");
+        let v = read_samples_log(&p, "exact_match", Some("strict-match"), &[]).expect("reads");
         assert_eq!(v.values, [(0, 1.0), (1, 0.0)]);
         assert!(v.is_binary());
         assert_eq!((v.get(1), v.get(7)), (Some(0.0), None));
         assert_eq!(v.sha256.len(), 64);
-        let f = read_metric(&p, "exact_match", Some("flexible-extract"), &[]).expect("reads");
+        let f = read_samples_log(&p, "exact_match", Some("flexible-extract"), &[]).expect("reads");
         assert_eq!(f.values, [(0, 0.0)]);
     }
 
@@ -208,11 +227,15 @@ mod tests {
             ),
         );
         let filters = vec!["strict-match".to_string(), "flexible-extract".to_string()];
-        let s = read_metric(&p, "exact_match", Some("strict-match"), &filters).expect("reads");
+        let s = read_samples_log(&p, "exact_match", Some("strict-match"), &filters).expect("reads");
         assert_eq!(s.values, [(0, 0.0), (1, 1.0)]);
-        let f = read_metric(&p, "exact_match", Some("flexible-extract"), &filters).expect("reads");
+        let f =
+            read_samples_log(&p, "exact_match", Some("flexible-extract"), &filters).expect("reads");
         assert_eq!(f.values, [(0, 1.0), (1, 1.0)]);
-        assert_eq!(count_documents(&p).expect("count"), 2);
+        assert_eq!(
+            count_documents(&SampleSource::LmEval(p.clone())).expect("count"),
+            2
+        );
     }
 
     #[test]
@@ -221,7 +244,7 @@ mod tests {
             "c.json",
             r#"[{"doc_id": 0, "f1": ["1", "0"]}, {"doc_id": 1, "f1": 0.5}, {"f1": 1.0}, {"doc_id": 1, "f1": 0.25}]"#,
         );
-        let v = read_metric(&p, "f1", None, &[]).expect("reads");
+        let v = read_samples_log(&p, "f1", None, &[]).expect("reads");
         assert_eq!(v.layout, RecordLayout::Array);
         assert_eq!(v.values, [(1, 0.5)]);
         assert_eq!(v.non_scalar, 1);
@@ -236,7 +259,7 @@ mod tests {
             "d.jsonl",
             "{\"doc_id\": 0, \"acc\": 1}\n{\"doc_id\": 1, \"acc\": }\n",
         );
-        let e = read_metric(&p, "acc", None, &[]).expect_err("malformed");
+        let e = read_samples_log(&p, "acc", None, &[]).expect_err("malformed");
         let msg = e.to_string();
         assert!(msg.contains("d.jsonl:2:"), "{msg}");
     }

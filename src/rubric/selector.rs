@@ -18,6 +18,8 @@ pub struct Selector {
     pub text: String,
     task: GlobMatcher,
     metric: GlobMatcher,
+    /// The metric part is a pattern (not one exact name): informational stats are skipped.
+    metric_is_pattern: bool,
     variant: Option<GlobMatcher>,
 }
 
@@ -92,8 +94,14 @@ impl Selector {
             text: text.to_owned(),
             task: glob(task)?,
             metric: glob(metric)?,
+            metric_is_pattern: !is_literal(metric),
             variant: variant.map(glob).transpose()?,
         })
+    }
+
+    /// Whether the metric part is one exact name.
+    pub fn names_one_metric(&self) -> bool {
+        !self.metric_is_pattern
     }
 
     /// Whether the selector names this task / metric / variant.
@@ -106,8 +114,11 @@ impl Selector {
             }
     }
 
+    /// Whether the selector names this metric. A pattern in the metric part does not
+    /// reach informational stats (token counts, runtimes): name those exactly.
     pub fn matches(&self, m: &Metric) -> bool {
-        self.matches_parts(&m.task, &m.name, m.variant.as_deref())
+        !(m.informational && self.metric_is_pattern)
+            && self.matches_parts(&m.task, &m.name, m.variant.as_deref())
     }
 
     /// The metrics of `runs` this selector names, with the run each belongs to.
@@ -125,13 +136,37 @@ impl std::fmt::Display for Selector {
     }
 }
 
+/// Whether a glob matches exactly one string: no `*`, `?`, `{…}`, and every `[…]` a single
+/// escaped character (as [`escape`] writes them).
+fn is_literal(pattern: &str) -> bool {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' | '?' | '{' | '}' => return false,
+            '\\' => i += 2,
+            '[' => {
+                // `[x]` with one character is a literal
+                if i + 2 < chars.len() && chars[i + 2] == ']' && !matches!(chars[i + 1], '!' | '^')
+                {
+                    i += 3;
+                } else {
+                    return false;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    true
+}
+
 /// Escapes glob metacharacters and the separators `/` and `@`, so the result matches
-/// exactly `s`.
+/// exactly `s`. (`,` and `!` are literal outside `{…}` and `[…]`, so they stay as they are.)
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '*' | '?' | '[' | ']' | '{' | '}' | '/' | '@' | '!' | ',' => {
+            '*' | '?' | '[' | ']' | '{' | '}' | '/' | '@' => {
                 out.push('[');
                 out.push(c);
                 out.push(']');
@@ -205,6 +240,12 @@ mod tests {
             ("[x]", "pass@1", None),
             ("t{1,2}", "m?", Some("@")),
             ("back\\slash", "a,b", Some("none")),
+            (
+                "bbq:subject=all,method=mc",
+                "exact_match@5",
+                Some("test+fairness:worst"),
+            ),
+            ("!x", "y", None),
         ] {
             let text = match variant {
                 Some(v) => format!("{}/{}@{}", escape(task), escape(metric), escape(v)),
@@ -217,6 +258,22 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn literal_metric_names() {
+        assert!(is_literal("exact_match"));
+        assert!(is_literal("exact_match[@]5"));
+        assert!(!is_literal("*"));
+        assert!(!is_literal("acc*"));
+        assert!(!is_literal("{acc,f1}"));
+        assert!(!is_literal("[ab]c"));
+        assert!(
+            Selector::parse("t/num_instances")
+                .expect("s")
+                .names_one_metric()
+        );
+        assert!(!Selector::parse("t/*").expect("s").names_one_metric());
     }
 
     #[test]

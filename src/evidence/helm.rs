@@ -1,0 +1,796 @@
+//! Stanford HELM outputs: run directories, suites, `benchmark_output/`, and helm-summarize
+//! tables. See `reference/formats-helm.md`.
+//!
+//! A run directory (`runs/<suite>/<run_name>/`) holds `run_spec.json` and `stats.json`, and
+//! usually `per_instance_stats.json` and `scenario_state.json`. The traps, and what govgate
+//! does about each:
+//!
+//! * keys whose value is None are omitted: absent is None, never 0;
+//! * a Stat with `count: 0` has no mean: it was never measured, so it is not a metric (it is
+//!   listed as unmeasured, and a check that selects it finds nothing: `missing`);
+//! * `count` is the number of train trials, not of instances: the sample size is the
+//!   `num_instances` stat of the same split;
+//! * `variance` / `stddev` are the population spread *across trials* (zero with one trial):
+//!   they are not a standard error and are not used. The stderr comes from
+//!   `per_instance_stats.json` instead (sample stddev over instances / √n), when the run had
+//!   one train trial and the per-instance mean reproduces the reported mean;
+//! * rows with `perturbation.computed_on: "worst"` (`robustness`, `fairness`, one per
+//!   perturbation) are variants of the base metric, present even when no perturbation ran;
+//! * NaN stats were dropped by HELM before writing: an absent metric is reported `missing`.
+//!
+//! Mapping: the model is `adapter_spec.model` (deployment `adapter_spec.model_deployment`);
+//! the task is the run name without its `model=` / `model_deployment=` arguments (so runs of
+//! different models on the same scenario pair up); the variant is
+//! `split[.sub_split][+perturbation:computed_on]`, e.g. `test`, `test+fairness:worst`,
+//! `test+mild_mix:perturbed`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use super::json::{self, Object, RecordStream, Value};
+use super::samples::SampleValues;
+use super::{HashingReader, MAX_RESULTS_BYTES, direction, sha256_hex};
+use crate::error::{Error, Result};
+use crate::model::{
+    DirectionSource, Format, Metric, ModelInfo, Perturbation, Provenance, Run, SampleSource,
+    Source, StderrKind, TaskInfo, Tool,
+};
+
+/// Files helm-run writes into a run directory.
+pub const RUN_FILES: &[&str] = &[
+    "run_spec.json",
+    "stats.json",
+    "per_instance_stats.json",
+    "scenario_state.json",
+    "scenario.json",
+    "instances.json",
+    "display_predictions.json",
+    "display_requests.json",
+];
+
+/// HELM's general-information and efficiency stats (schema_classic's
+/// `general_information` / `efficiency` groups): bookkeeping, not performance.
+pub fn is_informational(name: &str) -> bool {
+    const PREFIXES: &[&str] = &["num_", "finish_reason_", "training_"];
+    const NAMES: &[&str] = &[
+        "batch_size",
+        "prompt_truncated",
+        "inference_runtime",
+        "inference_denoised_runtime",
+        "inference_idealized_runtime",
+    ];
+    PREFIXES.iter().any(|p| name.starts_with(p)) || NAMES.contains(&name)
+}
+
+/// Directories of `benchmark_output/` that hold caches and downloaded data, not runs.
+pub const SKIP_DIRS: &[&str] = &["eval_cache", "scenarios", "scenario_instances", "models"];
+
+fn read_json(path: &Path) -> Result<Value> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > MAX_RESULTS_BYTES {
+        return Err(Error::input(
+            path,
+            format!("{} bytes is too large", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    json::parse_document(&bytes).map_err(|e| Error::json(path, e))
+}
+
+fn str_of(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// The task a run name stands for: the name without `model=` / `model_deployment=`.
+pub fn task_name(run_name: &str) -> String {
+    let Some((scenario, args)) = run_name.split_once(':') else {
+        return run_name.to_owned();
+    };
+    let kept: Vec<&str> = args
+        .split(',')
+        .filter(|a| !a.starts_with("model=") && !a.starts_with("model_deployment="))
+        .collect();
+    if kept.is_empty() {
+        scenario.to_owned()
+    } else {
+        format!("{scenario}:{}", kept.join(","))
+    }
+}
+
+/// A stat's `perturbation` object.
+#[derive(Debug, Clone, PartialEq)]
+struct Pert {
+    name: String,
+    robustness: bool,
+    fairness: bool,
+    computed_on: String,
+}
+
+fn pert_of(v: Option<&Value>) -> Option<Pert> {
+    let o = v?.as_object()?;
+    Some(Pert {
+        name: str_of(o.get("name"))?.to_owned(),
+        robustness: o
+            .get("robustness")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        fairness: o.get("fairness").and_then(Value::as_bool).unwrap_or(false),
+        // PerturbationDescription's default
+        computed_on: str_of(o.get("computed_on"))
+            .unwrap_or("perturbed")
+            .to_owned(),
+    })
+}
+
+/// The parts of a `MetricName` object: (name, variant, split, sub_split, perturbation).
+struct StatName {
+    name: String,
+    split: Option<String>,
+    sub_split: Option<String>,
+    pert: Option<Pert>,
+}
+
+impl StatName {
+    fn parse(v: Option<&Value>) -> Option<StatName> {
+        let o = v?.as_object()?;
+        Some(StatName {
+            name: str_of(o.get("name"))?.to_owned(),
+            split: str_of(o.get("split")).map(str::to_owned),
+            sub_split: str_of(o.get("sub_split")).map(str::to_owned),
+            pert: pert_of(o.get("perturbation")),
+        })
+    }
+
+    /// `split[.sub_split][+perturbation:computed_on]`; `None` when nothing is set.
+    fn variant(&self) -> Option<String> {
+        let mut v = self.split.clone().unwrap_or_default();
+        if let Some(s) = &self.sub_split {
+            v.push('.');
+            v.push_str(s);
+        }
+        if let Some(p) = &self.pert {
+            v.push('+');
+            v.push_str(&p.name);
+            v.push(':');
+            v.push_str(&p.computed_on);
+        }
+        (!v.is_empty()).then_some(v)
+    }
+}
+
+/// A Stat's value: its mean, or sum/count; `None` for `count: 0` (never measured).
+fn stat_value(o: &Object) -> Option<f64> {
+    let count = o.get("count").and_then(Value::as_f64).unwrap_or(0.0);
+    if count <= 0.0 {
+        return None;
+    }
+    o.get("mean")
+        .and_then(Value::as_f64)
+        .or_else(|| Some(o.get("sum").and_then(Value::as_f64)? / count))
+}
+
+/// Directions from a suite's `schema.json` (`metrics[].lower_is_better`).
+pub fn schema_directions(suite_dir: &Path) -> BTreeMap<String, bool> {
+    let path = suite_dir.join("schema.json");
+    let Ok(doc) = read_json(&path) else {
+        return BTreeMap::new();
+    };
+    doc.get("metrics")
+        .and_then(Value::as_array)
+        .map(|ms| {
+            ms.iter()
+                .filter_map(|m| {
+                    let name = str_of(m.get("name"))?;
+                    let lower = m.get("lower_is_better").and_then(Value::as_bool)?;
+                    Some((name.to_owned(), !lower))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn inferred_version(adapter: Option<&Object>) -> &'static str {
+    let has = |k: &str| adapter.is_some_and(|a| a.contains_key(k));
+    if has("num_trials") || has("eval_splits") {
+        "≥0.5"
+    } else if has("model_deployment") || has("global_suffix") {
+        "0.4.x"
+    } else if has("multi_label") {
+        "0.3.x"
+    } else {
+        "0.2.x"
+    }
+}
+
+/// Adapter fields kept as generation parameters (prompt text is left out).
+const GENERATION_KEYS: &[&str] = &[
+    "method",
+    "temperature",
+    "max_tokens",
+    "num_outputs",
+    "num_train_trials",
+    "num_trials",
+    "max_train_instances",
+    "max_eval_instances",
+    "random",
+    "sample_train",
+    "multi_label",
+    "eval_splits",
+    "stop_sequences",
+];
+
+/// Reads a HELM run directory. `directions` are the suite schema's, when there is one.
+pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<Run> {
+    let spec_path = dir.join("run_spec.json");
+    let stats_path = dir.join("stats.json");
+    let spec = read_json(&spec_path)?;
+    let run_name = str_of(spec.get("name"))
+        .map(str::to_owned)
+        .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let adapter = spec.get("adapter_spec").and_then(Value::as_object);
+
+    let meta = std::fs::metadata(&stats_path).map_err(|e| Error::io(&stats_path, e))?;
+    if meta.len() > MAX_RESULTS_BYTES {
+        return Err(Error::input(
+            &stats_path,
+            format!("{} bytes is too large", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(&stats_path).map_err(|e| Error::io(&stats_path, e))?;
+    let stats = json::parse_document(&bytes).map_err(|e| Error::json(&stats_path, e))?;
+    let rows = stats.as_array().ok_or_else(|| {
+        Error::input(
+            &stats_path,
+            "a HELM stats.json must be a JSON array of stats",
+        )
+    })?;
+
+    let task = task_name(&run_name);
+    let a = |k: &str| adapter.and_then(|o| o.get(k));
+    let mut generation = BTreeMap::new();
+    for k in GENERATION_KEYS {
+        if let Some(v) = a(k).filter(|v| !v.is_null()) {
+            generation.insert((*k).to_owned(), v.display());
+        }
+    }
+    let provenance = Provenance {
+        limit: a("max_eval_instances").and_then(Value::as_f64),
+        date: dir
+            .parent()
+            .map(|suite| suite.join("summary.json"))
+            .and_then(|p| read_json(&p).ok())
+            .and_then(|s| str_of(s.get("date")).map(str::to_owned)),
+        generation,
+        ..Provenance::default()
+    };
+    let model = ModelInfo {
+        name: str_of(a("model"))
+            .or(str_of(a("model_deployment")))
+            .map(str::to_owned),
+        // the deployment, when it differs from the model
+        backend: str_of(a("model_deployment"))
+            .filter(|d| Some(*d) != str_of(a("model")))
+            .map(str::to_owned),
+        ..ModelInfo::default()
+    };
+
+    // num_instances per (split, sub_split), unperturbed
+    let mut instances: HashMap<(Option<String>, Option<String>), f64> = HashMap::new();
+    let mut metrics: Vec<Metric> = Vec::new();
+    let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
+    let mut unmeasured = Vec::new();
+    let mut perturbations: Vec<Perturbation> = Vec::new();
+    for row in rows {
+        let Some(o) = row.as_object() else { continue };
+        let Some(name) = StatName::parse(o.get("name")) else {
+            continue;
+        };
+        if let Some(p) = &name.pert
+            && p.computed_on == "perturbed"
+            && !perturbations.iter().any(|x| x.name == p.name)
+        {
+            perturbations.push(Perturbation {
+                name: p.name.clone(),
+                robustness: p.robustness,
+                fairness: p.fairness,
+            });
+        }
+        let mut variant = name.variant();
+        let Some(value) = stat_value(o) else {
+            unmeasured.push(match &variant {
+                Some(v) => format!("{}@{v}", name.name),
+                None => name.name.clone(),
+            });
+            continue;
+        };
+        if name.name == "num_instances" && name.pert.is_none() {
+            instances.insert((name.split.clone(), name.sub_split.clone()), value);
+        }
+        // two rows can differ only in perturbation parameters: keep both, told apart
+        let mut k = 2;
+        while seen.contains(&(name.name.clone(), variant.clone())) {
+            variant = Some(format!("{}#{k}", name.variant().unwrap_or_default()));
+            k += 1;
+        }
+        seen.insert((name.name.clone(), variant.clone()));
+        let (hib, src) = match directions.get(&name.name) {
+            Some(h) => (Some(*h), Some(DirectionSource::File)),
+            None => match direction::builtin(&name.name) {
+                Some(h) => (Some(h), Some(DirectionSource::BuiltIn)),
+                None => (None, None),
+            },
+        };
+        let n = instances_for(&instances, &name);
+        metrics.push(Metric {
+            task: task.clone(),
+            name: name.name.clone(),
+            variant,
+            value,
+            stderr: None,
+            stderr_kind: None,
+            n: n.map(|x| x as u64),
+            higher_is_better: hib,
+            direction_source: src,
+            is_group: false,
+            informational: is_informational(&name.name),
+        });
+    }
+    // num_instances can come after the rows that need it
+    for m in &mut metrics {
+        if m.n.is_none() {
+            let split = m
+                .variant
+                .as_deref()
+                .map(|v| v.split(['.', '+']).next().unwrap_or(""));
+            m.n = instances
+                .get(&(split.map(str::to_owned), None))
+                .map(|x| *x as u64);
+        }
+    }
+
+    let per_instance = dir.join("per_instance_stats.json");
+    let per_instance = per_instance.is_file().then_some(per_instance);
+    let trials = a("num_train_trials").and_then(Value::as_f64).unwrap_or(1.0);
+    if let Some(p) = &per_instance
+        && trials <= 1.0
+    {
+        fill_stderr(p, &mut metrics)?;
+    }
+    let scenario_state = dir.join("scenario_state.json");
+    let n_effective = instances
+        .get(&(Some("test".into()), None))
+        .or_else(|| instances.values().next())
+        .map(|x| *x as u64);
+
+    Ok(Run {
+        source: Source {
+            path: stats_path,
+            sha256: sha256_hex(&bytes),
+            bytes: bytes.len() as u64,
+        },
+        name: Some(run_name.clone()),
+        format: Format {
+            tool: Tool::Helm,
+            version: None,
+            inferred: Some(inferred_version(adapter).to_owned()),
+        },
+        model,
+        provenance,
+        tasks: vec![TaskInfo {
+            name: task,
+            alias: spec
+                .get("scenario_spec")
+                .and_then(|s| str_of(s.get("class_name")))
+                .map(|c| c.rsplit('.').next().unwrap_or(c).to_owned()),
+            is_group: false,
+            subtasks: Vec::new(),
+            n_original: None,
+            n_effective,
+            filters: Vec::new(),
+            samples: per_instance.map(SampleSource::HelmPerInstance),
+            instances: scenario_state.is_file().then_some(scenario_state),
+        }],
+        metrics,
+        perturbations,
+        unmeasured,
+    })
+}
+
+fn instances_for(
+    instances: &HashMap<(Option<String>, Option<String>), f64>,
+    name: &StatName,
+) -> Option<f64> {
+    instances
+        .get(&(name.split.clone(), name.sub_split.clone()))
+        .or_else(|| instances.get(&(name.split.clone(), None)))
+        .copied()
+}
+
+/// Welford accumulator.
+#[derive(Default)]
+struct Acc {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Acc {
+    fn add(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+}
+
+/// Standard errors from per-instance values: one pass over `per_instance_stats.json`.
+fn fill_stderr(path: &Path, metrics: &mut [Metric]) -> Result<()> {
+    let wanted: HashSet<(String, Option<String>)> = metrics
+        .iter()
+        .map(|m| (m.name.clone(), m.variant.clone()))
+        .collect();
+    let mut acc: HashMap<(String, Option<String>), Acc> = HashMap::new();
+    for_each_instance(path, |rec| {
+        for (key, value) in instance_values(rec) {
+            if value.is_finite() && wanted.contains(&key) {
+                acc.entry(key).or_default().add(value);
+            }
+        }
+    })?;
+    for m in metrics {
+        let Some(a) = acc.get(&(m.name.clone(), m.variant.clone())) else {
+            continue;
+        };
+        // only when the per-instance values are the ones behind the reported mean
+        if a.n >= 2 && (a.mean - m.value).abs() <= 1e-9 * m.value.abs().max(1.0) {
+            m.stderr = Some((a.m2 / (a.n - 1) as f64).sqrt() / (a.n as f64).sqrt());
+            m.stderr_kind = Some(StderrKind::PerInstance);
+        }
+    }
+    Ok(())
+}
+
+/// Streams the records of a `per_instance_stats.json`.
+fn for_each_instance(path: &Path, mut f: impl FnMut(&Object)) -> Result<()> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut stream = RecordStream::new(file);
+    let want = |k: &str| {
+        matches!(
+            k,
+            "instance_id" | "perturbation" | "train_trial_index" | "stats"
+        ) || matches!(
+            k,
+            "name" | "split" | "sub_split" | "computed_on" | "robustness"
+        ) || matches!(k, "fairness" | "count" | "sum" | "mean")
+    };
+    while let Some(rec) = stream
+        .next_record(&want)
+        .map_err(|e| Error::json(path, e))?
+    {
+        f(&rec);
+    }
+    Ok(())
+}
+
+/// `((metric, variant), value)` of every measured stat of one per-instance record.
+fn instance_values(rec: &Object) -> Vec<((String, Option<String>), f64)> {
+    let Some(stats) = rec.get("stats").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    stats
+        .iter()
+        .filter_map(|s| {
+            let o = s.as_object()?;
+            let name = StatName::parse(o.get("name"))?;
+            let v = stat_value(o)?;
+            Some(((name.name.clone(), name.variant()), v))
+        })
+        .collect()
+}
+
+/// FNV-1a, a stable 64-bit key for a HELM instance id (pairing needs equality only).
+pub fn instance_key(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// One metric's per-instance values from a `per_instance_stats.json`, keyed by instance
+/// (averaged over train trials).
+pub fn read_instance_values(
+    path: &Path,
+    metric: &str,
+    variant: Option<&str>,
+) -> Result<SampleValues> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hashing = HashingReader::new(file);
+    let mut by_instance: BTreeMap<u64, (f64, u32)> = BTreeMap::new();
+    let mut without_id = 0;
+    {
+        let mut stream = RecordStream::new(&mut hashing);
+        let want = |_: &str| true;
+        while let Some(rec) = stream
+            .next_record(&want)
+            .map_err(|e| Error::json(path, e))?
+        {
+            let Some(id) = str_of(rec.get("instance_id")) else {
+                without_id += 1;
+                continue;
+            };
+            for ((name, v), x) in instance_values(&rec) {
+                if name == metric && v.as_deref() == variant {
+                    let e = by_instance.entry(instance_key(id)).or_insert((0.0, 0));
+                    e.0 += x;
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    let (sha256, _) = hashing.finish().map_err(|e| Error::io(path, e))?;
+    Ok(SampleValues {
+        path: path.to_path_buf(),
+        sha256,
+        layout: json::RecordLayout::Array,
+        values: by_instance
+            .into_iter()
+            .map(|(k, (s, c))| (k, s / f64::from(c)))
+            .collect(),
+        non_scalar: 0,
+        without_doc_id: without_id,
+        duplicates: 0,
+    })
+}
+
+/// Whether a parsed table document is a helm-summarize `Table` (or a list of them).
+pub fn is_table(v: &Value) -> bool {
+    let one = |t: &Value| {
+        t.as_object().is_some_and(|o| {
+            o.contains_key("header") && o.contains_key("rows") && o.contains_key("title")
+        })
+    };
+    one(v)
+        || v.as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(one))
+}
+
+/// Reads a helm-summarize table file (`groups/json/<group>_<table>.json`, a `Table`; or
+/// `groups/<group>.json`, a list of them) into one run per model row. A cell with a
+/// `value` is a metric of the row's model (task: the column's run group; metric: its
+/// metric display name; variant: its perturbation); a cell without one is absent.
+pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > MAX_RESULTS_BYTES {
+        return Err(Error::input(
+            path,
+            format!("{} bytes is too large", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
+    let tables: Vec<&Value> = match &doc {
+        Value::Array(a) => a.iter().collect(),
+        v => vec![v],
+    };
+    let sha = sha256_hex(&bytes);
+    // model -> (metrics, tasks)
+    let mut runs: BTreeMap<String, (Vec<Metric>, Vec<String>)> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for table in tables {
+        let title = str_of(table.get("title")).unwrap_or("table").to_owned();
+        let header: Vec<&Value> = table
+            .get("header")
+            .and_then(Value::as_array)
+            .map(|h| h.iter().collect())
+            .unwrap_or_default();
+        // Model tables start with a "Model/adapter" (or "Model") column; index tables
+        // (groups.json) list groups instead.
+        let first = header
+            .first()
+            .and_then(|h| str_of(h.get("value")))
+            .unwrap_or("");
+        if !first.starts_with("Model") {
+            continue;
+        }
+        for row in table
+            .get("rows")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(cells) = row.as_array() else {
+                continue;
+            };
+            let Some(model) = cells
+                .first()
+                .and_then(|c| c.get("value"))
+                .map(Value::display)
+            else {
+                continue;
+            };
+            if !runs.contains_key(&model) {
+                order.push(model.clone());
+            }
+            let (metrics, tasks) = runs.entry(model).or_default();
+            for (j, cell) in cells.iter().enumerate().skip(1) {
+                let Some(value) = cell.get("value").and_then(Value::as_f64) else {
+                    continue;
+                };
+                let Some(h) = header.get(j) else { continue };
+                let md = h.get("metadata");
+                let task = str_of(md.and_then(|m| m.get("run_group")))
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| title.clone());
+                let name = str_of(md.and_then(|m| m.get("metric")))
+                    .or(str_of(h.get("value")))
+                    .unwrap_or("value")
+                    .to_owned();
+                let variant = str_of(md.and_then(|m| m.get("perturbation"))).map(str::to_owned);
+                if metrics
+                    .iter()
+                    .any(|m| m.task == task && m.name == name && m.variant == variant)
+                {
+                    continue;
+                }
+                let lower = h.get("lower_is_better").and_then(Value::as_bool);
+                if !tasks.contains(&task) {
+                    tasks.push(task.clone());
+                }
+                metrics.push(Metric {
+                    task,
+                    name,
+                    variant,
+                    value,
+                    stderr: None,
+                    stderr_kind: None,
+                    n: None,
+                    higher_is_better: lower.map(|l| !l),
+                    direction_source: lower.map(|_| DirectionSource::File),
+                    is_group: false,
+                    informational: false,
+                });
+            }
+        }
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|model| {
+            let (metrics, tasks) = runs.remove(&model)?;
+            Some(Run {
+                source: Source {
+                    path: path.to_path_buf(),
+                    sha256: sha.clone(),
+                    bytes: bytes.len() as u64,
+                },
+                name: Some(model.clone()),
+                format: Format {
+                    tool: Tool::Helm,
+                    version: None,
+                    inferred: Some("helm-summarize table".into()),
+                },
+                model: ModelInfo {
+                    name: Some(model),
+                    ..ModelInfo::default()
+                },
+                provenance: Provenance::default(),
+                tasks: tasks
+                    .into_iter()
+                    .map(|name| TaskInfo {
+                        name,
+                        alias: None,
+                        is_group: true,
+                        subtasks: Vec::new(),
+                        n_original: None,
+                        n_effective: None,
+                        filters: Vec::new(),
+                        samples: None,
+                        instances: None,
+                    })
+                    .collect(),
+                metrics,
+                perturbations: Vec::new(),
+                unmeasured: Vec::new(),
+            })
+        })
+        .collect())
+}
+
+/// The run directory a HELM run file belongs to, when it is one (has `run_spec.json` and
+/// `stats.json`).
+pub fn run_dir_of(file: &Path) -> Option<PathBuf> {
+    let dir = file.parent()?;
+    (dir.join("run_spec.json").is_file() && dir.join("stats.json").is_file())
+        .then(|| dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_names_drop_the_model() {
+        assert_eq!(
+            task_name(
+                "bbq:subject=all,method=multiple_choice_joint,model=openai_gpt-4-turbo-2024-04-09"
+            ),
+            "bbq:subject=all,method=multiple_choice_joint"
+        );
+        assert_eq!(task_name("simple1:model=simple_model1"), "simple1");
+        assert_eq!(
+            task_name("simple_mcqa:model=simple_oracle-model-b,data_augmentation=robustness"),
+            "simple_mcqa:data_augmentation=robustness"
+        );
+        assert_eq!(task_name("mmlu"), "mmlu");
+    }
+
+    #[test]
+    fn variants() {
+        let v = |s: &str| {
+            let doc = json::parse_document(s.as_bytes()).expect("json");
+            StatName::parse(Some(&doc)).expect("name").variant()
+        };
+        assert_eq!(
+            v(r#"{"name": "exact_match", "split": "test"}"#).as_deref(),
+            Some("test")
+        );
+        assert_eq!(
+            v(r#"{"name": "toxic_frac", "split": "test", "sub_split": "toxic"}"#).as_deref(),
+            Some("test.toxic")
+        );
+        assert_eq!(
+            v(r#"{"name": "em", "split": "test", "perturbation": {"name": "fairness", "robustness": false, "fairness": true, "computed_on": "worst"}}"#)
+                .as_deref(),
+            Some("test+fairness:worst")
+        );
+        // computed_on absent: PerturbationDescription's default, "perturbed"
+        assert_eq!(
+            v(r#"{"name": "em", "split": "valid", "perturbation": {"name": "typos"}}"#).as_deref(),
+            Some("valid+typos:perturbed")
+        );
+        assert_eq!(v(r#"{"name": "training_co2_cost"}"#), None);
+    }
+
+    #[test]
+    fn count_zero_is_no_value() {
+        let o = |s: &str| json::parse_document(s.as_bytes()).expect("json");
+        let z = o(r#"{"count": 0, "sum": 0, "sum_squared": 0}"#);
+        assert_eq!(stat_value(z.as_object().expect("obj")), None);
+        let one = o(r#"{"count": 1, "sum": 0.9, "mean": 0.9}"#);
+        assert_eq!(stat_value(one.as_object().expect("obj")), Some(0.9));
+        let no_mean = o(r#"{"count": 2, "sum": 1.0}"#);
+        assert_eq!(stat_value(no_mean.as_object().expect("obj")), Some(0.5));
+    }
+
+    #[test]
+    fn informational_stats() {
+        for n in [
+            "num_instances",
+            "num_prompt_tokens",
+            "finish_reason_stop",
+            "batch_size",
+            "inference_runtime",
+            "training_co2_cost",
+        ] {
+            assert!(is_informational(n), "{n}");
+        }
+        for n in [
+            "exact_match",
+            "toxic_frac",
+            "bbq_metric_ambiguous_bias",
+            "logprob",
+        ] {
+            assert!(!is_informational(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn instance_keys_are_stable() {
+        assert_eq!(instance_key(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(instance_key("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(instance_key("id1"), instance_key("id2"));
+    }
+}
