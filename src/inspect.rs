@@ -75,11 +75,14 @@ pub fn render_text(runs: &[Run]) -> String {
                 (Some(s), _) => fmt(s),
                 (None, _) => "-".into(),
             };
-            let direction = match (m.higher_is_better, m.direction_source) {
+            let mut direction = match (m.higher_is_better, m.direction_source) {
                 (Some(true), Some(src)) => format!("higher ({src})"),
                 (Some(false), Some(src)) => format!("lower ({src})"),
                 _ => "unknown".into(),
             };
+            if m.informational {
+                direction.push_str(", info");
+            }
             t.add_row(vec![
                 Cell::new(format!("  {}", selector_for(run, m))),
                 Cell::new(fmt(m.value)).set_alignment(CellAlignment::Right),
@@ -156,6 +159,7 @@ struct JsonMetric<'a> {
     higher_is_better: Option<bool>,
     direction_source: Option<DirectionSource>,
     group: bool,
+    informational: bool,
 }
 
 /// JSON listing of runs (`schema_version` 1).
@@ -190,6 +194,7 @@ pub fn render_json(runs: &[Run]) -> String {
                         higher_is_better: m.higher_is_better,
                         direction_source: m.direction_source,
                         group: m.is_group,
+                        informational: m.informational,
                     })
                     .collect(),
             })

@@ -315,3 +315,134 @@ fn govgate_check_never_exits_2_on_the_corpus() {
         inputs.len()
     );
 }
+
+/// HELM run directories (with run_spec.json and stats.json) under a corpus folder.
+fn helm_run_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = files_under(dir)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "run_spec.json"))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .filter(|d| d.join("stats.json").is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+/// `split[.sub_split][+perturbation:computed_on]`, HELM's MetricName as govgate names variants.
+fn helm_variant(name: &serde_json::Value) -> Option<String> {
+    let mut v = name["split"].as_str().unwrap_or("").to_owned();
+    if let Some(s) = name["sub_split"].as_str() {
+        v = format!("{v}.{s}");
+    }
+    if let Some(p) = name.get("perturbation") {
+        let on = p["computed_on"].as_str().unwrap_or("perturbed");
+        v = format!(
+            "{v}+{}:{on}",
+            p["name"].as_str().expect("perturbation name")
+        );
+    }
+    (!v.is_empty()).then_some(v)
+}
+
+#[test]
+fn every_helm_run_loads_with_every_stat_it_measured() {
+    let Some(root) = corpus() else {
+        return absent("every_helm_run_loads_with_every_stat_it_measured");
+    };
+    let (mut runs_seen, mut stats_seen, mut unmeasured_seen) = (0, 0, 0);
+    for d in ["helm", "helm-generated"] {
+        for dir in helm_run_dirs(&root.join(d)) {
+            let runs = evidence::load(std::slice::from_ref(&dir)).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(runs.len(), 1, "{}", dir.display());
+            let run = &runs[0];
+            let stats: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(dir.join("stats.json")).expect("read"),
+            )
+            .expect("stats.json is JSON");
+            let mut expected: Vec<(String, Option<String>, f64)> = Vec::new();
+            let mut unmeasured = 0;
+            for row in stats.as_array().expect("array") {
+                let count = row["count"].as_f64().unwrap_or(0.0);
+                match row.get("mean").and_then(|m| m.as_f64()) {
+                    Some(mean) if count > 0.0 => expected.push((
+                        row["name"]["name"].as_str().expect("name").to_owned(),
+                        helm_variant(&row["name"]),
+                        mean,
+                    )),
+                    _ => unmeasured += 1,
+                }
+            }
+            let mut got: Vec<(String, Option<String>, f64)> = run
+                .metrics
+                .iter()
+                .map(|m| {
+                    // rows told apart by their perturbation parameters get `#2`, `#3`
+                    let v = m
+                        .variant
+                        .as_deref()
+                        .map(|v| v.split('#').next().unwrap_or(v).to_owned());
+                    (m.name.clone(), v.filter(|v| !v.is_empty()), m.value)
+                })
+                .collect();
+            let key = |a: &(String, Option<String>, f64)| (a.0.clone(), a.1.clone(), a.2.to_bits());
+            expected.sort_by_key(key);
+            got.sort_by_key(key);
+            assert_eq!(got, expected, "{}", dir.display());
+            assert_eq!(run.unmeasured.len(), unmeasured, "{}", dir.display());
+            runs_seen += 1;
+            stats_seen += expected.len();
+            unmeasured_seen += unmeasured;
+        }
+    }
+    assert!(
+        runs_seen >= 11,
+        "expected the corpus's 11 HELM runs, found {runs_seen}"
+    );
+    eprintln!(
+        "corpus: {runs_seen} HELM runs, {stats_seen} stats read with their values, {unmeasured_seen} count-0 stats left unmeasured"
+    );
+}
+
+#[test]
+fn govgate_works_on_every_helm_run_suite_output_folder_and_table() {
+    let Some(root) = corpus() else {
+        return absent("govgate_works_on_every_helm_run_suite_output_folder_and_table");
+    };
+    let mut inputs: Vec<PathBuf> = vec![root.join("helm"), root.join("helm-generated")];
+    for d in ["helm", "helm-generated"] {
+        let dirs = helm_run_dirs(&root.join(d));
+        for run in &dirs {
+            if let Some(suite) = run.parent()
+                && !inputs.contains(&suite.to_path_buf())
+            {
+                inputs.push(suite.to_path_buf());
+                if let Some(out) = suite.parent().and_then(Path::parent)
+                    && !inputs.contains(&out.to_path_buf())
+                {
+                    inputs.push(out.to_path_buf()); // benchmark_output/
+                }
+            }
+        }
+        inputs.extend(dirs);
+        inputs.extend(
+            files_under(&root.join(d))
+                .into_iter()
+                .filter(|p| p.parent().is_some_and(|q| q.ends_with("groups/json"))),
+        );
+    }
+    let s = |p: &Path| p.to_str().expect("utf-8").to_owned();
+    for input in &inputs {
+        for cmd in ["check", "inspect"] {
+            let out = common::govgate(&[cmd, &s(input)]);
+            assert!(
+                out.code == 0 || out.code == 1,
+                "{cmd} {}: {out:?}",
+                input.display()
+            );
+        }
+    }
+    eprintln!(
+        "corpus: check and inspect ran on {} HELM inputs without exit code 2",
+        inputs.len()
+    );
+}

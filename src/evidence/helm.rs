@@ -282,6 +282,8 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
     let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
     let mut unmeasured = Vec::new();
     let mut perturbations: Vec<Perturbation> = Vec::new();
+    // (split, sub_split) of each metric, for its sample size once num_instances is known
+    let mut splits: Vec<(Option<String>, Option<String>)> = Vec::new();
     for row in rows {
         let Some(o) = row.as_object() else { continue };
         let Some(name) = StatName::parse(o.get("name")) else {
@@ -322,7 +324,7 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
                 None => (None, None),
             },
         };
-        let n = instances_for(&instances, &name);
+        splits.push((name.split.clone(), name.sub_split.clone()));
         metrics.push(Metric {
             task: task.clone(),
             name: name.name.clone(),
@@ -330,23 +332,31 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             value,
             stderr: None,
             stderr_kind: None,
-            n: n.map(|x| x as u64),
+            n: None,
             higher_is_better: hib,
             direction_source: src,
             is_group: false,
             informational: is_informational(&name.name),
         });
     }
-    // num_instances can come after the rows that need it
+    // num_instances of the same split and sub_split (it may come after the rows)
+    for (m, (split, sub_split)) in metrics.iter_mut().zip(splits) {
+        m.n = instances
+            .get(&(split.clone(), sub_split))
+            .or_else(|| instances.get(&(split, None)))
+            .map(|x| *x as u64);
+    }
+
+    // Worst-case rows of a kind no perturbation applied are copies of the unperturbed
+    // value: informational, like the bookkeeping stats.
+    let applied = |f: fn(&Perturbation) -> bool| perturbations.iter().any(f);
+    let (robust, fair) = (applied(|p| p.robustness), applied(|p| p.fairness));
     for m in &mut metrics {
-        if m.n.is_none() {
-            let split = m
-                .variant
-                .as_deref()
-                .map(|v| v.split(['.', '+']).next().unwrap_or(""));
-            m.n = instances
-                .get(&(split.map(str::to_owned), None))
-                .map(|x| *x as u64);
+        if let Some(v) = &m.variant
+            && ((v.ends_with("+robustness:worst") && !robust)
+                || (v.ends_with("+fairness:worst") && !fair))
+        {
+            m.informational = true;
         }
     }
 
@@ -396,16 +406,6 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
         perturbations,
         unmeasured,
     })
-}
-
-fn instances_for(
-    instances: &HashMap<(Option<String>, Option<String>), f64>,
-    name: &StatName,
-) -> Option<f64> {
-    instances
-        .get(&(name.split.clone(), name.sub_split.clone()))
-        .or_else(|| instances.get(&(name.split.clone(), None)))
-        .copied()
 }
 
 /// Welford accumulator.
