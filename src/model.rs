@@ -351,3 +351,12 @@ pub struct Evidence {
     pub current: Vec<Run>,
     pub baseline: Vec<Run>,
 }
+
+impl Evidence {
+    pub fn runs(&self, role: Role) -> &[Run] {
+        match role {
+            Role::Current => &self.current,
+            Role::Baseline => &self.baseline,
+        }
+    }
+}

@@ -51,7 +51,7 @@ fixtures/rubrics/invalid.yaml:3:21: unknown process `S7P8`; did you mean `S7P1`?
   |
 3 | require: { S7P1: 2, S7P8: 1 }
   |                     ^^^^
-fixtures/rubrics/invalid.yaml:8:38: unknown key `mni`; did you mean `min`? (expected one of `metric`, `min`, `max`, `confidence`)
+fixtures/rubrics/invalid.yaml:8:38: unknown key `mni`; did you mean `min`? (expected one of `metric`, `min`, `max`, `confidence`, `abs`)
   |
 8 |       threshold: { metric: mmlu/acc, mni: 0.6 }
   |                                      ^^^

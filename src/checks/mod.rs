@@ -6,6 +6,9 @@
 //! Neither ever counts as a pass.
 
 pub mod coverage;
+pub mod documentation;
+pub mod fairness;
+pub mod perturbation_gap;
 pub mod regression;
 pub mod threshold;
 
@@ -108,6 +111,9 @@ pub enum Detail {
     Threshold(threshold::ThresholdDetail),
     Regression(regression::RegressionDetail),
     Coverage(coverage::CoverageDetail),
+    Fairness(fairness::FairnessDetail),
+    PerturbationGap(perturbation_gap::PerturbationGapDetail),
+    Claim(documentation::ClaimDetail),
 }
 
 /// A check's result.
@@ -180,6 +186,9 @@ fn run_one(check: &Check, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         CheckKind::Threshold(t) => threshold::run(t, evidence),
         CheckKind::Regression(r) => regression::run(r, evidence, cache)?,
         CheckKind::Coverage(c) => coverage::run(c, evidence)?,
+        CheckKind::Fairness(f) => fairness::run(f, evidence)?,
+        CheckKind::PerturbationGap(g) => perturbation_gap::run(g, evidence),
+        CheckKind::Documentation(d) => documentation::run(d, evidence)?,
     };
     Ok(outcome(check, findings))
 }

@@ -18,6 +18,10 @@
 //!   threshold: { metric: mmlu/acc, min: 0.60, confidence: 0.95 }
 //! ```
 //!
+//! With `abs: true` the bounds apply to |value| (signed scores such as BBQ bias, where
+//! −0.3 is as biased as 0.3); with `confidence`, the interval of |value| is
+//! `[0, max(|lo|, |hi|)]` when the value's interval spans 0, else `[min(|lo|, |hi|), max(…)]`.
+//!
 //! ## Failure
 //! A value outside the bounds fails. A non-finite value (NaN, ±Infinity) fails. With
 //! `confidence`, a metric without a stderr fails, saying so. A selector that names no
@@ -44,6 +48,9 @@ pub struct ThresholdDetail {
     pub max: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
+    /// The bounds applied to |value|.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub abs: bool,
     /// The CI multiplier used with `confidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub z: Option<f64>,
@@ -66,6 +73,11 @@ fn expected_text(t: &Threshold) -> String {
         (Some(lo), None) => format!(">= {}", fmt(lo)),
         (None, Some(hi)) => format!("<= {}", fmt(hi)),
         (None, None) => "any".into(),
+    };
+    let bounds = if t.abs {
+        format!("|value| {bounds}")
+    } else {
+        bounds
     };
     match t.confidence {
         Some(c) => format!("{bounds} at {}% confidence", fmt(c * 100.0)),
@@ -110,6 +122,7 @@ fn evaluate(
         min: t.min,
         max: t.max,
         confidence: t.confidence,
+        abs: t.abs,
         z: None,
         lower: None,
         upper: None,
@@ -132,7 +145,14 @@ fn judge(
             fmt(value),
         );
     }
+    let shown = if t.abs { value.abs() } else { value };
+    let label = &if t.abs {
+        format!("|{label}|")
+    } else {
+        label.to_owned()
+    };
     let Some(c) = t.confidence else {
+        let value = shown;
         let below = t.min.is_some_and(|lo| value < lo);
         let above = t.max.is_some_and(|hi| value > hi);
         let status = if below || above {
@@ -178,33 +198,48 @@ fn judge(
         );
     }
     let z = normal::z_for_confidence(c);
-    let lower = value - z * se;
-    let upper = value + z * se;
+    let (lo, hi) = (value - z * se, value + z * se);
+    let (lower, upper) = if !t.abs {
+        (lo, hi)
+    } else if lo <= 0.0 && hi >= 0.0 {
+        (0.0, lo.abs().max(hi.abs()))
+    } else {
+        (lo.abs().min(hi.abs()), lo.abs().max(hi.abs()))
+    };
+    let value = shown;
     detail.z = Some(z);
-    let mut problems = Vec::new();
-    if let Some(lo) = t.min {
-        detail.lower = Some(lower);
-        if lower < lo {
-            problems.push(format!(
-                "lower {pct}% bound {} − {}×{} = {} < min {}",
+    // how each interval end was computed, for the message
+    let how = |sign: char, end: f64| {
+        if t.abs {
+            fmt(end)
+        } else {
+            format!(
+                "{} {sign} {}×{} = {}",
                 fmt(value),
                 fmt(z),
                 fmt(se),
-                fmt(lower),
-                fmt(lo)
+                fmt(end)
+            )
+        }
+    };
+    let mut problems = Vec::new();
+    if let Some(min) = t.min {
+        detail.lower = Some(lower);
+        if lower < min {
+            problems.push(format!(
+                "lower {pct}% bound {} < min {}",
+                how('−', lower),
+                fmt(min)
             ));
         }
     }
-    if let Some(hi) = t.max {
+    if let Some(max) = t.max {
         detail.upper = Some(upper);
-        if upper > hi {
+        if upper > max {
             problems.push(format!(
-                "upper {pct}% bound {} + {}×{} = {} > max {}",
-                fmt(value),
-                fmt(z),
-                fmt(se),
-                fmt(upper),
-                fmt(hi)
+                "upper {pct}% bound {} > max {}",
+                how('+', upper),
+                fmt(max)
             ));
         }
     }
@@ -247,6 +282,14 @@ mod tests {
             min,
             max,
             confidence,
+            abs: false,
+        }
+    }
+
+    fn th_abs(max: f64, confidence: Option<f64>) -> Threshold {
+        Threshold {
+            abs: true,
+            ..th(None, Some(max), confidence)
         }
     }
 
@@ -286,6 +329,33 @@ mod tests {
         let t = th(None, Some(0.1), Some(0.95));
         assert_eq!(eval(&t, 0.05, Some(0.03)).0, Status::Fail); // 0.05 + 0.0588 > 0.1
         assert_eq!(eval(&t, 0.05, Some(0.02)).0, Status::Pass); // 0.0892 <= 0.1
+    }
+
+    #[test]
+    fn abs_gates_the_magnitude_of_signed_scores() {
+        let t = th_abs(0.1, None);
+        assert_eq!(eval(&t, -0.08, None).0, Status::Pass);
+        let (s, m) = eval(&t, -0.3, None);
+        assert_eq!(s, Status::Fail);
+        assert_eq!(m, "|t/m| = 0.3 > max 0.1");
+        // CI of |x|: -0.05 ± 1.96·0.02 = [-0.0892, -0.0108] → |x| in [0.0108, 0.0892]
+        let (_, _, _, d) = evaluate(&th_abs(0.1, Some(0.95)), -0.05, Some(0.02), "t/m");
+        assert!((d.upper.expect("upper") - 0.0892).abs() < 1e-4);
+        assert_eq!(
+            eval(&th_abs(0.08, Some(0.95)), -0.05, Some(0.02)).0,
+            Status::Fail
+        );
+        // an interval spanning 0: |x| in [0, max(|lo|, |hi|)]
+        let (_, _, _, d) = evaluate(
+            &Threshold {
+                min: Some(0.0),
+                ..th_abs(1.0, Some(0.95))
+            },
+            0.01,
+            Some(0.02),
+            "t/m",
+        );
+        assert_eq!(d.lower, Some(0.0));
     }
 
     #[test]

@@ -12,10 +12,12 @@
 //! name that is not a recognized evaluation output, a malformed file, and an input that
 //! yields no run at all are errors, never an empty pass.
 
+pub mod card;
 pub mod direction;
 pub mod helm;
 pub mod json;
 pub mod lmeval;
+pub mod records;
 pub mod samples;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -136,6 +136,9 @@ pub enum CheckKind {
     Threshold(Threshold),
     Regression(Regression),
     Coverage(Coverage),
+    Fairness(Fairness),
+    PerturbationGap(PerturbationGap),
+    Documentation(Documentation),
 }
 
 impl CheckKind {
@@ -145,6 +148,9 @@ impl CheckKind {
             CheckKind::Threshold(_) => "threshold",
             CheckKind::Regression(_) => "regression",
             CheckKind::Coverage(_) => "coverage",
+            CheckKind::Fairness(_) => "fairness",
+            CheckKind::PerturbationGap(_) => "perturbation_gap",
+            CheckKind::Documentation(_) => "documentation",
         }
     }
 }
@@ -159,6 +165,8 @@ pub struct Threshold {
     pub max: Option<f64>,
     /// Compare the bound-side end of the two-sided CI instead of the value.
     pub confidence: Option<f64>,
+    /// Compare |value| (signed bias scores).
+    pub abs: bool,
 }
 
 /// `regression`: the metric did not get worse than the baseline by more than a tolerance.
@@ -179,6 +187,85 @@ pub struct Coverage {
     pub tasks: Vec<(String, globset::GlobMatcher)>,
     pub min_samples: Option<u64>,
     pub allow_limit: bool,
+}
+
+/// Where a fairness check's records come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordsSource {
+    /// The per-sample values of that role's runs (lm-eval samples logs, HELM
+    /// per-instance stats joined with their instances).
+    Role(crate::model::Role),
+    /// JSON Lines (or JSON array) record files: a path or a glob, resolved against the
+    /// rubric's directory.
+    Files(PathBuf),
+}
+
+/// What a fairness check compares across groups.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FairnessMode {
+    /// The mean of a per-record score (accuracy parity).
+    Score(String),
+    /// The selection rate of a prediction (demographic parity), and with a label the true
+    /// and false positive rates (equalized odds).
+    Selection {
+        prediction: String,
+        label: Option<String>,
+    },
+}
+
+/// `fairness`: outcomes compared across groups, as fairlearn and Aequitas define them.
+#[derive(Debug, Clone)]
+pub struct Fairness {
+    pub records: RecordsSource,
+    /// Dotted path to the group attribute.
+    pub group: String,
+    pub task: Option<(String, globset::GlobMatcher)>,
+    pub mode: FairnessMode,
+    /// The positive class, normalized (`true` → `1`, `1.0` → `1`).
+    pub positive: String,
+    pub min_group_size: u64,
+    pub max_difference: Option<f64>,
+    pub min_ratio: Option<f64>,
+    pub max_equalized_odds_difference: Option<f64>,
+}
+
+/// `perturbation_gap`: a metric against its worst case under a kind of perturbation (HELM).
+#[derive(Debug, Clone)]
+pub struct PerturbationGap {
+    pub selector: Selector,
+    pub perturbation: String,
+    pub max_gap: f64,
+}
+
+/// `documentation`: a model card or technical documentation, checked against the evidence.
+#[derive(Debug, Clone)]
+pub struct Documentation {
+    pub file: PathBuf,
+    pub sections: Vec<String>,
+    pub fields: Vec<String>,
+    pub claims_match: Option<ClaimsMatch>,
+}
+
+/// `claims_match`: the card's model-index results must match the evidence.
+#[derive(Debug, Clone)]
+pub struct ClaimsMatch {
+    pub tolerance: f64,
+    /// Claim id (`<dataset>/<metric>`) → selector.
+    pub map: std::collections::BTreeMap<String, Selector>,
+}
+
+/// Normalizes a categorical value for comparison: `true`/`false` → `1`/`0`, integral
+/// numbers without a fraction (`1.0` → `1`), other text as is.
+pub fn normalize_category(s: &str) -> String {
+    match s {
+        "true" | "True" => return "1".into(),
+        "false" | "False" => return "0".into(),
+        _ => {}
+    }
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
+        _ => s.to_owned(),
+    }
 }
 
 /// Every problem found in a rubric.

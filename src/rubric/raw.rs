@@ -52,10 +52,23 @@ pub struct RawCheck {
     pub regression: Option<Sp<RawRegression>>,
     #[serde(default)]
     pub coverage: Option<Sp<RawCoverage>>,
+    #[serde(default)]
+    pub fairness: Option<Sp<RawFairness>>,
+    #[serde(default)]
+    pub perturbation_gap: Option<Sp<RawPerturbationGap>>,
+    #[serde(default)]
+    pub documentation: Option<Sp<RawDocumentation>>,
 }
 
 /// Names of the check kinds, as written in a rubric.
-pub const KIND_KEYS: &[&str] = &["threshold", "regression", "coverage"];
+pub const KIND_KEYS: &[&str] = &[
+    "threshold",
+    "regression",
+    "coverage",
+    "fairness",
+    "perturbation_gap",
+    "documentation",
+];
 
 /// `threshold: { metric, min, max, confidence }`
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +81,9 @@ pub struct RawThreshold {
     pub max: Option<Sp<f64>>,
     #[serde(default)]
     pub confidence: Option<Sp<f64>>,
+    /// Gate on |value| (signed scores such as BBQ bias, where −0.3 is as biased as 0.3).
+    #[serde(default)]
+    pub abs: Option<bool>,
 }
 
 /// `regression: { metric, max_drop, max_relative_drop, alpha, higher_is_better }`
@@ -233,4 +249,80 @@ fn collect_processes(node: &Node, errors: &mut Vec<DeError>) -> Vec<RawProcess> 
         });
     }
     out
+}
+
+/// `fairness: { records, group, score | prediction [+ label], … }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFairness {
+    /// `current` / `baseline` (the per-sample logs of those runs) or a path or glob of
+    /// JSON Lines records, relative to the rubric.
+    pub records: Sp<String>,
+    /// Dotted path to the group attribute (`doc.gender`, `instance.extra_data.region`).
+    pub group: Sp<String>,
+    /// Tasks of the runs to use (glob); default every task with per-sample values.
+    #[serde(default)]
+    pub task: Option<Sp<String>>,
+    /// Per-record score whose mean per group is compared (`acc`, `stats.exact_match`).
+    #[serde(default)]
+    pub score: Option<Sp<String>>,
+    /// Per-record prediction: the selection rate per group is compared.
+    #[serde(default)]
+    pub prediction: Option<Sp<String>>,
+    /// Per-record true label (with `prediction`): true / false positive rates per group.
+    #[serde(default)]
+    pub label: Option<Sp<String>>,
+    /// The positive class of `prediction` and `label` (default 1; `true` counts as 1).
+    #[serde(default)]
+    pub positive: Option<Sp<String>>,
+    /// Groups with fewer records are reported and left out (default 30).
+    #[serde(default)]
+    pub min_group_size: Option<Sp<u64>>,
+    /// Largest allowed demographic-parity difference (max − min group rate).
+    #[serde(default)]
+    pub max_difference: Option<Sp<f64>>,
+    /// Smallest allowed demographic-parity ratio (min / max group rate; 0.8 = four-fifths rule).
+    #[serde(default)]
+    pub min_ratio: Option<Sp<f64>>,
+    /// Largest allowed equalized-odds difference (with `prediction` and `label`).
+    #[serde(default)]
+    pub max_equalized_odds_difference: Option<Sp<f64>>,
+}
+
+/// `perturbation_gap: { metric, perturbation, max_gap }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerturbationGap {
+    pub metric: Sp<String>,
+    /// `fairness`, `robustness`, or one perturbation's name (`dialect`, `mild_mix`).
+    pub perturbation: Sp<String>,
+    pub max_gap: Sp<f64>,
+}
+
+/// `documentation: { file, sections, fields, claims_match }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDocumentation {
+    /// Markdown file with optional YAML front matter, relative to the rubric.
+    pub file: Sp<String>,
+    /// Headings that must be present with content (case-insensitive).
+    #[serde(default)]
+    pub sections: Option<Vec<Sp<String>>>,
+    /// Front-matter keys that must be present and non-empty (dotted paths allowed).
+    #[serde(default)]
+    pub fields: Option<Vec<Sp<String>>>,
+    /// Every result the card claims in its `model-index` must match the evidence.
+    #[serde(default)]
+    pub claims_match: Option<Sp<RawClaimsMatch>>,
+}
+
+/// `claims_match: { tolerance, map }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClaimsMatch {
+    /// Allowed absolute difference between a claimed and a measured value.
+    pub tolerance: Sp<f64>,
+    /// Claim (`<dataset>/<metric>`, as messages name it) → selector, where names differ.
+    #[serde(default)]
+    pub map: Option<std::collections::BTreeMap<String, Sp<String>>>,
 }

@@ -7,10 +7,17 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::raw::{KIND_KEYS, RawCheck, RawCoverage, RawRegression, RawRubric, RawThreshold};
+use super::raw::{
+    KIND_KEYS, RawCheck, RawCoverage, RawDocumentation, RawFairness, RawPerturbationGap,
+    RawRegression, RawRubric, RawThreshold,
+};
 use super::selector::{Selector, glob};
 use super::yaml::{DeError, Loc, Sp, did_you_mean};
-use super::{Check, CheckKind, Coverage, Inputs, Origin, ProcessId, Regression, Rubric, Threshold};
+use super::{
+    Check, CheckKind, ClaimsMatch, Coverage, Documentation, Fairness, FairnessMode, Inputs, Origin,
+    PerturbationGap, ProcessId, RecordsSource, Regression, Rubric, Threshold, normalize_category,
+};
+use crate::model::Role;
 
 const PROCESS_NAMES: &[&str] = &["S7P1", "S7P2", "S7P3", "S7P4", "S7P5", "S7P6"];
 
@@ -106,6 +113,7 @@ fn threshold(t: &Sp<RawThreshold>, errors: &mut Vec<DeError>) -> Option<Threshol
         min,
         max,
         confidence,
+        abs: raw.abs.unwrap_or(false),
     })
 }
 
@@ -170,6 +178,245 @@ fn coverage(c: &Sp<RawCoverage>, errors: &mut Vec<DeError>) -> Option<Coverage> 
     })
 }
 
+/// A dotted path into a record (`doc.gender`, `filtered_resps.0`).
+fn record_path(p: &Sp<String>, key: &str, errors: &mut Vec<DeError>) -> Option<String> {
+    let text = p.value.trim();
+    if text.is_empty() || text.split('.').any(str::is_empty) {
+        errors.push(DeError::at(
+            p.loc,
+            format!("`{key}` must be a dotted path into a record, like `doc.gender`; got `{text}`"),
+        ));
+        return None;
+    }
+    Some(text.to_owned())
+}
+
+fn fairness(f: &Sp<RawFairness>, base: &Path, errors: &mut Vec<DeError>) -> Option<Fairness> {
+    let raw = &f.value;
+    let mut ok = true;
+    let records = match raw.records.value.trim() {
+        "current" => RecordsSource::Role(Role::Current),
+        "baseline" => RecordsSource::Role(Role::Baseline),
+        "" => {
+            errors.push(DeError::at(
+                raw.records.loc,
+                "`records` is `current`, `baseline`, or a path to JSON Lines records",
+            ));
+            ok = false;
+            RecordsSource::Role(Role::Current)
+        }
+        path => {
+            let p = Path::new(path);
+            RecordsSource::Files(if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            })
+        }
+    };
+    let group = record_path(&raw.group, "group", errors);
+    let score = raw
+        .score
+        .as_ref()
+        .and_then(|s| record_path(s, "score", errors));
+    let prediction = raw
+        .prediction
+        .as_ref()
+        .and_then(|s| record_path(s, "prediction", errors));
+    let label = raw
+        .label
+        .as_ref()
+        .and_then(|s| record_path(s, "label", errors));
+    let mode = match (&raw.score, &raw.prediction, &raw.label) {
+        (Some(_), Some(p), _) => {
+            errors.push(DeError::at(
+                p.loc,
+                "a fairness check compares either a `score` or a `prediction`, not both",
+            ));
+            None
+        }
+        (_, None, Some(l)) => {
+            errors.push(DeError::at(
+                l.loc,
+                "`label` needs a `prediction` to compare with",
+            ));
+            None
+        }
+        (Some(_), None, None) => score.map(FairnessMode::Score),
+        (None, Some(_), _) => {
+            prediction.map(|prediction| FairnessMode::Selection { prediction, label })
+        }
+        (None, None, None) => {
+            errors.push(DeError::at(
+                f.loc,
+                "a fairness check needs a `score` (mean per group) or a `prediction` (selection rate per group)",
+            ));
+            None
+        }
+    };
+    let max_difference = non_negative(&raw.max_difference, "max_difference", errors);
+    let max_eo = non_negative(
+        &raw.max_equalized_odds_difference,
+        "max_equalized_odds_difference",
+        errors,
+    );
+    let min_ratio = match finite(&raw.min_ratio, "min_ratio", errors) {
+        Some(r) if r > 0.0 && r <= 1.0 => Some(r),
+        Some(r) => {
+            errors.push(DeError::at(
+                raw.min_ratio.as_ref().map(|m| m.loc).unwrap_or(f.loc),
+                format!("`min_ratio` must be in (0, 1] (0.8 is the four-fifths rule), got {r}"),
+            ));
+            ok = false;
+            None
+        }
+        None => None,
+    };
+    if raw.max_difference.is_none()
+        && raw.min_ratio.is_none()
+        && raw.max_equalized_odds_difference.is_none()
+    {
+        errors.push(DeError::at(
+            f.loc,
+            "a fairness check needs `max_difference`, `min_ratio` or `max_equalized_odds_difference`",
+        ));
+        ok = false;
+    }
+    if let Some(e) = &raw.max_equalized_odds_difference
+        && raw.label.is_none()
+    {
+        errors.push(DeError::at(
+            e.loc,
+            "`max_equalized_odds_difference` needs `prediction` and `label` (true and false positive rates)",
+        ));
+        ok = false;
+    }
+    let min_group_size = match &raw.min_group_size {
+        Some(n) if n.value < 1 => {
+            errors.push(DeError::at(n.loc, "`min_group_size` must be at least 1"));
+            ok = false;
+            1
+        }
+        Some(n) => n.value,
+        None => 30,
+    };
+    let task = match &raw.task {
+        Some(t) => match glob(t.value.trim()) {
+            Ok(m) => Some((t.value.trim().to_owned(), m)),
+            Err(msg) => {
+                errors.push(DeError::at(t.loc, msg));
+                ok = false;
+                None
+            }
+        },
+        None => None,
+    };
+    if (raw.max_difference.is_some() && max_difference.is_none())
+        || (raw.max_equalized_odds_difference.is_some() && max_eo.is_none())
+        || (raw.min_ratio.is_some() && min_ratio.is_none())
+    {
+        ok = false;
+    }
+    let (group, mode) = (group?, mode?);
+    ok.then(|| Fairness {
+        records,
+        group,
+        task,
+        mode,
+        positive: normalize_category(raw.positive.as_ref().map(|p| p.value.trim()).unwrap_or("1")),
+        min_group_size,
+        max_difference,
+        min_ratio,
+        max_equalized_odds_difference: max_eo,
+    })
+}
+
+fn perturbation_gap(
+    g: &Sp<RawPerturbationGap>,
+    errors: &mut Vec<DeError>,
+) -> Option<PerturbationGap> {
+    let raw = &g.value;
+    let sel = selector(&raw.metric, errors);
+    let max_gap = non_negative(&Some(raw.max_gap.clone()), "max_gap", errors);
+    let perturbation = raw.perturbation.value.trim().to_owned();
+    if perturbation.is_empty() {
+        errors.push(DeError::at(
+            raw.perturbation.loc,
+            "`perturbation` names `fairness`, `robustness` or one perturbation (`dialect`, `mild_mix`)",
+        ));
+        return None;
+    }
+    Some(PerturbationGap {
+        selector: sel?,
+        perturbation,
+        max_gap: max_gap?,
+    })
+}
+
+fn documentation(
+    d: &Sp<RawDocumentation>,
+    base: &Path,
+    errors: &mut Vec<DeError>,
+) -> Option<Documentation> {
+    let raw = &d.value;
+    let mut ok = true;
+    let file = raw.file.value.trim();
+    if file.is_empty() {
+        errors.push(DeError::at(
+            raw.file.loc,
+            "`file` must name the model card or document",
+        ));
+        ok = false;
+    }
+    let texts = |list: &Option<Vec<Sp<String>>>, key: &str, errors: &mut Vec<DeError>| {
+        let mut out = Vec::new();
+        for item in list.iter().flatten() {
+            let t = item.value.trim();
+            if t.is_empty() {
+                errors.push(DeError::at(item.loc, format!("an empty entry in `{key}`")));
+            } else {
+                out.push(t.to_owned());
+            }
+        }
+        out
+    };
+    let sections = texts(&raw.sections, "sections", errors);
+    let fields = texts(&raw.fields, "fields", errors);
+    let claims_match = match &raw.claims_match {
+        Some(c) => {
+            let tolerance = non_negative(&Some(c.value.tolerance.clone()), "tolerance", errors);
+            let mut map = std::collections::BTreeMap::new();
+            for (claim, sel) in c.value.map.iter().flatten() {
+                match selector(sel, errors) {
+                    Some(s) => {
+                        map.insert(claim.clone(), s);
+                    }
+                    None => ok = false,
+                }
+            }
+            match tolerance {
+                Some(tolerance) => Some(ClaimsMatch { tolerance, map }),
+                None => {
+                    ok = false;
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let p = Path::new(file);
+    ok.then(|| Documentation {
+        file: if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        },
+        sections,
+        fields,
+        claims_match,
+    })
+}
+
 fn check_id_ok(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -208,6 +455,7 @@ fn check(
     loc: Loc,
     process: Option<ProcessId>,
     id_ok: bool,
+    base: &Path,
     errors: &mut Vec<DeError>,
 ) -> Option<Check> {
     let id = raw.id.value.trim().to_owned();
@@ -224,6 +472,11 @@ fn check(
         raw.threshold.as_ref().map(|t| ("threshold", t.loc)),
         raw.regression.as_ref().map(|t| ("regression", t.loc)),
         raw.coverage.as_ref().map(|t| ("coverage", t.loc)),
+        raw.fairness.as_ref().map(|t| ("fairness", t.loc)),
+        raw.perturbation_gap
+            .as_ref()
+            .map(|t| ("perturbation_gap", t.loc)),
+        raw.documentation.as_ref().map(|t| ("documentation", t.loc)),
     ]
     .into_iter()
     .flatten()
@@ -238,6 +491,15 @@ fn check(
         raw.coverage
             .as_ref()
             .map(|c| coverage(c, errors).map(CheckKind::Coverage)),
+        raw.fairness
+            .as_ref()
+            .map(|f| fairness(f, base, errors).map(CheckKind::Fairness)),
+        raw.perturbation_gap
+            .as_ref()
+            .map(|g| perturbation_gap(g, errors).map(CheckKind::PerturbationGap)),
+        raw.documentation
+            .as_ref()
+            .map(|d| documentation(d, base, errors).map(CheckKind::Documentation)),
     ];
     let kind = match present.len() {
         0 => {
@@ -349,7 +611,7 @@ pub(super) fn validate(
                 .as_ref()
                 .is_some_and(|id| register_id(id, &mut ids, errors));
             if let Some(c) = &slot.check
-                && let Some(c) = check(c, slot.loc, pid, id_ok, errors)
+                && let Some(c) = check(c, slot.loc, pid, id_ok, base_dir, errors)
             {
                 checks.push(c);
             }

@@ -6,6 +6,7 @@
 
 pub mod bootstrap;
 pub mod describe;
+pub mod fairness;
 pub mod mcnemar;
 pub mod normal;
 pub mod power;
