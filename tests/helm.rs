@@ -164,11 +164,11 @@ fn worst_case_rows_are_variants_and_trivial_ones_are_informational() {
     assert!(w.informational);
     let boolq = one(BOOLQ);
     let f = metric(&boolq, "exact_match", Some("test+fairness:worst")).expect("worst");
-    assert_eq!(f.value, 0.68);
+    assert_eq!(f.value, 0.74);
     assert!(!f.informational);
     assert_eq!(
         metric(&boolq, "exact_match", Some("test+dialect:perturbed")).map(|m| m.value),
-        Some(0.70)
+        Some(0.76)
     );
     let names: Vec<(&str, bool, bool)> = boolq
         .perturbations
@@ -305,7 +305,7 @@ fn summary_tables_are_read_when_named() {
         .iter()
         .find(|m| m.task == "BoolQ" && m.variant.as_deref() == Some("Fairness"))
         .expect("fairness cell");
-    assert_eq!(fair.value, 0.68);
+    assert_eq!(fair.value, 0.74);
     // an empty cell ("No matching runs") is absent, not 0
     assert!(runs[1].metrics.iter().all(|m| m.task != "BoolQ"));
     assert_eq!(
@@ -352,7 +352,7 @@ fn inspect_shows_runs_perturbations_and_unmeasured_stats() {
         })
         .expect("fairness worst line");
     let words: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(words[1..], ["0.68", "-", "100", "higher", "(file)"]);
+    assert_eq!(words[1..], ["0.74", "-", "100", "higher", "(file)"]);
 }
 
 #[test]
