@@ -109,6 +109,11 @@ pub fn for_each_sample(
 }
 
 /// Streams a HELM run's unperturbed per-instance records joined with their instances.
+///
+/// Each record is `{<stat>: mean, …, instance_id, stats: {<stat>: mean, …}, train_trial_index,
+/// instance: {…}}`: the stats with a value (count > 0), and the instance from
+/// `scenario_state.json` (its `extra_data`, `references`, `split`, …) when that file exists
+/// and a path asks for `instance`.
 pub fn for_each_instance(
     per_instance: &Path,
     scenario_state: Option<&Path>,
@@ -180,10 +185,20 @@ pub fn for_each_instance(
                 stats.push((name.to_owned(), Value::Float(v)));
             }
         }
-        let mut joined = vec![
-            ("instance_id".to_owned(), Value::Str(id.to_owned())),
-            ("stats".to_owned(), Value::Object(Object(stats))),
-        ];
+        // Each stat also at the top level, as lm-eval samples carry their scores, so that
+        // `score: exact_match` reads either framework; `stats.<name>` is the explicit form.
+        let mut joined: Vec<(String, Value)> = stats
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "instance_id" | "stats" | "instance" | "train_trial_index"
+                )
+            })
+            .cloned()
+            .collect();
+        joined.push(("instance_id".to_owned(), Value::Str(id.to_owned())));
+        joined.push(("stats".to_owned(), Value::Object(Object(stats))));
         if let Some(t) = rec.get("train_trial_index") {
             joined.push(("train_trial_index".to_owned(), t.clone()));
         }
