@@ -27,6 +27,22 @@ pub fn run(cli: &Cli) -> Result<Output> {
             stdout: rubric::DEFAULT_RUBRIC.to_owned(),
             code: exit::PASS,
         }),
+        Command::Rubric(RubricCommand::List) => Ok(Output {
+            stdout: rubric::SHIPPED
+                .iter()
+                .map(|(name, summary, _)| format!("{name:<12} {summary}\n"))
+                .collect(),
+            code: exit::PASS,
+        }),
+        Command::Rubric(RubricCommand::Show { name }) => match rubric::shipped(name) {
+            Some(text) => Ok(Output {
+                stdout: text.to_owned(),
+                code: exit::PASS,
+            }),
+            None => Err(Error::Usage(format!(
+                "no shipped rubric `{name}`; `govgate rubric list` lists them"
+            ))),
+        },
     }
 }
 
@@ -44,7 +60,7 @@ fn use_color(when: ColorWhen) -> bool {
 /// `govgate check`.
 pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
     let mut rubric = match &args.rubric {
-        Some(path) => rubric::load(path)?,
+        Some(arg) => rubric::resolve(arg)?,
         None => rubric::embedded_default()?,
     };
     for (pid, level) in &args.require {
@@ -109,7 +125,7 @@ fn inspect_cmd(args: &InspectArgs) -> Result<Output> {
 }
 
 fn validate(file: &std::path::Path) -> Result<Output> {
-    let r = rubric::load(file)?;
+    let r = rubric::resolve(file)?;
     let mut per_process = Vec::new();
     for pid in rubric::ProcessId::ALL {
         let n = r.checks.iter().filter(|c| c.process == pid).count();

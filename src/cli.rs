@@ -62,8 +62,9 @@ pub struct CheckArgs {
     #[arg(short, long, value_name = "PATH")]
     pub baseline: Vec<PathBuf>,
 
-    /// Rubric file (YAML). Default: the embedded default rubric.
-    #[arg(short, long, value_name = "FILE")]
+    /// Rubric file (YAML), or the name of a shipped rubric (`govgate rubric list`).
+    /// Default: the embedded default rubric.
+    #[arg(short, long, value_name = "FILE|NAME")]
     pub rubric: Option<PathBuf>,
 
     /// Require a process to reach a level, overriding the rubric, e.g. `S7P1=2`
@@ -102,11 +103,19 @@ pub enum InspectFormat {
 pub enum RubricCommand {
     /// Validate a rubric: exit 0 when valid, 2 listing every problem with its line and column.
     Validate {
-        /// The rubric file.
-        #[arg(value_name = "FILE")]
+        /// The rubric file, or the name of a shipped rubric.
+        #[arg(value_name = "FILE|NAME")]
         file: PathBuf,
     },
-    /// Print the embedded default rubric (a starting point for your own).
+    /// List the shipped rubrics (embedded in the binary; `--rubric NAME` uses one).
+    List,
+    /// Print a shipped rubric, a starting point for your own.
+    Show {
+        /// `default`, `eu-ai-act` or `helm-safety`.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Print the embedded default rubric (the same as `show default`).
     Default,
 }
 

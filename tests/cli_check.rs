@@ -47,7 +47,9 @@ fn the_demo_passes_the_default_gate_at_level_2() {
             "0",
             "-",
             "not-required",
-            "no checks in the rubric"
+            // the default rubric's S7P2 checks report, without gating, that the demo holds
+            // no bias benchmark
+            "0/3 checks pass; L1 bias-evaluated: missing"
         ]
     );
     assert!(out.stdout.contains("Checks not passing:"));
@@ -74,7 +76,22 @@ fn the_demo_reaches_level_3_against_its_baseline() {
     ]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(process_row(&out.stdout, "S7P1")[2..5], ["3", "3", "pass"]);
-    assert!(!out.stdout.contains("Checks not passing"));
+    // Every S7P1 check passes; what is listed as not passing is S7P2 only (no bias tasks).
+    let not_passing: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" [missing]: ") || l.contains(" [fail]: "))
+        .collect();
+    assert_eq!(not_passing.len(), 3, "{}", out.stdout);
+    for id in ["bias-evaluated", "bbq-bias", "bbq-sample-size"] {
+        assert!(
+            not_passing
+                .iter()
+                .any(|l| l.starts_with(&format!("  {id} [missing]"))),
+            "{id}: {}",
+            out.stdout
+        );
+    }
 }
 
 #[test]
@@ -178,7 +195,10 @@ fn the_json_report_meets_its_contract() {
             "results-present",
             "full-tasks",
             "enough-samples",
-            "no-regression"
+            "no-regression",
+            "bias-evaluated",
+            "bbq-bias",
+            "bbq-sample-size"
         ]
     );
     for c in checks {

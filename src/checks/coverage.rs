@@ -114,6 +114,7 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
         crate::model::Tool::Helm => "max_eval_instances",
         _ => "--limit",
     };
+    let sep = if flag == "--limit" { " " } else { " = " };
     let mut problems = Vec::new();
     let mut status = Status::Pass;
 
@@ -121,7 +122,6 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
         status = Status::Fail;
         let mut why = Vec::new();
         if let (true, Some(l)) = (capped, limit) {
-            let sep = if flag == "--limit" { " " } else { " = " };
             why.push(format!("the run was made with {flag}{sep}{}", fmt(l)));
         }
         if let (true, Some(e), Some(o)) = (partial, task.n_effective, task.n_original) {
@@ -152,7 +152,7 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
         .map(|n| format!("n = {n}"))
         .unwrap_or_else(|| "n unknown".into());
     let observed = match limit {
-        Some(l) => format!("{n_text}, --limit {}", fmt(l)),
+        Some(l) => format!("{n_text}, {flag}{sep}{}", fmt(l)),
         None => n_text.clone(),
     };
     let message = if problems.is_empty() {

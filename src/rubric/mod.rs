@@ -304,8 +304,36 @@ impl fmt::Display for RubricError {
 
 impl std::error::Error for RubricError {}
 
+/// The rubrics shipped in `rubrics/`, embedded in the binary so that `--rubric NAME` works
+/// wherever govgate is installed: (name, one-line summary, text).
+pub const SHIPPED: &[(&str, &str, &str)] = &[
+    (
+        "default",
+        "S7P1 quality gates (required) and S7P2 bias evidence for any lm-eval, lmms-eval or HELM output",
+        include_str!("../../rubrics/default.yaml"),
+    ),
+    (
+        "eu-ai-act",
+        "S7P2 evidence for EU AI Act Annex IV 1(a), 2(g), 3, 4: model card, group parity, perturbation gaps, true claims",
+        include_str!("../../rubrics/eu-ai-act.yaml"),
+    ),
+    (
+        "helm-safety",
+        "S7P2 bias and toxicity gates on HELM BBQ and RealToxicityPrompts runs",
+        include_str!("../../rubrics/helm-safety.yaml"),
+    ),
+];
+
 /// The embedded default rubric's text.
-pub const DEFAULT_RUBRIC: &str = include_str!("../../rubrics/default.yaml");
+pub const DEFAULT_RUBRIC: &str = SHIPPED[0].2;
+
+/// The text of a shipped rubric, by name.
+pub fn shipped(name: &str) -> Option<&'static str> {
+    SHIPPED
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, t)| *t)
+}
 
 /// Parses and validates rubric text. `base_dir` resolves the rubric's input paths.
 pub fn parse(
@@ -362,6 +390,31 @@ pub fn embedded_default() -> Result<Rubric> {
     )?)
 }
 
+/// A rubric named on the command line: a file, or else the name of a shipped rubric, whose
+/// relative paths (a model card, records) then resolve against the working directory.
+/// A name that is neither is an input error listing the shipped names.
+pub fn resolve(arg: &Path) -> Result<Rubric> {
+    let text = arg.to_str().unwrap_or("");
+    // Something that looks like a path (`rubrics/x.yaml`, `gate.yml`) is only ever a file.
+    if arg.exists() || text.contains(['/', '\\', '.']) || text.is_empty() {
+        return load(arg);
+    }
+    match SHIPPED.iter().find(|(n, _, _)| *n == text) {
+        Some((name, _, text)) => Ok(parse(text, Origin::Embedded(name), Path::new(""))?),
+        None => Err(Error::input(
+            arg,
+            format!(
+                "no such rubric file, and not the name of a shipped rubric ({})",
+                SHIPPED
+                    .iter()
+                    .map(|(n, _, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,6 +425,23 @@ mod tests {
 
     fn parse_err(text: &str) -> RubricError {
         parse(text, Origin::File("r.yaml".into()), Path::new("")).expect_err("invalid rubric")
+    }
+
+    #[test]
+    fn every_shipped_rubric_is_valid_and_resolves_by_name() {
+        for (name, _, text) in SHIPPED {
+            let r = parse(text, Origin::Embedded(name), Path::new(""))
+                .unwrap_or_else(|e| panic!("shipped rubric {name}: {e}"));
+            assert_eq!(r.name, *name, "the name inside {name}.yaml");
+            let by_name = resolve(Path::new(name)).expect("resolves");
+            assert_eq!(by_name.sha256, r.sha256);
+        }
+        let err = resolve(Path::new("eu-ai-akt")).expect_err("unknown name");
+        assert!(
+            err.to_string()
+                .contains("not the name of a shipped rubric (default, eu-ai-act, helm-safety)"),
+            "{err}"
+        );
     }
 
     #[test]
