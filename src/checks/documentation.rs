@@ -13,6 +13,9 @@
 //!   the dataset (`mmlu`, `MMLU`, HELM's `mmlu:subject=anatomy` with config `anatomy`).
 //!   Where names differ, `map:` ties a claim (`<dataset>/<metric>`, as messages print it)
 //!   to a selector. A claim above 1 against a metric in [0, 1] is read as a percentage.
+//!   When the matching metrics come from runs of several models, only the model the
+//!   `model-index` entry names counts (`acme-tiny-7b` is `acme/tiny-7b`); a claim is never
+//!   confirmed by another model's score.
 //!
 //! ## Why it matters
 //! EU AI Act Annex IV asks for the intended purpose (1(a)), the validation and testing
@@ -125,17 +128,97 @@ fn task_names(task: &str) -> BTreeSet<String> {
     set
 }
 
-fn candidates<'a>(c: &Claim, cm: &ClaimsMatch, runs: &'a [Run]) -> Vec<&'a Metric> {
-    if let Some(sel) = cm.map.get(&c.id) {
-        return sel.select(runs).into_iter().map(|(_, m)| m).collect();
+/// The model a run measured, as `claims` compares it with a card's `model-index` name.
+fn model_of(run: &Run) -> String {
+    run.model
+        .name
+        .clone()
+        .unwrap_or_else(|| "unknown model".into())
+}
+
+/// The last path segment, normalized: `acme/tiny-7b` and `acme-tiny-7b` both end `tiny_7b`.
+fn same_model(run_model: &str, card_model: &str) -> bool {
+    let (r, c) = (norm(run_model), norm(card_model));
+    let tail = |s: &str| norm(s.rsplit('/').next().unwrap_or(s));
+    let t = tail(run_model);
+    r == c || t == tail(card_model) || c.ends_with(&format!("_{t}"))
+}
+
+/// The metrics a claim may be compared with. Where they were measured for more than one
+/// model, only those of the model the card's `model-index` names count (`Err` lists the
+/// models when it names none of them): a claim about one model is never confirmed by
+/// another's score.
+fn candidates<'a>(
+    c: &Claim,
+    cm: &ClaimsMatch,
+    runs: &'a [Run],
+) -> std::result::Result<Vec<&'a Metric>, BTreeSet<String>> {
+    // A card claims unperturbed results: HELM's `+perturbation` rows are never candidates.
+    let unperturbed =
+        |m: &Metric| !m.informational && !m.variant.as_deref().unwrap_or("").contains('+');
+    let found: Vec<(&Run, &Metric)> = match cm.map.get(&c.id) {
+        Some(sel) => sel
+            .select(runs)
+            .into_iter()
+            .filter(|(_, m)| unperturbed(m))
+            .collect(),
+        None => {
+            let (metrics, datasets) = (metric_names(&c.metric_type), dataset_names(c));
+            runs.iter()
+                .flat_map(|r| r.metrics.iter().map(move |m| (r, m)))
+                .filter(|(_, m)| unperturbed(m))
+                .filter(|(_, m)| metrics.contains(&norm(&m.name)))
+                .filter(|(_, m)| task_names(&m.task).iter().any(|t| datasets.contains(t)))
+                .collect()
+        }
+    };
+    let found = on_split(c, found);
+    let models: BTreeSet<String> = found.iter().map(|(r, _)| model_of(r)).collect();
+    if models.len() <= 1 {
+        return Ok(found.into_iter().map(|(_, m)| m).collect());
     }
-    let (metrics, datasets) = (metric_names(&c.metric_type), dataset_names(c));
-    runs.iter()
-        .flat_map(|r| r.metrics.iter())
-        .filter(|m| !m.informational && !m.variant.as_deref().unwrap_or("").contains('+'))
-        .filter(|m| metrics.contains(&norm(&m.name)))
-        .filter(|m| task_names(&m.task).iter().any(|t| datasets.contains(t)))
-        .collect()
+    let mine: Vec<&Metric> = found
+        .iter()
+        .filter(|(r, _)| {
+            c.model
+                .as_deref()
+                .is_some_and(|name| same_model(&model_of(r), name))
+        })
+        .map(|(_, m)| *m)
+        .collect();
+    if mine.is_empty() {
+        Err(models)
+    } else {
+        Ok(mine)
+    }
+}
+
+/// HELM measures a metric per split (`exact_match@test`, `@valid`). A claim is compared
+/// with the split its `dataset.split` states (`validation` is HELM's `valid`), and without
+/// one with `test` where the run has it: a card's number is the test-set number unless it
+/// says otherwise. lm-eval metrics carry no split and are left as they are.
+fn on_split<'a>(c: &Claim, found: Vec<(&'a Run, &'a Metric)>) -> Vec<(&'a Run, &'a Metric)> {
+    let split_of = |r: &Run, m: &Metric| {
+        (r.format.tool == crate::model::Tool::Helm).then(|| {
+            let v = m.variant.as_deref().unwrap_or("");
+            v.split(['.', '+']).next().unwrap_or("").to_owned()
+        })
+    };
+    let wanted = match c.dataset_split.as_deref().map(str::trim) {
+        Some("validation") => "valid".to_owned(),
+        Some(s) => s.to_owned(),
+        None => "test".to_owned(),
+    };
+    let keep = |r: &Run, m: &Metric| split_of(r, m).is_none_or(|s| s == wanted);
+    if c.dataset_split.is_some()
+        || found
+            .iter()
+            .any(|(r, m)| split_of(r, m).as_deref() == Some(&*wanted))
+    {
+        found.into_iter().filter(|(r, m)| keep(r, m)).collect()
+    } else {
+        found
+    }
 }
 
 fn claim_finding(c: &Claim, cm: &ClaimsMatch, runs: &[Run]) -> Finding {
@@ -154,6 +237,23 @@ fn claim_finding(c: &Claim, cm: &ClaimsMatch, runs: &[Run]) -> Finding {
         f.message = format!("claim {} = {:?} states no number", c.id, c.raw);
         f.observed = format!("{:?}", c.raw);
         return f;
+    };
+    let found = match found {
+        Ok(found) => found,
+        Err(models) => {
+            f.message = format!(
+                "claim {} = {} is measured for several models ({}) and the card's model-index \
+                 name {} is none of them: pass one model's runs, or name it in model-index",
+                c.id,
+                c.raw,
+                models.into_iter().collect::<Vec<_>>().join(", "),
+                c.model
+                    .as_deref()
+                    .map_or("(none)".to_owned(), |m| format!("`{m}`"))
+            );
+            f.observed = "ambiguous model".into();
+            return f;
+        }
     };
     if found.is_empty() {
         f.message = format!(
@@ -342,5 +442,16 @@ mod tests {
         assert!(metric_names("EM").contains("exact_match"));
         assert!(task_names("mmlu:subject=anatomy").contains("mmlu_anatomy"));
         assert!(task_names("mmlu:subject=anatomy").contains("mmlu"));
+    }
+
+    #[test]
+    fn a_card_names_its_model_loosely_but_not_another() {
+        assert!(same_model("acme/tiny-7b", "acme-tiny-7b"));
+        assert!(same_model("acme/tiny-7b", "tiny-7b"));
+        assert!(same_model("meta-llama/Llama-2-7b-hf", "Llama-2-7b-hf"));
+        assert!(!same_model("acme/tiny-7b-v0", "acme-tiny-7b"));
+        assert!(!same_model("acme/tiny-7b", "acme-tiny-7b-v0"));
+        // a suffix counts only at a word boundary
+        assert!(!same_model("x/b", "tiny-7b"));
     }
 }

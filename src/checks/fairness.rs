@@ -32,9 +32,10 @@
 //! ```
 //!
 //! ## Failure
-//! A difference, ratio or equalized-odds gap beyond its bound fails. No records, or fewer
-//! than two groups of `min_group_size`, is `missing`. A records file that does not exist is
-//! an input error (exit code 2).
+//! A difference, ratio or equalized-odds gap beyond its bound fails. No records file at the
+//! path (or none matching the glob), runs without per-sample records, or fewer than two
+//! groups of `min_group_size`, is `missing`. A records file that cannot be read or parsed
+//! is an input error (exit code 2).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,7 +117,7 @@ fn expected(f: &Fairness) -> String {
     parts.join(", ")
 }
 
-/// The record files a path or glob names.
+/// The record files a path or glob names (none when nothing exists there).
 fn files(pattern: &Path) -> Result<Vec<PathBuf>> {
     if pattern.is_file() {
         return Ok(vec![pattern.to_path_buf()]);
@@ -136,14 +137,9 @@ fn files(pattern: &Path) -> Result<Vec<PathBuf>> {
             .map(|e| e.path().to_path_buf())
             .collect();
         out.sort();
-        if !out.is_empty() {
-            return Ok(out);
-        }
+        return Ok(out);
     }
-    Err(Error::input(
-        pattern,
-        "no such records file (named by a fairness check)",
-    ))
+    Ok(Vec::new())
 }
 
 /// The sources a check reads, each with the label its finding carries.
@@ -227,6 +223,21 @@ fn tally(f: &Fairness, tallies: &mut Tallies, key: String, rec: &Object) {
 
 pub fn run(f: &Fairness, evidence: &Evidence) -> Result<Vec<Finding>> {
     let srcs = sources(f, evidence)?;
+    if let (true, RecordsSource::Files(pattern)) = (srcs.is_empty(), &f.records) {
+        return Ok(vec![Finding {
+            subject: pattern.display().to_string(),
+            run: None,
+            baseline: None,
+            status: Status::Missing,
+            message: format!(
+                "no records file at {} (named by `records:`, relative to the rubric)",
+                pattern.display()
+            ),
+            observed: "no file".into(),
+            expected: expected(f),
+            detail: None,
+        }]);
+    }
     if srcs.is_empty() {
         return Ok(vec![Finding {
             subject: f.group.clone(),

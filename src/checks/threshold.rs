@@ -152,6 +152,8 @@ fn judge(
         label.to_owned()
     };
     let Some(c) = t.confidence else {
+        // `observed` keeps the sign (the report's `expected` says `|value|`).
+        let observed = fmt(value);
         let value = shown;
         let below = t.min.is_some_and(|lo| value < lo);
         let above = t.max.is_some_and(|hi| value > hi);
@@ -173,7 +175,7 @@ fn judge(
             ),
             _ => format!("{label} = {} is {}", fmt(value), expected_text(t)),
         };
-        return (status, msg, fmt(value));
+        return (status, msg, observed);
     };
     let pct = fmt(c * 100.0);
     let Some(se) = stderr else {

@@ -31,9 +31,13 @@ pub struct Section {
 pub struct Claim {
     /// `<dataset name or type>/<metric type>`, how messages and `claims_match.map` name it.
     pub id: String,
+    /// The `model-index` entry's `name`: the model the claim is about.
+    pub model: Option<String>,
     pub dataset_type: Option<String>,
     pub dataset_name: Option<String>,
     pub dataset_config: Option<String>,
+    /// `dataset.split` (`test`, `validation`), when the card states it.
+    pub dataset_split: Option<String>,
     pub metric_type: String,
     /// The value as written (`0.61`, `"61.2 ± 1.3"`).
     pub raw: String,
@@ -248,13 +252,15 @@ impl Card {
             let Some(results) = get(model, "results").and_then(seq) else {
                 continue;
             };
+            let model_name = get(model, "name").and_then(scalar);
             for r in results {
                 let dataset = get(r, "dataset");
                 let text = |n: Option<&Node>, k: &str| n.and_then(|n| get(n, k)).and_then(scalar);
-                let (dt, dn, dc) = (
+                let (dt, dn, dc, dsplit) = (
                     text(dataset, "type"),
                     text(dataset, "name"),
                     text(dataset, "config"),
+                    text(dataset, "split"),
                 );
                 for m in get(r, "metrics").and_then(seq).into_iter().flatten() {
                     let Some(metric_type) = get(m, "type").and_then(scalar) else {
@@ -264,9 +270,11 @@ impl Card {
                     let ds = dn.clone().or(dt.clone()).unwrap_or_else(|| "?".into());
                     out.push(Claim {
                         id: format!("{ds}/{metric_type}"),
+                        model: model_name.clone(),
                         dataset_type: dt.clone(),
                         dataset_name: dn.clone(),
                         dataset_config: dc.clone(),
+                        dataset_split: dsplit.clone(),
                         value: claimed_number(&raw),
                         raw,
                         metric_type,
