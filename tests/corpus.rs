@@ -431,18 +431,26 @@ fn govgate_works_on_every_helm_run_suite_output_folder_and_table() {
         );
     }
     let s = |p: &Path| p.to_str().expect("utf-8").to_owned();
+    let mut judged = 0;
     for input in &inputs {
-        for cmd in ["check", "inspect"] {
-            let out = common::govgate(&[cmd, &s(input)]);
-            assert!(
-                out.code == 0 || out.code == 1,
-                "{cmd} {}: {out:?}",
-                input.display()
-            );
+        // the default rubric (S7P1 and S7P2), the two shipped S7P2 rubrics, and inspect
+        for args in [
+            vec!["check"],
+            vec!["check", "--rubric", "helm-safety"],
+            vec!["check", "--rubric", "eu-ai-act"],
+            vec!["inspect"],
+        ] {
+            let mut args = args.clone();
+            let input = s(input);
+            args.push(&input);
+            let out = common::govgate(&args);
+            assert!(out.code == 0 || out.code == 1, "{args:?}: {out:?}");
+            judged += 1;
         }
     }
     eprintln!(
-        "corpus: check and inspect ran on {} HELM inputs without exit code 2",
+        "corpus: check (default, helm-safety, eu-ai-act) and inspect ran {judged} times on {} \
+         HELM inputs without exit code 2",
         inputs.len()
     );
 }
