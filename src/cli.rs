@@ -7,9 +7,10 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use crate::report::Format;
 use crate::rubric::ProcessId;
 
-const ABOUT: &str = "Governance gates for model evaluations: reads lm-evaluation-harness and \
-lmms-eval results, applies a YAML rubric, prints a support level (0-3) per governance process \
-and exits nonzero when a required level is not met.";
+const ABOUT: &str = "Governance gates for model evaluations: reads lm-evaluation-harness, \
+lmms-eval and Stanford HELM results, model cards and JSON Lines records, applies a YAML rubric, \
+prints a support level (0-3) per governance process and exits nonzero when a required level \
+is not met.";
 
 const AFTER_HELP: &str = "Exit codes: 0 every required level met; 1 a process is below its \
 required level; 2 the run could not be judged (bad arguments, invalid rubric, unreadable or \
@@ -84,7 +85,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Results files, directories or glob patterns.
+    /// Results files, HELM run / suite / benchmark_output directories, other directories
+    /// (scanned recursively) or glob patterns.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
