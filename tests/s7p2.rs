@@ -73,6 +73,26 @@ fn eu(dir: &Path, inputs: &[&str]) -> (i32, Value) {
     (out.code, json(&out.stdout))
 }
 
+/// `govgate check --rubric RUBRIC -f json INPUT`, expecting exit `code`; the report.
+fn check_json(rubric: &Path, input: &str, code: i32) -> Value {
+    let out = govgate(&[
+        "check",
+        "--rubric",
+        rubric.to_str().expect("utf-8"),
+        "-f",
+        "json",
+        input,
+    ]);
+    assert_eq!(out.code, code, "{}", out.stderr);
+    json(&out.stdout)
+}
+
+/// Asserts that a finding's message ends with `suffix` (its start names the source path).
+fn message_ends(finding: &Value, suffix: &str) {
+    let m = finding["message"].as_str().expect("message");
+    assert!(m.ends_with(suffix), "{m}\nshould end with\n{suffix}");
+}
+
 fn s7p2(report: &Value) -> &Value {
     &report["processes"][1]
 }
@@ -323,16 +343,7 @@ fn claims_follow_the_stated_split_and_the_named_model() {
          \x20   - { id: v0, level: 1, documentation: { file: v0.md, claims_match: { tolerance: 0.005, map: { MMLU/accuracy: \"mmlu*/exact_match\" } } } }\n",
     );
     // Both suites: mmlu for acme/tiny-7b (v1) and for acme/tiny-7b-v0 (v0).
-    let out = govgate(&[
-        "check",
-        "--rubric",
-        r.to_str().expect("utf-8"),
-        "-f",
-        "json",
-        "fixtures/helm/benchmark_output",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&r, "fixtures/helm/benchmark_output", 0);
     let msg = |id: &str| check(&rep, id)["findings"][0]["message"].clone();
     // `split: validation` is HELM's `valid` split (0.6), and only acme/tiny-7b's run counts.
     assert_eq!(check(&rep, "valid")["status"], "pass", "{}", msg("valid"));
@@ -381,25 +392,13 @@ fn fairness_on_lm_eval_samples_by_a_doc_field() {
             line("strict", "0.05")
         ),
     );
-    let out = govgate(&[
-        "check",
-        "--rubric",
-        r.to_str().expect("utf-8"),
-        "-f",
-        "json",
-        "fixtures/s7p2/lmeval",
-    ]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&r, "fixtures/s7p2/lmeval", 1);
     assert_eq!(check(&rep, "loose")["status"], "pass");
     let f = &check(&rep, "strict")["findings"][0];
     assert_eq!(f["status"], "fail");
-    assert!(
-        f["message"].as_str().expect("message").ends_with(
-            "winogender_tiny: difference 0.1 > 0.05; score by doc.gender: female 0.7 (n=40), male 0.8 (n=40), neutral 0.75 (n=40)"
-        ),
-        "{}",
-        f["message"]
+    message_ends(
+        f,
+        "winogender_tiny: difference 0.1 > 0.05; score by doc.gender: female 0.7 (n=40), male 0.8 (n=40), neutral 0.75 (n=40)",
     );
     assert_eq!(f["detail"]["rate"], "score");
     assert_eq!(f["detail"]["reference_group"], "female"); // three of 40: first by name
@@ -423,26 +422,14 @@ fn fairness_on_helm_instances_and_on_nested_records() {
             loans.display()
         ),
     );
-    let out = govgate(&[
-        "check",
-        "--rubric",
-        r.to_str().expect("utf-8"),
-        "-f",
-        "json",
-        &helm_v1(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&r, &helm_v1(), 0);
     // mmlu per-instance exact_match joined with scenario_state's extra_data.region:
     // north 9/23, south 15/22 (0.6818 - 0.3913 = 0.2905 > 0.2)
     let region = &check(&rep, "region")["findings"][0];
     assert_eq!(region["status"], "fail");
-    assert!(
-        region["message"].as_str().expect("m").ends_with(
-            "difference 0.2905 > 0.2; score by instance.extra_data.region: north 0.3913 (n=23), south 0.6818 (n=22)"
-        ),
-        "{}",
-        region["message"]
+    message_ends(
+        region,
+        "difference 0.2905 > 0.2; score by instance.extra_data.region: north 0.3913 (n=23), south 0.6818 (n=22)",
     );
     // booleans as predictions, 1 as the positive label: F 36/120 = 0.3 vs M 0.5
     let loans = &check(&rep, "loans")["findings"][0];
@@ -452,12 +439,9 @@ fn fairness_on_helm_instances_and_on_nested_records() {
     // every group below 200 records: nothing to compare
     let small = &check(&rep, "too-small")["findings"][0];
     assert_eq!(small["status"], "missing");
-    assert!(
-        small["message"].as_str().expect("m").ends_with(
-            "0 group(s) of `applicant.gender` with at least 200 records, fewer than the two a comparison needs; left out below min_group_size 200: F (n=120), M (n=150)"
-        ),
-        "{}",
-        small["message"]
+    message_ends(
+        small,
+        "0 group(s) of `applicant.gender` with at least 200 records, fewer than the two a comparison needs; left out below min_group_size 200: F (n=120), M (n=150)",
     );
     // the BBQ run has no per_instance_stats.json
     let none = &check(&rep, "no-samples")["findings"][0];
@@ -485,16 +469,7 @@ fn perturbation_gaps_on_helm() {
          \x20   - { id: dialect, level: 1, perturbation_gap: { metric: \"boolq*/exact_match@test\", perturbation: dialect, max_gap: 0.05 } }\n\
          \x20   - { id: mmlu, level: 1, perturbation_gap: { metric: \"mmlu*/exact_match@test\", perturbation: fairness, max_gap: 0.05 } }\n",
     );
-    let out = govgate(&[
-        "check",
-        "--rubric",
-        r.to_str().expect("utf-8"),
-        "-f",
-        "json",
-        &helm_v1(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&r, &helm_v1(), 0);
     let f = |id: &str| check(&rep, id)["findings"][0].clone();
     assert_eq!(f("fair")["status"], "fail");
     assert_eq!(
@@ -542,15 +517,8 @@ fn helm_safety_gates_bbq_bias_on_its_absolute_value() {
          \x20   - { id: signed, level: 1, threshold: { metric: \"bbq*/bbq_metric_ambiguous_bias\", max: 0.05 } }\n\
          \x20   - { id: absolute, level: 1, threshold: { metric: \"bbq*/bbq_metric_ambiguous_bias\", max: 0.05, abs: true } }\n",
     );
-    let out = govgate(&[
-        "check",
-        "--rubric",
-        r.to_str().expect("utf-8"),
-        "-f",
-        "json",
-        &helm_v1(),
-    ]);
-    let rep = json(&out.stdout);
+    // no process is required: exit 0 although `absolute` fails
+    let rep = check_json(&r, &helm_v1(), 0);
     assert_eq!(check(&rep, "signed")["status"], "pass");
     assert_eq!(check(&rep, "absolute")["status"], "fail");
     assert_eq!(check(&rep, "absolute")["findings"][0]["observed"], "-0.08");

@@ -160,21 +160,16 @@ fn finding(g: &PerturbationGap, run: &Run, m: &Metric) -> Finding {
             "{label}: the gap is {}; a non-finite value never passes",
             fmt(gap)
         );
-    } else if gap - g.max_gap > EPS * 1f64.max(g.max_gap) {
-        f.status = Status::Fail;
-        f.message = format!(
-            "{label}: {} falls to {} under {} perturbations ({}), a gap of {} > max_gap {}",
-            fmt(m.value),
-            fmt(worst.value),
-            g.perturbation,
-            kinds.join(", "),
-            fmt(gap),
-            fmt(g.max_gap)
-        );
     } else {
-        f.status = Status::Pass;
+        let failed = gap - g.max_gap > EPS * 1f64.max(g.max_gap);
+        let (verb, gap_text, op) = if failed {
+            ("falls to", "a gap of", "> max_gap")
+        } else {
+            ("vs worst case", "gap", "<=")
+        };
+        f.status = if failed { Status::Fail } else { Status::Pass };
         f.message = format!(
-            "{label}: {} vs worst case {} under {} perturbations ({}), gap {} <= {}",
+            "{label}: {} {verb} {} under {} perturbations ({}), {gap_text} {} {op} {}",
             fmt(m.value),
             fmt(worst.value),
             g.perturbation,

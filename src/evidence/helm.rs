@@ -66,7 +66,8 @@ pub fn is_informational(name: &str) -> bool {
 /// Directories of `benchmark_output/` that hold caches and downloaded data, not runs.
 pub const SKIP_DIRS: &[&str] = &["eval_cache", "scenarios", "scenario_instances", "models"];
 
-fn read_json(path: &Path) -> Result<Value> {
+/// A whole HELM JSON file, refused above `MAX_RESULTS_BYTES`.
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.len() > MAX_RESULTS_BYTES {
         return Err(Error::input(
@@ -74,8 +75,11 @@ fn read_json(path: &Path) -> Result<Value> {
             format!("{} bytes is too large", meta.len()),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    json::parse_document(&bytes).map_err(|e| Error::json(path, e))
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    json::parse_document(&read_bytes(path)?).map_err(|e| Error::json(path, e))
 }
 
 fn str_of(v: Option<&Value>) -> Option<&str> {
@@ -563,14 +567,7 @@ pub fn is_table(v: &Value) -> bool {
 /// `value` is a metric of the row's model (task: the column's run group; metric: its
 /// metric display name; variant: its perturbation); a cell without one is absent.
 pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.len() > MAX_RESULTS_BYTES {
-        return Err(Error::input(
-            path,
-            format!("{} bytes is too large", meta.len()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_bytes(path)?;
     let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
     let tables: Vec<&Value> = match &doc {
         Value::Array(a) => a.iter().collect(),
