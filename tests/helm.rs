@@ -369,3 +369,47 @@ fn a_run_file_outside_a_run_directory_is_an_error() {
         out.stderr
     );
 }
+
+#[test]
+fn keys_helm_leaves_out_are_absent_not_zero() {
+    // An early (0.2-era) run: adapter_spec without model_deployment, num_trials,
+    // temperature or max_eval_instances; a Stat without `split`, one without `mean` (value
+    // from sum / count), one without min/max/variance; no num_instances, no
+    // per_instance_stats.json.
+    let dir = scratch("helm-absent-keys").join("runs/v0/toy:model=acme_old");
+    write(
+        &dir.join("run_spec.json"),
+        r#"{"name": "toy:model=acme_old",
+            "scenario_spec": {"class_name": "helm.benchmark.scenarios.toy.ToyScenario", "args": {}},
+            "adapter_spec": {"method": "generation", "model": "acme/old", "max_train_instances": 5},
+            "metric_specs": [], "groups": ["toy"]}"#,
+    );
+    write(
+        &dir.join("stats.json"),
+        r#"[{"name": {"name": "exact_match", "split": "test"}, "count": 1, "sum": 0.5, "sum_squared": 0.25},
+            {"name": {"name": "quasi_exact_match"}, "count": 2, "sum": 1.2, "sum_squared": 0.8, "mean": 0.6}]"#,
+    );
+    let run = evidence::load(&[dir.clone()]).unwrap_or_else(|e| panic!("{e}"));
+    let run = &run[0];
+    assert_eq!(
+        run.format.to_string(),
+        "HELM 0.2.x (inferred from its keys)"
+    );
+    assert_eq!(run.model.name.as_deref(), Some("acme/old"));
+    let p = &run.provenance;
+    assert_eq!(p.limit, None, "no max_eval_instances: not a limit of 0");
+    assert_eq!(p.date, None);
+    assert!(!p.generation.contains_key("temperature"));
+    assert!(!p.generation.contains_key("num_trials"));
+    assert_eq!(
+        p.generation.get("method").map(String::as_str),
+        Some("generation")
+    );
+    // mean absent: sum / count; no num_instances: n unknown, not 0; no stderr
+    let em = metric(run, "exact_match", Some("test")).expect("exact_match");
+    assert_eq!((em.value, em.n, em.stderr), (0.5, None, None));
+    // split absent: no variant
+    let q = metric(run, "quasi_exact_match", None).expect("no split");
+    assert_eq!((q.value, q.n), (0.6, None));
+    assert_eq!(run.tasks[0].samples, None);
+}
