@@ -389,7 +389,7 @@ fn keys_helm_leaves_out_are_absent_not_zero() {
         r#"[{"name": {"name": "exact_match", "split": "test"}, "count": 1, "sum": 0.5, "sum_squared": 0.25},
             {"name": {"name": "quasi_exact_match"}, "count": 2, "sum": 1.2, "sum_squared": 0.8, "mean": 0.6}]"#,
     );
-    let run = evidence::load(&[dir.clone()]).unwrap_or_else(|e| panic!("{e}"));
+    let run = evidence::load(std::slice::from_ref(&dir)).unwrap_or_else(|e| panic!("{e}"));
     let run = &run[0];
     assert_eq!(
         run.format.to_string(),
