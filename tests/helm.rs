@@ -413,3 +413,38 @@ fn keys_helm_leaves_out_are_absent_not_zero() {
     assert_eq!((q.value, q.n), (0.6, None));
     assert_eq!(run.tasks[0].samples, None);
 }
+
+#[test]
+fn check_and_inspect_work_on_every_fixture_run_suite_output_and_table() {
+    let mut inputs = vec![OUT.to_owned()];
+    for suite in ["v0", "v1"] {
+        let dir = root().join(OUT).join("runs").join(suite);
+        inputs.push(format!("{OUT}/runs/{suite}"));
+        for e in std::fs::read_dir(&dir).expect("suite").flatten() {
+            if e.path().join("run_spec.json").is_file() {
+                inputs.push(format!(
+                    "{OUT}/runs/{suite}/{}",
+                    e.file_name().to_string_lossy()
+                ));
+            }
+        }
+    }
+    for e in std::fs::read_dir(root().join(OUT).join("runs/v1/groups/json"))
+        .expect("tables")
+        .flatten()
+    {
+        inputs.push(format!(
+            "{OUT}/runs/v1/groups/json/{}",
+            e.file_name().to_string_lossy()
+        ));
+    }
+    // 1 output folder, 2 suites, 5 runs, and the summary tables
+    assert!(inputs.len() >= 9, "{inputs:?}");
+    for input in &inputs {
+        for cmd in ["check", "inspect"] {
+            let out = govgate(&[cmd, input]);
+            assert!(out.code == 0 || out.code == 1, "{cmd} {input}: {out:?}");
+            assert!(!out.stdout.is_empty(), "{cmd} {input}");
+        }
+    }
+}
