@@ -4,9 +4,13 @@
 //! matches; `tests/stats_reference.rs` compares against values that reference computed
 //! (`scripts/reference/`, see DEVELOPERS.md).
 
+pub mod binning;
 pub mod bootstrap;
 pub mod describe;
+pub mod drift;
 pub mod fairness;
+pub mod hypergeometric;
+pub mod ks;
 pub mod mcnemar;
 pub mod normal;
 pub mod power;
