@@ -66,25 +66,30 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
     for (pid, level) in &args.require {
         rubric.require[pid.index()] = (*level > 0).then_some(*level);
     }
-    let current: Vec<PathBuf> = if args.inputs.is_empty() {
-        rubric.inputs.current.clone()
-    } else {
-        args.inputs.clone()
+    // the command line wins over the rubric, role by role
+    let pick = |cli: &[PathBuf], rubric: &[PathBuf]| -> Vec<PathBuf> {
+        if cli.is_empty() {
+            rubric.to_vec()
+        } else {
+            cli.to_vec()
+        }
     };
-    if current.is_empty() {
+    let inputs = evidence::Inputs {
+        current: pick(&args.inputs, &rubric.inputs.current),
+        baseline: pick(&args.baseline, &rubric.inputs.baseline),
+        reference: pick(&args.reference, &rubric.inputs.reference),
+        production: pick(&args.production, &rubric.inputs.production),
+        history: pick(&args.history, &rubric.inputs.history),
+    };
+    if inputs.is_empty() {
         return Err(Error::Usage(
             "no inputs: name results files or directories (e.g. `govgate check results/`), \
-             or set `inputs.current` in the rubric"
+             records windows (`--reference`, `--production`), or set `inputs` in the rubric"
                 .into(),
         ));
     }
-    let baseline: Vec<PathBuf> = if args.baseline.is_empty() {
-        rubric.inputs.baseline.clone()
-    } else {
-        args.baseline.clone()
-    };
 
-    let evidence = evidence::load_evidence(&current, &baseline)?;
+    let evidence = evidence::load_evidence(&inputs)?;
     let mut cache = SampleCache::default();
     let outcomes = checks::run(&rubric, &evidence, &mut cache)?;
     let verdict = level::roll_up(outcomes, rubric.require);
@@ -93,6 +98,7 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
         rubric: &rubric,
         evidence: &evidence,
         samples_read: &cache.read,
+        records_read: &cache.records,
         color,
     };
     let stdout = report::render(args.format, &verdict, &ctx);

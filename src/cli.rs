@@ -63,6 +63,22 @@ pub struct CheckArgs {
     #[arg(short, long, value_name = "PATH")]
     pub baseline: Vec<PathBuf>,
 
+    /// Records of the validated reference window, for `drift` checks: JSON Lines, JSON
+    /// array or CSV files, histogram documents, directories or globs (repeatable).
+    /// Default: the rubric's `inputs.reference`.
+    #[arg(long, value_name = "PATH")]
+    pub reference: Vec<PathBuf>,
+
+    /// Records of the production window, for `drift` checks (repeatable).
+    /// Default: the rubric's `inputs.production`.
+    #[arg(long, value_name = "PATH")]
+    pub production: Vec<PathBuf>,
+
+    /// Earlier evaluation runs, for `trend` checks (repeatable). Default: the rubric's
+    /// `inputs.history`.
+    #[arg(long, value_name = "PATH")]
+    pub history: Vec<PathBuf>,
+
     /// Rubric file (YAML), or the name of a shipped rubric (`govgate rubric list`).
     /// Default: the embedded default rubric.
     #[arg(short, long, value_name = "FILE|NAME")]

@@ -38,6 +38,8 @@ impl fmt::Display for Tool {
 pub enum Role {
     Current,
     Baseline,
+    /// Earlier runs a `trend` follows.
+    History,
 }
 
 impl fmt::Display for Role {
@@ -45,6 +47,7 @@ impl fmt::Display for Role {
         f.write_str(match self {
             Role::Current => "current",
             Role::Baseline => "baseline",
+            Role::History => "history",
         })
     }
 }
@@ -350,6 +353,12 @@ impl Run {
 pub struct Evidence {
     pub current: Vec<Run>,
     pub baseline: Vec<Run>,
+    /// Records files of the validated reference window (`drift`).
+    pub reference: Vec<PathBuf>,
+    /// Records files of the production window (`drift`).
+    pub production: Vec<PathBuf>,
+    /// Earlier evaluation runs (`trend`).
+    pub history: Vec<Run>,
 }
 
 impl Evidence {
@@ -357,6 +366,7 @@ impl Evidence {
         match role {
             Role::Current => &self.current,
             Role::Baseline => &self.baseline,
+            Role::History => &self.history,
         }
     }
 }

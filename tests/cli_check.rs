@@ -327,7 +327,7 @@ fn errors_exit_2_with_one_message_naming_file_line_and_column() {
         ),
         (
             &["check"],
-            "error: no inputs: name results files or directories (e.g. `govgate check results/`), or set `inputs.current` in the rubric\n",
+            "error: no inputs: name results files or directories (e.g. `govgate check results/`), records windows (`--reference`, `--production`), or set `inputs` in the rubric\n",
         ),
         (
             &[

@@ -199,6 +199,52 @@ def sturges_grid():
     return rows
 
 
+FIXTURE_NUM = ["score", "features.length", "features.tokens", "label"]
+FIXTURE_CAT = ["meta.lang", "meta.source"]
+
+
+def load_jsonl(path):
+    with open(path) as f:
+        return pd.json_normalize([json.loads(line) for line in f])
+
+
+def fixtures():
+    """Evidently's DataDriftPreset (default methods) on the S7P3 fixtures, and one
+    explicit method per column type, read end to end by govgate's CLI test."""
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.presets import DataDriftPreset
+
+    cols = FIXTURE_NUM + FIXTURE_CAT
+    ref = load_jsonl("fixtures/s7p3/reference/requests.jsonl")[cols]
+    out = {}
+    for name in ["stable", "drifted"]:
+        cur = load_jsonl(f"fixtures/s7p3/{name}/requests.jsonl")[cols]
+        definition = DataDefinition(numerical_columns=FIXTURE_NUM, categorical_columns=FIXTURE_CAT)
+        snap = Report([DataDriftPreset(columns=cols)]).run(
+            Dataset.from_pandas(cur, data_definition=definition),
+            Dataset.from_pandas(ref, data_definition=definition))
+        auto = {}
+        for m in snap.dict()["metrics"]:
+            cfg = m.get("config", {})
+            if cfg.get("column") in cols and "method" in cfg:
+                auto[cfg["column"]] = {"value": num(m["value"]), "method": cfg["method"],
+                                       "threshold": cfg.get("threshold")}
+        explicit = {}
+        for col in cols:
+            ctype = NUM if col in FIXTURE_NUM else CAT
+            for mname, fn in [("psi", _psi), ("kl_div", _kl_div), ("jensenshannon", _jensenshannon)]:
+                v, drift = fn(ref[col].copy(), cur[col].copy(), ctype, DEFAULT_THRESHOLD[mname])
+                explicit.setdefault(col, {})[mname] = {"value": num(v), "drift": bool(drift)}
+            if ctype == NUM:
+                v, drift = _ks_stat_test(ref[col].copy(), cur[col].copy(), ctype, 0.05)
+                explicit[col]["ks"] = {"value": num(v), "drift": bool(drift)}
+            else:
+                v, drift = _chi_stat_test(ref[col].copy(), cur[col].copy(), ctype, 0.05)
+                explicit[col]["chisquare"] = {"value": num(v), "drift": bool(drift)}
+        out[name] = {"auto": auto, "explicit": explicit}
+    return out
+
+
 def main():
     out = {
         "generated_by": "scripts/reference/s7p3_reference.py",
@@ -208,6 +254,7 @@ def main():
         "kstwo_sf": kstwo_grid(),
         "smirnov": smirnov_grid(),
         "sturges": sturges_grid(),
+        "fixtures": fixtures(),
     }
     with open("scripts/reference/s7p3_reference.json", "w") as f:
         json.dump(out, f, indent=1, sort_keys=True)

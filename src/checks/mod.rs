@@ -7,10 +7,12 @@
 
 pub mod coverage;
 pub mod documentation;
+pub mod drift;
 pub mod fairness;
 pub mod perturbation_gap;
 pub mod regression;
 pub mod threshold;
+pub mod trend;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -114,6 +116,9 @@ pub enum Detail {
     Fairness(fairness::FairnessDetail),
     PerturbationGap(perturbation_gap::PerturbationGapDetail),
     Claim(documentation::ClaimDetail),
+    Drift(Box<drift::FieldDrift>),
+    DatasetDrift(drift::DatasetDrift),
+    Trend(trend::TrendDetail),
 }
 
 /// A check's result.
@@ -145,6 +150,8 @@ pub struct SampleCache {
     values: BTreeMap<(SampleSource, String, Option<String>), Rc<SampleValues>>,
     /// Every samples log read, with its SHA-256.
     pub read: BTreeMap<PathBuf, String>,
+    /// Every records file read (`drift`), by role.
+    pub records: drift::RecordsRead,
 }
 
 impl SampleCache {
@@ -189,6 +196,19 @@ fn run_one(check: &Check, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         CheckKind::Fairness(f) => fairness::run(f, evidence)?,
         CheckKind::PerturbationGap(g) => perturbation_gap::run(g, evidence),
         CheckKind::Documentation(d) => documentation::run(d, evidence)?,
+        CheckKind::Drift(d) => {
+            let (findings, read) = drift::run(d, evidence)?;
+            for (role, files) in [
+                ("reference", read.reference),
+                ("production", read.production),
+            ] {
+                for f in files {
+                    cache.records.insert((role.to_owned(), f.path.clone()), f);
+                }
+            }
+            findings
+        }
+        CheckKind::Trend(t) => trend::run(t, evidence)?,
     };
     Ok(outcome(check, findings))
 }

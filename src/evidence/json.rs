@@ -643,10 +643,20 @@ impl<R: Read> JsonReader<R> {
                                 None => return self.err("unexpected end of file inside a string"),
                             }
                         }
-                        _ => return self.err("line break inside a string"),
+                        _ => return self.err(self.line_break_in_string()),
                     }
                 }
             }
+        }
+    }
+
+    /// A raw line break inside a string: inside a JSON Lines record, the record was cut.
+    fn line_break_in_string(&self) -> &'static str {
+        if self.single_line {
+            "the record ends early: a JSON Lines record must end on the line it starts \
+             (truncated or cut line?)"
+        } else {
+            "line break inside a string"
         }
     }
 
@@ -664,7 +674,7 @@ impl<R: Read> JsonReader<R> {
             if let Some(j) = chunk[..stop].iter().position(|&c| c < 0x20) {
                 self.pos += j;
                 return if chunk[j] == b'\n' {
-                    self.err("line break inside a string")
+                    self.err(self.line_break_in_string())
                 } else {
                     self.err("control character inside a string")
                 };
@@ -941,6 +951,12 @@ impl<R: Read> RecordStream<R> {
         }
     }
 
+    /// A stream of plain records (JSON Lines or an array of objects): no wrapper object is
+    /// recognized, so a record may hold any key.
+    pub fn plain(src: R) -> Self {
+        Self::with_wrapper_key(src, "")
+    }
+
     /// The layout, known once the first record has been read.
     pub fn layout(&self) -> Option<RecordLayout> {
         self.layout
@@ -962,7 +978,14 @@ impl<R: Read> RecordStream<R> {
                         self.state = StreamState::Array { first: true };
                         self.layout = Some(RecordLayout::Array);
                     }
-                    Some(b'{') => return self.first_object(filter),
+                    Some(b'{') => {
+                        // plain records: the first is a JSON Lines record like the rest
+                        let plain = self.wrapper_key.is_empty();
+                        self.reader.single_line = plain;
+                        let rec = self.first_object(filter);
+                        self.reader.single_line = false;
+                        return rec;
+                    }
                     Some(b) => {
                         return self.reader.err(format!(
                             "expected a JSON object or array of objects, found {}",
@@ -1039,7 +1062,11 @@ impl<R: Read> RecordStream<R> {
         }
         loop {
             let key = self.reader.object_key()?;
-            if key == self.wrapper_key && !saw_doc_id && self.reader.skip_ws()? == Some(b'[') {
+            if !self.wrapper_key.is_empty()
+                && key == self.wrapper_key
+                && !saw_doc_id
+                && self.reader.skip_ws()? == Some(b'[')
+            {
                 self.reader.bump();
                 self.state = StreamState::WrapperLogs { first: true };
                 self.layout = Some(RecordLayout::Wrapper);

@@ -17,6 +17,7 @@ pub mod direction;
 pub mod helm;
 pub mod json;
 pub mod lmeval;
+pub mod production;
 pub mod records;
 pub mod samples;
 
@@ -231,8 +232,17 @@ fn skipped(entry: &walkdir::DirEntry) -> bool {
     is_hidden(entry) || is_helm_cache(entry)
 }
 
-/// JSON files under a directory, sorted, hidden entries skipped.
-fn scan_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Records files by name: JSON, JSON Lines and CSV.
+pub fn is_records_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["json", "jsonl", "ndjson", "csv"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
+
+/// Files under a directory that `wanted` accepts, sorted, hidden entries skipped.
+fn scan_dir_with(dir: &Path, wanted: fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -248,15 +258,16 @@ fn scan_dir(dir: &Path) -> Result<Vec<PathBuf>> {
             )
         })?;
         let p = entry.path();
-        if p.is_file() && is_json_name(p) {
+        if p.is_file() && wanted(p) {
             out.push(p.to_path_buf());
         }
     }
     Ok(out)
 }
 
-/// Expands a glob pattern by walking from its longest literal directory prefix.
-fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
+/// Expands a glob pattern by walking from its longest literal directory prefix, keeping
+/// the files `wanted` accepts.
+fn expand_glob_with(pattern: &str, wanted: fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     let glob = globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
@@ -289,7 +300,7 @@ fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
         };
         if glob.is_match(rel) {
             if p.is_dir() {
-                out.extend(scan_dir(p)?);
+                out.extend(scan_dir_with(p, wanted)?);
             } else if p.is_file() {
                 out.push(rel.to_path_buf());
             }
@@ -299,6 +310,30 @@ fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>> {
 }
 
 fn expand(inputs: &[PathBuf]) -> Result<Vec<Found>> {
+    expand_with(inputs, is_json_name)
+}
+
+/// The records files named by paths, directories (`.json`, `.jsonl`, `.ndjson`, `.csv`
+/// files, recursively) and globs, each once, in order. An input that names nothing is an
+/// error: a typo must not leave a window empty.
+pub fn expand_records(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let found = expand_with(std::slice::from_ref(input), is_records_name)?;
+        if found.is_empty() {
+            return Err(Error::input(
+                input,
+                "no records files here (.jsonl, .ndjson, .json or .csv)",
+            ));
+        }
+        out.extend(found.into_iter().map(|f| f.path));
+    }
+    let mut seen = BTreeSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or(p.clone())));
+    Ok(out)
+}
+
+fn expand_with(inputs: &[PathBuf], wanted: fn(&Path) -> bool) -> Result<Vec<Found>> {
     let mut found = Vec::new();
     for input in inputs {
         if input.is_file() {
@@ -307,14 +342,14 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<Found>> {
                 explicit: true,
             });
         } else if input.is_dir() {
-            found.extend(scan_dir(input)?.into_iter().map(|path| Found {
+            found.extend(scan_dir_with(input, wanted)?.into_iter().map(|path| Found {
                 path,
                 explicit: false,
             }));
         } else {
             let s = input.to_string_lossy();
             if has_glob_chars(&s) {
-                let matched = expand_glob(&s)?;
+                let matched = expand_glob_with(&s, wanted)?;
                 if matched.is_empty() {
                     return Err(Error::input(input, "no file matches this pattern"));
                 }
@@ -489,15 +524,49 @@ fn load_lmeval(
     Ok(runs)
 }
 
-/// Loads current and baseline evidence.
-pub fn load_evidence(current: &[PathBuf], baseline: &[PathBuf]) -> Result<Evidence> {
-    let evidence = Evidence {
-        current: load(current)?,
-        baseline: if baseline.is_empty() {
-            Vec::new()
+/// The input paths of a gate, by role.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub current: Vec<PathBuf>,
+    pub baseline: Vec<PathBuf>,
+    pub reference: Vec<PathBuf>,
+    pub production: Vec<PathBuf>,
+    pub history: Vec<PathBuf>,
+}
+
+impl Inputs {
+    pub fn is_empty(&self) -> bool {
+        self.current.is_empty()
+            && self.baseline.is_empty()
+            && self.reference.is_empty()
+            && self.production.is_empty()
+            && self.history.is_empty()
+    }
+}
+
+/// Loads the evidence of every role that was given: runs, records files (found, not yet
+/// read) and history runs.
+pub fn load_evidence(inputs: &Inputs) -> Result<Evidence> {
+    let runs = |paths: &[PathBuf]| -> Result<Vec<Run>> {
+        if paths.is_empty() {
+            Ok(Vec::new())
         } else {
-            load(baseline)?
-        },
+            load(paths)
+        }
+    };
+    let records = |paths: &[PathBuf]| -> Result<Vec<PathBuf>> {
+        if paths.is_empty() {
+            Ok(Vec::new())
+        } else {
+            expand_records(paths)
+        }
+    };
+    let evidence = Evidence {
+        current: runs(&inputs.current)?,
+        baseline: runs(&inputs.baseline)?,
+        reference: records(&inputs.reference)?,
+        production: records(&inputs.production)?,
+        history: runs(&inputs.history)?,
     };
     for (model, files, tasks) in repeated_runs(&evidence.current) {
         tracing::warn!(

@@ -22,6 +22,8 @@ struct Report<'a> {
     rubric: RubricInfo<'a>,
     inputs: Vec<Input<'a>>,
     samples: Vec<SampleInput<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    records: Vec<RecordsInput<'a>>,
     processes: &'a [ProcessLevel],
     checks: &'a [Outcome],
 }
@@ -47,6 +49,16 @@ struct Input<'a> {
     bytes: u64,
     format: String,
     model: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RecordsInput<'a> {
+    role: &'a str,
+    path: String,
+    format: &'static str,
+    sha256: &'a str,
+    bytes: u64,
+    records: u64,
 }
 
 #[derive(Serialize)]
@@ -82,6 +94,19 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
         },
         inputs: inputs(Role::Current, &ctx.evidence.current)
             .chain(inputs(Role::Baseline, &ctx.evidence.baseline))
+            .chain(inputs(Role::History, &ctx.evidence.history))
+            .collect(),
+        records: ctx
+            .records_read
+            .iter()
+            .map(|((role, path), f)| RecordsInput {
+                role,
+                path: path.display().to_string(),
+                format: f.format.name(),
+                sha256: &f.sha256,
+                bytes: f.bytes,
+                records: f.records,
+            })
             .collect(),
         samples: ctx
             .samples_read

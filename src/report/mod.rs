@@ -47,6 +47,8 @@ pub struct Context<'a> {
     pub evidence: &'a Evidence,
     /// Samples logs the checks read, with their SHA-256.
     pub samples_read: &'a BTreeMap<PathBuf, String>,
+    /// Records files (reference and production windows) with their SHA-256.
+    pub records_read: &'a crate::checks::drift::RecordsRead,
     /// Colour the table (a terminal, and `NO_COLOR` unset).
     pub color: bool,
 }

@@ -41,8 +41,27 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
+    let mut extra = String::new();
+    for (n, one, many) in [
+        (ctx.evidence.history.len(), "history run", "history runs"),
+        (
+            ctx.evidence.reference.len(),
+            "reference records file",
+            "reference records files",
+        ),
+        (
+            ctx.evidence.production.len(),
+            "production records file",
+            "production records files",
+        ),
+    ] {
+        if n > 0 {
+            extra.push_str(", ");
+            extra.push_str(&plural(n, one, many));
+        }
+    }
     let mut out = format!(
-        "govgate: rubric {} ({}), {}, {}\n",
+        "govgate: rubric {} ({}), {}, {}{extra}\n",
         ctx.rubric.name,
         ctx.rubric.origin,
         plural(ctx.evidence.current.len(), "current run", "current runs"),

@@ -114,6 +114,9 @@ pub struct Rubric {
 pub struct Inputs {
     pub current: Vec<PathBuf>,
     pub baseline: Vec<PathBuf>,
+    pub reference: Vec<PathBuf>,
+    pub production: Vec<PathBuf>,
+    pub history: Vec<PathBuf>,
 }
 
 /// A validated check.
@@ -139,6 +142,8 @@ pub enum CheckKind {
     Fairness(Fairness),
     PerturbationGap(PerturbationGap),
     Documentation(Documentation),
+    Drift(Drift),
+    Trend(Trend),
 }
 
 impl CheckKind {
@@ -151,6 +156,8 @@ impl CheckKind {
             CheckKind::Fairness(_) => "fairness",
             CheckKind::PerturbationGap(_) => "perturbation_gap",
             CheckKind::Documentation(_) => "documentation",
+            CheckKind::Drift(_) => "drift",
+            CheckKind::Trend(_) => "trend",
         }
     }
 }
@@ -252,6 +259,36 @@ pub struct ClaimsMatch {
     pub tolerance: f64,
     /// Claim id (`<dataset>/<metric>`) → selector.
     pub map: std::collections::BTreeMap<String, Selector>,
+}
+
+/// `drift`: the production window's fields against the reference window's (Evidently's
+/// methods).
+#[derive(Debug, Clone)]
+pub struct Drift {
+    /// Exact field paths.
+    pub fields: Vec<String>,
+    /// Field globs (`*`, `features.*`), as written and compiled.
+    pub patterns: Vec<(String, globset::GlobMatcher)>,
+    pub exclude: Vec<globset::GlobMatcher>,
+    /// `None`: `auto`.
+    pub method: Option<crate::stats::drift::Method>,
+    pub threshold: Option<f64>,
+    pub drift_share: Option<f64>,
+    pub kinds: std::collections::BTreeMap<String, crate::evidence::production::Kind>,
+    pub window: Option<crate::evidence::production::Window>,
+    pub reference_window: Option<crate::evidence::production::Window>,
+}
+
+/// `trend`: a metric over the history of evaluation runs.
+#[derive(Debug, Clone)]
+pub struct Trend {
+    pub selector: Selector,
+    /// Runs of this check's own history (resolved), else the evidence's.
+    pub history: Vec<PathBuf>,
+    pub max_drop_from_best: Option<f64>,
+    /// (reference runs, sigmas)
+    pub band: Option<(u64, f64)>,
+    pub higher_is_better: Option<bool>,
 }
 
 /// Normalizes a categorical value for comparison: `true`/`false` → `1`/`0`, integral

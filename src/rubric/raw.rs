@@ -29,6 +29,15 @@ pub struct RawInputs {
     /// Evaluation outputs of the baseline the candidate is compared with.
     #[serde(default)]
     pub baseline: Option<Vec<Sp<String>>>,
+    /// Records of the validated reference window (for `drift`).
+    #[serde(default)]
+    pub reference: Option<Vec<Sp<String>>>,
+    /// Records of the production window (for `drift`).
+    #[serde(default)]
+    pub production: Option<Vec<Sp<String>>>,
+    /// Earlier evaluation runs (for `trend`).
+    #[serde(default)]
+    pub history: Option<Vec<Sp<String>>>,
 }
 
 /// One check as written.
@@ -58,6 +67,10 @@ pub struct RawCheck {
     pub perturbation_gap: Option<Sp<RawPerturbationGap>>,
     #[serde(default)]
     pub documentation: Option<Sp<RawDocumentation>>,
+    #[serde(default)]
+    pub drift: Option<Sp<RawDrift>>,
+    #[serde(default)]
+    pub trend: Option<Sp<RawTrend>>,
 }
 
 /// Names of the check kinds, as written in a rubric.
@@ -68,6 +81,8 @@ pub const KIND_KEYS: &[&str] = &[
     "fairness",
     "perturbation_gap",
     "documentation",
+    "drift",
+    "trend",
 ];
 
 /// `threshold: { metric, min, max, confidence }`
@@ -325,4 +340,75 @@ pub struct RawClaimsMatch {
     /// Claim (`<dataset>/<metric>`, as messages name it) → selector, where names differ.
     #[serde(default)]
     pub map: Option<std::collections::BTreeMap<String, Sp<String>>>,
+}
+
+/// `drift: { fields, exclude, method, threshold, drift_share, kind, timestamp, window,
+/// reference_window }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrift {
+    /// Dotted paths (or CSV columns), or globs over every field found (`"*"`).
+    pub fields: Sp<Vec<Sp<String>>>,
+    /// Globs of fields a pattern in `fields` does not take.
+    #[serde(default)]
+    pub exclude: Option<Vec<Sp<String>>>,
+    /// `auto` (Evidently's choice by type and size) or a method name.
+    #[serde(default)]
+    pub method: Option<Sp<String>>,
+    /// The method's threshold (its default otherwise).
+    #[serde(default)]
+    pub threshold: Option<Sp<f64>>,
+    /// Fail when the share of drifted fields is at least this (else: any drifted field).
+    #[serde(default)]
+    pub drift_share: Option<Sp<f64>>,
+    /// `numeric` or `categorical` per field, overriding the inference.
+    #[serde(default)]
+    pub kind: Option<std::collections::BTreeMap<String, Sp<String>>>,
+    /// The timestamp field the windows select on.
+    #[serde(default)]
+    pub timestamp: Option<Sp<String>>,
+    /// The production window.
+    #[serde(default)]
+    pub window: Option<Sp<RawWindow>>,
+    /// The reference window.
+    #[serde(default)]
+    pub reference_window: Option<Sp<RawWindow>>,
+}
+
+/// `{ last: 7d }` or `{ from, to }` (RFC 3339 dates or UNIX seconds).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    #[serde(default)]
+    pub last: Option<Sp<String>>,
+    #[serde(default)]
+    pub from: Option<Sp<String>>,
+    #[serde(default)]
+    pub to: Option<Sp<String>>,
+}
+
+/// `trend: { metric, history, max_drop_from_best, band, higher_is_better }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrend {
+    pub metric: Sp<String>,
+    /// Earlier runs (paths relative to the rubric); default: `--history` / `inputs.history`.
+    #[serde(default)]
+    pub history: Option<Vec<Sp<String>>>,
+    /// Largest allowed worsening of the latest run against the best run so far.
+    #[serde(default)]
+    pub max_drop_from_best: Option<Sp<f64>>,
+    /// Mean ± sigmas·sd of the first `reference_runs` runs (NannyML's standard-deviation
+    /// threshold).
+    #[serde(default)]
+    pub band: Option<Sp<RawBand>>,
+    #[serde(default)]
+    pub higher_is_better: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    pub reference_runs: Sp<u64>,
+    pub sigmas: Sp<f64>,
 }

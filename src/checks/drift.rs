@@ -1,0 +1,516 @@
+//! `drift`: has what the model sees moved since it was validated?
+//!
+//! ## What it checks
+//! Each field of the production window is compared with the same field of the reference
+//! window by one of Evidently's drift methods, with Evidently's definitions, default
+//! thresholds and comparison operators (`stats::drift`). With `method: auto` (the default)
+//! the method is Evidently's choice: for a reference of at most 1000 values, `ks` on
+//! numbers with more than 5 distinct values, else `chisquare` (more than 2 distinct) or `z`;
+//! for more, `wasserstein` on numbers with more than 5 distinct values, else
+//! `jensenshannon`. Without `drift_share` every drifted field fails the check; with it, the
+//! check fails when the share of drifted fields is at least `drift_share` (Evidently's
+//! dataset drift, 0.5 in its `DataDriftPreset`).
+//!
+//! ## Why it matters
+//! A model validated on one distribution and served another is no longer the model that
+//! was validated (EU AI Act Annex IV 9, post-market monitoring; NIST AI RMF MEASURE 2.4).
+//!
+//! ## Configuration
+//! ```yaml
+//! - id: input-drift
+//!   level: 2
+//!   drift: { fields: [score, features.length, meta.lang], method: auto, drift_share: 0.5,
+//!            timestamp: ts, window: { last: 7d } }
+//! ```
+//!
+//! ## Failure
+//! A drifted field fails (or, with `drift_share`, a share of drifted fields at least it).
+//! No `--reference` or `--production` records, or a field without values on either side,
+//! is `missing`. A method that does not apply to a field (KS on categories; a raw-values
+//! method on a histogram) is an `error` naming both. Each finding states the operator:
+//! `psi 0.23 >= 0.1: drift`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Detail, Finding, Status};
+use crate::error::Result;
+use crate::evidence::production::{self, FileRead, Kind, Pair, Request, Side, Unusable};
+use crate::model::Evidence;
+use crate::num::fmt;
+use crate::rubric::Drift;
+use crate::stats::drift::{self, Bins, Method};
+
+/// One field's comparison, for reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldDrift {
+    pub field: String,
+    /// `numeric` or `categorical` (`kind` is the detail's own tag).
+    pub field_type: Kind,
+    pub method: &'static str,
+    /// Chosen by `auto`.
+    pub auto: bool,
+    /// p-value or distance.
+    #[serde(serialize_with = "crate::num::ser")]
+    pub value: f64,
+    /// The statistic behind a p-value (KS D, chi-square, TVD).
+    #[serde(serialize_with = "crate::num::ser_opt")]
+    pub statistic: Option<f64>,
+    pub threshold: f64,
+    /// The comparison that means drift: `<=`, `<` or `>=`.
+    pub drift_when: &'static str,
+    pub drift: bool,
+    pub reference_n: u64,
+    pub production_n: u64,
+    pub reference_missing: u64,
+    pub production_missing: u64,
+    /// The two histograms on shared bins (Sturges edges or distinct values).
+    pub histogram: Histogram,
+}
+
+/// Both sides' counts on the same bins.
+#[derive(Debug, Clone, Serialize)]
+pub struct Histogram {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edges: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    pub reference: Vec<u64>,
+    pub production: Vec<u64>,
+}
+
+/// The dataset-level numbers behind a `drift_share` verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetDrift {
+    pub fields: usize,
+    pub drifted: usize,
+    pub share: f64,
+    pub drift_share: f64,
+    /// Fields a pattern found but that could not be compared (text, identifiers).
+    pub set_aside: Vec<String>,
+}
+
+fn request(d: &Drift, window: Option<production::Window>) -> Request {
+    Request {
+        fields: d.fields.clone(),
+        patterns: d.patterns.iter().map(|(_, g)| g.clone()).collect(),
+        exclude: d.exclude.clone(),
+        kinds: d.kinds.clone(),
+        window,
+    }
+}
+
+fn expected(d: &Drift) -> String {
+    match d.drift_share {
+        Some(s) => format!("share of drifted fields < {}", fmt(s)),
+        None => "no drift".into(),
+    }
+}
+
+fn missing(subject: &str, message: String, d: &Drift) -> Finding {
+    Finding {
+        subject: subject.into(),
+        run: None,
+        baseline: None,
+        status: Status::Missing,
+        message,
+        observed: "absent".into(),
+        expected: expected(d),
+        detail: None,
+    }
+}
+
+/// Reads both windows, the reference on a second thread.
+fn read_both(d: &Drift, evidence: &Evidence) -> Result<(Side, Side)> {
+    let ref_req = request(d, d.reference_window.clone());
+    let prod_req = request(d, d.window.clone());
+    std::thread::scope(|s| {
+        let handle = s.spawn(|| production::read_side(&evidence.reference, &ref_req));
+        let prod = production::read_side(&evidence.production, &prod_req);
+        let reference = match handle.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        Ok((reference?, prod?))
+    })
+}
+
+/// The files read and each window's counts, for the report.
+pub struct Read {
+    pub reference: Vec<FileRead>,
+    pub production: Vec<FileRead>,
+}
+
+pub fn run(d: &Drift, evidence: &Evidence) -> Result<(Vec<Finding>, Read)> {
+    let mut read = Read {
+        reference: Vec::new(),
+        production: Vec::new(),
+    };
+    for (role, files) in [
+        ("reference", &evidence.reference),
+        ("production", &evidence.production),
+    ] {
+        if files.is_empty() {
+            return Ok((
+                vec![missing(
+                    role,
+                    format!(
+                        "no {role} records to compare (`--{role} PATH` or `inputs.{role}` in the rubric)"
+                    ),
+                    d,
+                )],
+                read,
+            ));
+        }
+    }
+    let (mut reference, mut prod) = read_both(d, evidence)?;
+    read.reference = reference.files.clone();
+    read.production = prod.files.clone();
+
+    // fields: the ones named, then the ones the patterns found on either side
+    let mut names: Vec<String> = d.fields.clone();
+    let mut found: Vec<String> = reference
+        .fields
+        .keys()
+        .chain(prod.fields.keys())
+        .filter(|k| !d.fields.contains(k))
+        .cloned()
+        .collect();
+    found.sort();
+    found.dedup();
+    names.extend(found);
+
+    let window_note = window_note(&reference, &prod);
+    let mut findings = Vec::new();
+    let mut compared: Vec<bool> = Vec::new();
+    let mut set_aside = Vec::new();
+    for name in &names {
+        let named = d.fields.contains(name);
+        // taken out of the windows: each field's values are held once
+        let (r, p) = (reference.fields.remove(name), prod.fields.remove(name));
+        let (ref_missing, prod_missing) = (
+            r.as_ref().map_or(0, |f| f.missing),
+            p.as_ref().map_or(0, |f| f.missing),
+        );
+        let pair = match production::pair(r, p, d.kinds.get(name).copied()) {
+            Ok(pair) => pair,
+            Err(Unusable::TooManyCategories) if !named => {
+                set_aside.push(name.clone());
+                continue;
+            }
+            Err(e) => {
+                findings.push(unusable(name, e, d, &window_note));
+                continue;
+            }
+        };
+        // a pattern does not take text or identifiers (mostly distinct values)
+        if !named && pair.kind == Kind::Categorical && looks_like_text(&pair.reference) {
+            set_aside.push(name.clone());
+            continue;
+        }
+        match field_finding(d, name, &pair, ref_missing, prod_missing) {
+            Ok((f, drifted)) => {
+                compared.push(drifted);
+                findings.push(f);
+            }
+            Err(f) => findings.push(*f),
+        }
+    }
+    if names.is_empty() || (findings.is_empty() && compared.is_empty()) {
+        findings.push(missing(
+            "fields",
+            format!(
+                "no field matches {} in the records{window_note}",
+                d.patterns
+                    .iter()
+                    .map(|(p, _)| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            d,
+        ));
+    }
+    if d.drift_share.is_none() && !set_aside.is_empty() {
+        findings.push(Finding {
+            subject: "set aside".into(),
+            run: None,
+            baseline: None,
+            status: Status::Pass,
+            message: format!(
+                "not compared, text or identifiers (mostly distinct values; name a field to \
+                 compare it): {}",
+                set_aside.join(", ")
+            ),
+            observed: format!("{} fields", set_aside.len()),
+            expected: expected(d),
+            detail: None,
+        });
+    }
+    if let Some(share_limit) = d.drift_share {
+        let drifted = compared.iter().filter(|x| **x).count();
+        let total = compared.len();
+        if total > 0 {
+            let share = drifted as f64 / total as f64;
+            let fails = share >= share_limit;
+            let mut message = format!(
+                "{drifted} of {total} fields drifted: share {} {} drift_share {}",
+                fmt(share),
+                if fails { ">=" } else { "<" },
+                fmt(share_limit)
+            );
+            if !set_aside.is_empty() {
+                message.push_str(&format!(
+                    "; set aside as text or identifiers (mostly distinct values; name a field to \
+                     compare it): {}",
+                    set_aside.join(", ")
+                ));
+            }
+            findings.insert(
+                0,
+                Finding {
+                    subject: "dataset".into(),
+                    run: None,
+                    baseline: None,
+                    status: if fails { Status::Fail } else { Status::Pass },
+                    message,
+                    observed: format!("{drifted}/{total} drifted"),
+                    expected: expected(d),
+                    detail: Some(Detail::DatasetDrift(DatasetDrift {
+                        fields: total,
+                        drifted,
+                        share,
+                        drift_share: share_limit,
+                        set_aside,
+                    })),
+                },
+            );
+        }
+    }
+    Ok((findings, read))
+}
+
+/// More than 50 distinct categories making up more than half of the values: free text or
+/// an identifier, whose "drift" says nothing (a pattern leaves such fields out; naming one
+/// compares it).
+fn looks_like_text(s: &drift::Sample) -> bool {
+    match s {
+        drift::Sample::Counts { counts, .. } => {
+            let n: u64 = counts.iter().sum();
+            counts.len() > 50 && (counts.len() as u64) * 2 > n
+        }
+        _ => false,
+    }
+}
+
+fn window_note(reference: &Side, prod: &Side) -> String {
+    let mut parts = Vec::new();
+    for (role, side) in [("reference", reference), ("production", prod)] {
+        if let Some((from, to)) = side.bounds {
+            let span = match (from, to) {
+                (Some(f), Some(t)) => format!(
+                    "{} to {}",
+                    production::format_time(f),
+                    production::format_time(t)
+                ),
+                (Some(f), None) => format!("from {}", production::format_time(f)),
+                (None, Some(t)) => format!("before {}", production::format_time(t)),
+                (None, None) => "no timestamps found".into(),
+            };
+            parts.push(format!(
+                "{role} window {span}: {} of {} records{}",
+                side.used,
+                side.records,
+                if side.no_timestamp > 0 {
+                    format!(", {} without a readable timestamp", side.no_timestamp)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
+    }
+}
+
+fn unusable(name: &str, e: Unusable, d: &Drift, window_note: &str) -> Finding {
+    let (status, message, observed) = match e {
+        Unusable::Absent(side) => (
+            Status::Missing,
+            format!("{name}: no value in the {side} records{window_note}"),
+            format!("no {side} values"),
+        ),
+        Unusable::TooManyCategories => (
+            Status::Error,
+            format!(
+                "{name}: more than {} distinct values (text or an identifier?); declare \
+                 `kind: {{ {name}: categorical }}` to compare it anyway",
+                production::MAX_CATEGORIES
+            ),
+            "too many categories".into(),
+        ),
+        Unusable::NotNumeric(n) => (
+            Status::Error,
+            format!("{name}: declared numeric, but {n} values are text"),
+            format!("{n} text values"),
+        ),
+    };
+    Finding {
+        subject: name.into(),
+        run: None,
+        baseline: None,
+        status,
+        message,
+        observed,
+        expected: expected(d),
+        detail: None,
+    }
+}
+
+fn histogram(bins: Option<(Bins, Vec<u64>, Vec<u64>)>) -> Histogram {
+    match bins {
+        Some((Bins::Edges(e), r, p)) => Histogram {
+            edges: Some(e),
+            values: None,
+            reference: r,
+            production: p,
+        },
+        Some((Bins::Keys(k), r, p)) => Histogram {
+            edges: None,
+            values: Some(k.iter().map(|k| k.label()).collect()),
+            reference: r,
+            production: p,
+        },
+        None => Histogram {
+            edges: None,
+            values: None,
+            reference: Vec::new(),
+            production: Vec::new(),
+        },
+    }
+}
+
+/// One field: the method, the comparison, the finding; `Err` is an `error` finding.
+fn field_finding(
+    d: &Drift,
+    name: &str,
+    pair: &Pair,
+    ref_missing: u64,
+    prod_missing: u64,
+) -> std::result::Result<(Finding, bool), Box<Finding>> {
+    let (r, p) = (&pair.reference, &pair.production);
+    let numeric = pair.kind == Kind::Numeric;
+    let (method, auto) = match d.method {
+        Some(m) => (m, false),
+        None => match drift::union_distinct(r, p) {
+            Some(u) => (drift::default_method(r.len(), u, numeric), true),
+            None => {
+                return Err(Box::new(error_finding(
+                    d,
+                    name,
+                    "`method: auto` counts distinct values, which a binned histogram does not \
+                     keep; name a binned method (psi, jensenshannon, kl_div)"
+                        .into(),
+                )));
+            }
+        },
+    };
+    let threshold = d.threshold.unwrap_or(method.default_threshold());
+    let c = drift::compare(method, r, p, threshold).map_err(|drift::Unsupported::Type(m)| {
+        Box::new(error_finding(
+            d,
+            name,
+            format!("{} on `{name}` ({:?}): {m}", method.name(), pair.kind).to_lowercase(),
+        ))
+    })?;
+    // bins for the report even when the method needs none
+    let bins = c.bins.clone().or_else(|| drift::binned(r, p).ok());
+    let op = method.operator();
+    let quantity = if method.is_p_value() {
+        format!("{} p", method.name())
+    } else {
+        method.name().to_owned()
+    };
+    let verdict = if c.drift {
+        format!(
+            "{quantity} {} {} {}: drift",
+            crate::num::p(c.value),
+            op.symbol(),
+            fmt(threshold)
+        )
+    } else {
+        format!(
+            "{quantity} {} {} {}: no drift",
+            crate::num::p(c.value),
+            op.negated(),
+            fmt(threshold)
+        )
+    };
+    let stat = match (method, c.statistic) {
+        (Method::Ks, Some(s)) => format!(", D {}", fmt(s)),
+        (Method::ChiSquare, Some(s)) => format!(", chi-square {}", fmt(s)),
+        (Method::Tvd, Some(s)) => format!(", TVD {}", fmt(s)),
+        _ => String::new(),
+    };
+    let message = format!(
+        "{name}: {verdict}{stat}{} (reference n={}, production n={})",
+        if auto { " (auto)" } else { "" },
+        r.len(),
+        p.len()
+    );
+    let detail = FieldDrift {
+        field: name.into(),
+        field_type: pair.kind,
+        method: method.name(),
+        auto,
+        value: c.value,
+        statistic: c.statistic,
+        threshold,
+        drift_when: op.symbol(),
+        drift: c.drift,
+        reference_n: r.len(),
+        production_n: p.len(),
+        reference_missing: ref_missing,
+        production_missing: prod_missing,
+        histogram: histogram(bins),
+    };
+    // with drift_share the verdict is the dataset's; a field's drift is reported, not failed
+    let status = if c.drift && d.drift_share.is_none() {
+        Status::Fail
+    } else {
+        Status::Pass
+    };
+    Ok((
+        Finding {
+            subject: name.into(),
+            run: None,
+            baseline: None,
+            status,
+            message,
+            observed: format!("{quantity} {}", crate::num::p(c.value)),
+            expected: format!("{} {}", op.negated(), fmt(threshold)),
+            detail: Some(Detail::Drift(Box::new(detail))),
+        },
+        c.drift,
+    ))
+}
+
+fn error_finding(d: &Drift, name: &str, message: String) -> Finding {
+    Finding {
+        subject: name.into(),
+        run: None,
+        baseline: None,
+        status: Status::Error,
+        message,
+        observed: "not comparable".into(),
+        expected: expected(d),
+        detail: None,
+    }
+}
+
+/// Records files the checks read, by role and path, for the report.
+pub type RecordsRead = BTreeMap<(String, PathBuf), FileRead>;

@@ -1,0 +1,1073 @@
+//! Production (and evaluation) records for S7P3: the reference window and the production
+//! window, read field by field for the `drift` check.
+//!
+//! Inputs, detected by content:
+//! * JSON Lines (one object a line) or a JSON array of objects; fields are dotted paths
+//!   (`features.length`, `meta.lang`);
+//! * CSV with a header row; a field is a column, named by its header (`features.length`
+//!   may be a header);
+//! * a pre-aggregated histogram document (`{"govgate_histograms": 1, "fields": …}`, see
+//!   [`read_histograms`]) for data that lives in a warehouse.
+//!
+//! Files are streamed once (twice with a `last:` window: the first pass finds the newest
+//! timestamp). Only the fields asked for are built; a numeric field keeps its values
+//! (8 bytes each: KS and Wasserstein need them all), a categorical field its counts. Each
+//! file is hashed as it is read.
+//!
+//! A value is a number (JSON number; in CSV, text that parses as one), a category (text,
+//! booleans as `1`/`0`), or missing (absent, `null`, empty, NaN or ±Infinity — dropped as
+//! Evidently drops them). A field with any category on either side is categorical, its
+//! numbers then read as categories (`2.0` is `2`); otherwise numeric.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use globset::GlobMatcher;
+
+use super::HashingReader;
+use super::json::{self, Object, RecordStream, TopLevel, Value};
+use crate::error::{Error, Result};
+use crate::stats::drift::{Key, Sample};
+
+/// How a records file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    JsonLines,
+    JsonArray,
+    Csv,
+    Histograms,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::JsonLines => "JSON Lines records",
+            Format::JsonArray => "JSON array of records",
+            Format::Csv => "CSV records",
+            Format::Histograms => "govgate histograms",
+        }
+    }
+}
+
+/// A records file as read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileRead {
+    pub path: PathBuf,
+    pub format: Format,
+    pub sha256: String,
+    pub bytes: u64,
+    /// Records in the file (histogram documents: records they summarize).
+    pub records: u64,
+}
+
+/// A time window over a timestamp field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// Dotted path (or CSV column) of an RFC 3339 or UNIX-seconds timestamp.
+    pub timestamp: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    /// The last `seconds` up to the newest timestamp in the records (inclusive).
+    Last(f64),
+    /// `from <= t < to`, either end open.
+    Range { from: Option<f64>, to: Option<f64> },
+}
+
+/// The kind of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Numeric,
+    Categorical,
+}
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Exact dotted paths.
+    pub fields: Vec<String>,
+    /// Glob patterns over every scalar field found (`*`, `features.*`).
+    pub patterns: Vec<GlobMatcher>,
+    /// Fields never read by a pattern.
+    pub exclude: Vec<GlobMatcher>,
+    /// Kinds set by the rubric.
+    pub kinds: BTreeMap<String, Kind>,
+    pub window: Option<Window>,
+}
+
+/// Distinct categories a field may have before it is set aside as text or an identifier
+/// (unless the rubric says it is categorical).
+pub const MAX_CATEGORIES: usize = 100_000;
+/// The limit for a field the rubric declares categorical.
+pub const MAX_DECLARED_CATEGORIES: usize = 5_000_000;
+
+/// FNV-1a: category keys are short and trusted to be few; SipHash's DoS resistance buys
+/// nothing here and costs a tenth of the reading time.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Category counts.
+pub type Counts = HashMap<String, u64, std::hash::BuildHasherDefault<Fnv>>;
+
+/// One field of one side, as accumulated.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub numbers: Vec<f64>,
+    pub all_integers: bool,
+    pub categories: Counts,
+    /// Absent, null, empty, NaN or infinite.
+    pub missing: u64,
+    /// More distinct categories than allowed: counting stopped.
+    pub overflow: bool,
+    /// From a histogram document.
+    pub aggregated: Option<Sample>,
+}
+
+impl Default for Field {
+    /// Empty; "all integers" until a non-integer arrives.
+    fn default() -> Field {
+        Field {
+            numbers: Vec::new(),
+            all_integers: true,
+            categories: Counts::default(),
+            missing: 0,
+            overflow: false,
+            aggregated: None,
+        }
+    }
+}
+
+impl Field {
+    fn add_number(&mut self, x: f64, integer: bool) {
+        self.numbers.push(x);
+        self.all_integers &= integer;
+    }
+
+    fn add_category(&mut self, s: &str, cap: usize) {
+        if self.overflow {
+            return;
+        }
+        if let Some(c) = self.categories.get_mut(s) {
+            *c += 1;
+        } else if self.categories.len() >= cap {
+            self.overflow = true;
+            self.categories.clear();
+        } else {
+            self.categories.insert(s.to_owned(), 1);
+        }
+    }
+
+    fn add_value(&mut self, v: &Value, cap: usize) {
+        match v {
+            Value::Int(i) => self.add_number(*i as f64, true),
+            // `2.0` is a float to pandas as to numpy: only JSON integers are integers
+            Value::Float(f) if f.is_finite() => self.add_number(*f, false),
+            Value::Str(s) => self.add_category(s, cap),
+            Value::Bool(b) => self.add_category(if *b { "1" } else { "0" }, cap),
+            _ => self.missing += 1,
+        }
+    }
+
+    fn add_text(&mut self, s: &str, cap: usize) {
+        let t = s.trim();
+        if t.is_empty() || matches!(t, "NaN" | "nan" | "NA" | "null" | "inf" | "-inf") {
+            self.missing += 1;
+        } else if let Ok(i) = t.parse::<i64>() {
+            self.add_number(i as f64, true);
+        } else if let Ok(x) = t.parse::<f64>() {
+            if x.is_finite() {
+                self.add_number(x, false);
+            } else {
+                self.missing += 1;
+            }
+        } else {
+            self.add_category(t, cap);
+        }
+    }
+
+    /// Values present (numbers and categories, or the aggregate's total).
+    pub fn present(&self) -> u64 {
+        match &self.aggregated {
+            Some(s) => s.len(),
+            None => self.numbers.len() as u64 + self.categories.values().sum::<u64>(),
+        }
+    }
+
+    pub fn has_categories(&self) -> bool {
+        !self.categories.is_empty()
+            || self.overflow
+            || matches!(&self.aggregated, Some(s) if !s.is_numeric())
+    }
+}
+
+/// One side (window) as read.
+#[derive(Debug, Clone, Default)]
+pub struct Side {
+    pub files: Vec<FileRead>,
+    /// Records read.
+    pub records: u64,
+    /// Records inside the window (all records without one).
+    pub used: u64,
+    /// Records left out for lack of a readable timestamp (with a window).
+    pub no_timestamp: u64,
+    /// The window actually applied, as UNIX seconds.
+    pub bounds: Option<(Option<f64>, Option<f64>)>,
+    pub fields: BTreeMap<String, Field>,
+    /// The named fields while reading, in the request's order (moved into `fields` at the
+    /// end): no per-record map lookup or key allocation.
+    named: Vec<Field>,
+}
+
+/// A request's paths split once into their segments.
+struct Paths<'a> {
+    fields: Vec<Vec<&'a str>>,
+    timestamp: Option<Vec<&'a str>>,
+}
+
+impl<'a> Paths<'a> {
+    fn new(req: &'a Request) -> Paths<'a> {
+        Paths {
+            fields: req.fields.iter().map(|f| f.split('.').collect()).collect(),
+            timestamp: req
+                .window
+                .as_ref()
+                .map(|w| w.timestamp.split('.').collect()),
+        }
+    }
+}
+
+/// The value at a path given as segments (numeric segments index arrays).
+fn lookup_segs<'v>(obj: &'v Object, segs: &[&str]) -> Option<&'v Value> {
+    let (first, rest) = segs.split_first()?;
+    let mut cur = obj.get(first)?;
+    for seg in rest {
+        cur = match cur {
+            Value::Object(o) => o.get(seg)?,
+            Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Sniffs a records file's format from its first bytes.
+pub fn detect(path: &Path) -> Result<Format> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = [0u8; 4096];
+    let mut n = 0;
+    while n < head.len() {
+        let k = file.read(&mut head[n..]).map_err(|e| Error::io(path, e))?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    let first = head[..n]
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    match first {
+        None => Err(Error::input(path, "empty records file")),
+        Some(b'[') => Ok(Format::JsonArray),
+        Some(b'{') => {
+            let f = File::open(path).map_err(|e| Error::io(path, e))?;
+            let stop = |keys: &json::KeysSeen| keys.iter().any(|(k, _)| k == "govgate_histograms");
+            match json::top_level(f, &stop) {
+                Ok(TopLevel::Object(keys))
+                    if keys.iter().any(|(k, _)| k == "govgate_histograms") =>
+                {
+                    Ok(Format::Histograms)
+                }
+                _ => {
+                    // JSON Lines: the first record must end on its line; a document spread
+                    // over lines (an evaluation results file, say) is not records
+                    let text = &head[..n];
+                    let start = text.iter().position(|b| *b == b'{').unwrap_or(0);
+                    let line_end = text[start..].iter().position(|b| *b == b'\n');
+                    if let Some(end) = line_end {
+                        let line = &text[start..start + end];
+                        if json::parse_document(line).is_err() {
+                            return Err(Error::input(
+                                path,
+                                "a JSON object spread over several lines, not records: give \
+                                 JSON Lines (one object a line), a JSON array of objects, or CSV",
+                            ));
+                        }
+                    }
+                    Ok(Format::JsonLines)
+                }
+            }
+        }
+        Some(_) => Ok(Format::Csv),
+    }
+}
+
+/// Reads one side: every file, in order.
+pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
+    let formats: Vec<Format> = files.iter().map(|p| detect(p)).collect::<Result<_>>()?;
+    let aggregated = formats.iter().filter(|f| **f == Format::Histograms).count();
+    if aggregated > 0 && aggregated < files.len() {
+        return Err(Error::input(
+            &files[0],
+            "this window mixes histogram documents with raw records; give one or the other",
+        ));
+    }
+    let mut side = Side {
+        named: vec![Field::default(); req.fields.len()],
+        ..Side::default()
+    };
+    let paths = Paths::new(req);
+    if aggregated > 0 {
+        if req.window.is_some() {
+            return Err(Error::input(
+                &files[0],
+                "a time window selects raw records; a histogram document is already one window",
+            ));
+        }
+        side.named.clear();
+        for p in files {
+            read_histograms(p, req, &mut side)?;
+        }
+        return Ok(side);
+    }
+    // the window's bounds (a `last:` window ends at the newest timestamp)
+    if let Some(w) = &req.window {
+        side.bounds = Some(match w.span {
+            Span::Range { from, to } => (from, to),
+            Span::Last(secs) => {
+                let mut newest: Option<f64> = None;
+                for (p, fmt) in files.iter().zip(&formats) {
+                    scan(p, *fmt, req, &mut |rec| {
+                        if let Some(t) = rec.timestamp(&w.timestamp, paths.timestamp.as_deref()) {
+                            newest = Some(newest.map_or(t, |n: f64| n.max(t)));
+                        }
+                    })?;
+                }
+                match newest {
+                    Some(n) => (Some(n - secs), None),
+                    None => (None, None),
+                }
+            }
+        });
+    }
+    for (p, fmt) in files.iter().zip(&formats) {
+        let read = scan(p, *fmt, req, &mut |rec| side.add(rec, req, &paths))?;
+        side.files.push(read);
+    }
+    for (name, field) in req.fields.iter().zip(std::mem::take(&mut side.named)) {
+        side.fields.insert(name.clone(), field);
+    }
+    Ok(side)
+}
+
+/// One record of any format, for field access.
+pub enum Rec<'a> {
+    Json(&'a Object),
+    Csv(&'a csv::StringRecord, &'a [String]),
+}
+
+impl Rec<'_> {
+    fn timestamp(&self, path: &str, segs: Option<&[&str]>) -> Option<f64> {
+        match self {
+            Rec::Json(o) => match lookup_segs(o, segs?)? {
+                Value::Str(s) => parse_time(s),
+                v => v.as_f64().filter(|x| x.is_finite()),
+            },
+            Rec::Csv(r, headers) => {
+                let i = headers.iter().position(|h| h == path)?;
+                let t = r.get(i)?.trim();
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .or_else(|| parse_time(t))
+            }
+        }
+    }
+}
+
+impl Side {
+    fn add(&mut self, rec: Rec<'_>, req: &Request, paths: &Paths<'_>) {
+        self.records += 1;
+        if let (Some(w), Some((from, to))) = (&req.window, self.bounds) {
+            let Some(t) = rec.timestamp(&w.timestamp, paths.timestamp.as_deref()) else {
+                self.no_timestamp += 1;
+                return;
+            };
+            let inside = match (&w.span, from, to) {
+                (Span::Last(_), Some(f), _) => t >= f,
+                (Span::Last(_), None, _) => true,
+                (Span::Range { .. }, f, t_end) => {
+                    f.is_none_or(|f| t >= f) && t_end.is_none_or(|e| t < e)
+                }
+            };
+            if !inside {
+                return;
+            }
+        }
+        self.used += 1;
+        let cap = |field: &str| {
+            if req.kinds.get(field) == Some(&Kind::Categorical) {
+                MAX_DECLARED_CATEGORIES
+            } else {
+                MAX_CATEGORIES
+            }
+        };
+        let ts_field = req.window.as_ref().map(|w| w.timestamp.as_str());
+        match rec {
+            Rec::Json(o) => {
+                for ((f, segs), entry) in req.fields.iter().zip(&paths.fields).zip(&mut self.named)
+                {
+                    match lookup_segs(o, segs) {
+                        Some(v) => entry.add_value(v, cap(f)),
+                        None => entry.missing += 1,
+                    }
+                }
+                if !req.patterns.is_empty() {
+                    let mut leaves = Vec::new();
+                    flatten(o, String::new(), &mut leaves);
+                    for (path, v) in leaves {
+                        if req.fields.contains(&path)
+                            || Some(path.as_str()) == ts_field
+                            || req.exclude.iter().any(|g| g.is_match(&path))
+                            || !req.patterns.iter().any(|g| g.is_match(&path))
+                        {
+                            continue;
+                        }
+                        let c = cap(&path);
+                        self.fields.entry(path).or_default().add_value(v, c);
+                    }
+                }
+            }
+            Rec::Csv(r, headers) => {
+                for (f, entry) in req.fields.iter().zip(&mut self.named) {
+                    match headers.iter().position(|h| h == f).and_then(|i| r.get(i)) {
+                        Some(t) => entry.add_text(t, cap(f)),
+                        None => entry.missing += 1,
+                    }
+                }
+                if !req.patterns.is_empty() {
+                    for (i, h) in headers.iter().enumerate() {
+                        if req.fields.contains(h)
+                            || Some(h.as_str()) == ts_field
+                            || req.exclude.iter().any(|g| g.is_match(h))
+                            || !req.patterns.iter().any(|g| g.is_match(h))
+                        {
+                            continue;
+                        }
+                        let c = cap(h);
+                        let entry = self.fields.entry(h.clone()).or_default();
+                        match r.get(i) {
+                            Some(t) => entry.add_text(t, c),
+                            None => entry.missing += 1,
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Scalar leaves of an object as dotted paths (arrays are not fields).
+fn flatten<'a>(o: &'a Object, prefix: String, out: &mut Vec<(String, &'a Value)>) {
+    for (k, v) in o.iter() {
+        let path = if prefix.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Object(inner) => flatten(inner, path, out),
+            Value::Array(_) => {}
+            _ => out.push((path, v)),
+        }
+    }
+}
+
+/// Streams one file's records into `f`; returns what was read.
+fn scan(
+    path: &Path,
+    format: Format,
+    req: &Request,
+    f: &mut dyn FnMut(Rec<'_>),
+) -> Result<FileRead> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = HashingReader::new(file);
+    let mut records = 0u64;
+    match format {
+        Format::JsonLines | Format::JsonArray => {
+            // the object keys the paths name; few, so a linear scan beats hashing
+            let keys: Option<Vec<String>> = if req.patterns.is_empty() {
+                let mut paths: Vec<&str> = req.fields.iter().map(String::as_str).collect();
+                if let Some(w) = &req.window {
+                    paths.push(&w.timestamp);
+                }
+                Some(super::records::path_keys(&paths).into_iter().collect())
+            } else {
+                None
+            };
+            let filter = |k: &str| keys.as_ref().is_none_or(|ks| ks.iter().any(|x| x == k));
+            let mut stream = RecordStream::plain(&mut reader);
+            while let Some(rec) = stream
+                .next_record(&filter)
+                .map_err(|e| Error::json(path, e))?
+            {
+                records += 1;
+                f(Rec::Json(&rec));
+            }
+        }
+        Format::Csv => {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(false)
+                .from_reader(&mut reader);
+            let headers: Vec<String> = rdr
+                .headers()
+                .map_err(|e| csv_error(path, e))?
+                .iter()
+                .map(|h| h.trim().to_owned())
+                .collect();
+            let mut row = csv::StringRecord::new();
+            while rdr.read_record(&mut row).map_err(|e| csv_error(path, e))? {
+                records += 1;
+                f(Rec::Csv(&row, &headers));
+            }
+        }
+        Format::Histograms => {}
+    }
+    let (sha256, bytes) = reader.finish().map_err(|e| Error::io(path, e))?;
+    Ok(FileRead {
+        path: path.to_path_buf(),
+        format,
+        sha256,
+        bytes,
+        records,
+    })
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let (line, column) = e.position().map(|p| (p.line(), 1)).unwrap_or((0, 0));
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "a row with {len} fields where the header has {expected_len} (a cut or malformed line?)"
+        ),
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
+        csv::ErrorKind::Io(err) => {
+            return Error::io(path, std::io::Error::new(err.kind(), err.to_string()));
+        }
+        _ => e.to_string(),
+    };
+    if line > 0 {
+        Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    } else {
+        Error::input(path, message)
+    }
+}
+
+/// Reads a histogram document into `side`:
+///
+/// ```json
+/// {"govgate_histograms": 1,
+///  "records": 100000,
+///  "fields": {
+///    "score":           {"edges": [0.0, 0.25, 0.5, 0.75, 1.0], "counts": [10, 40, 35, 15]},
+///    "features.length": {"values": {"12": 3, "13": 9}},
+///    "meta.lang":       {"categories": {"en": 800, "de": 150}, "missing": 50}}}
+/// ```
+///
+/// `edges` + `counts` is a numeric histogram (counts has one entry fewer; numpy's bins:
+/// `[e_i, e_i+1)`, the last closed); `values` counts distinct numbers; `categories` counts
+/// categories. Several documents of one window add up (numeric histograms must share
+/// edges).
+pub fn read_histograms(path: &Path, req: &Request, side: &mut Side) -> Result<()> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = HashingReader::new(file);
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
+    let bad = |m: String| Error::input(path, m);
+    if doc.get("govgate_histograms").and_then(Value::as_i64) != Some(1) {
+        return Err(bad(
+            "`govgate_histograms` must be 1 (the format version)".into()
+        ));
+    }
+    let Some(fields) = doc.get("fields").and_then(Value::as_object) else {
+        return Err(bad("`fields` must be an object of field histograms".into()));
+    };
+    let records = doc.get("records").and_then(Value::as_u64).unwrap_or(0);
+    for (name, spec) in fields.iter() {
+        let wanted = req.fields.iter().any(|f| f == name)
+            || (req.patterns.iter().any(|g| g.is_match(name))
+                && !req.exclude.iter().any(|g| g.is_match(name)));
+        if !wanted {
+            continue;
+        }
+        let sample = histogram_field(spec).map_err(|m| bad(format!("field `{name}`: {m}")))?;
+        let missing = spec.get("missing").and_then(Value::as_u64).unwrap_or(0);
+        let entry = side.fields.entry(name.to_owned()).or_default();
+        entry.missing += missing;
+        entry.aggregated = Some(match entry.aggregated.take() {
+            None => sample,
+            Some(prev) => merge(prev, sample).map_err(|m| bad(format!("field `{name}`: {m}")))?,
+        });
+    }
+    let (sha256, n) = reader.finish().map_err(|e| Error::io(path, e))?;
+    side.records += records;
+    side.used += records;
+    side.files.push(FileRead {
+        path: path.to_path_buf(),
+        format: Format::Histograms,
+        sha256,
+        bytes: n,
+        records,
+    });
+    Ok(())
+}
+
+fn counts_of(v: &Value, what: &str) -> std::result::Result<Vec<(String, u64)>, String> {
+    let o = v
+        .as_object()
+        .ok_or_else(|| format!("`{what}` must map values to counts"))?;
+    o.iter()
+        .map(|(k, c)| {
+            c.as_u64()
+                .map(|c| (k.to_owned(), c))
+                .ok_or_else(|| format!("`{what}.{k}` must be a count (an integer >= 0)"))
+        })
+        .collect()
+}
+
+fn histogram_field(spec: &Value) -> std::result::Result<Sample, String> {
+    if let Some(edges) = spec.get("edges") {
+        let edges: Vec<f64> = edges
+            .as_array()
+            .ok_or("`edges` must be an array of numbers")?
+            .iter()
+            .map(|e| e.as_f64().filter(|x| x.is_finite()))
+            .collect::<Option<_>>()
+            .ok_or("`edges` must be finite numbers")?;
+        let counts: Vec<u64> = spec
+            .get("counts")
+            .and_then(Value::as_array)
+            .ok_or("`edges` needs `counts`")?
+            .iter()
+            .map(Value::as_u64)
+            .collect::<Option<_>>()
+            .ok_or("`counts` must be integers >= 0")?;
+        if edges.len() < 2 || counts.len() + 1 != edges.len() {
+            return Err(format!(
+                "{} edges need {} counts, found {}",
+                edges.len(),
+                edges.len().saturating_sub(1),
+                counts.len()
+            ));
+        }
+        if edges.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("`edges` must increase strictly".into());
+        }
+        return Ok(Sample::Histogram { edges, counts });
+    }
+    if let Some(v) = spec.get("values") {
+        let mut pairs: Vec<(f64, u64)> = counts_of(v, "values")?
+            .into_iter()
+            .map(|(k, c)| {
+                k.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .map(|x| (x, c))
+                    .ok_or_else(|| format!("`values` key `{k}` is not a number"))
+            })
+            .collect::<std::result::Result<_, _>>()?;
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        pairs.dedup_by(|a, b| {
+            if a.0 == b.0 {
+                b.1 += a.1;
+                true
+            } else {
+                false
+            }
+        });
+        return Ok(Sample::Counts {
+            keys: pairs.iter().map(|(x, _)| Key::Num(*x)).collect(),
+            counts: pairs.iter().map(|(_, c)| *c).collect(),
+        });
+    }
+    if let Some(v) = spec.get("categories") {
+        let mut pairs = counts_of(v, "categories")?;
+        pairs.sort();
+        return Ok(Sample::Counts {
+            keys: pairs.iter().map(|(k, _)| Key::Text(k.clone())).collect(),
+            counts: pairs.iter().map(|(_, c)| *c).collect(),
+        });
+    }
+    Err("a field needs `edges` and `counts`, `values`, or `categories`".into())
+}
+
+fn merge(a: Sample, b: Sample) -> std::result::Result<Sample, String> {
+    match (a, b) {
+        (
+            Sample::Histogram { edges, counts },
+            Sample::Histogram {
+                edges: e2,
+                counts: c2,
+            },
+        ) => {
+            if edges != e2 {
+                return Err("documents of one window must share the histogram's edges".into());
+            }
+            let counts = counts.iter().zip(&c2).map(|(x, y)| x + y).collect();
+            Ok(Sample::Histogram { edges, counts })
+        }
+        (
+            Sample::Counts { keys, counts },
+            Sample::Counts {
+                keys: k2,
+                counts: c2,
+            },
+        ) => {
+            let mut all: Vec<(Key, u64)> = keys.into_iter().zip(counts).collect();
+            for (k, c) in k2.into_iter().zip(c2) {
+                match all.iter_mut().find(|(x, _)| *x == k) {
+                    Some((_, n)) => *n += c,
+                    None => all.push((k, c)),
+                }
+            }
+            all.sort_by(|a, b| match (&a.0, &b.0) {
+                (Key::Num(x), Key::Num(y)) => x.total_cmp(y),
+                (Key::Text(x), Key::Text(y)) => x.cmp(y),
+                (Key::Num(_), Key::Text(_)) => std::cmp::Ordering::Less,
+                (Key::Text(_), Key::Num(_)) => std::cmp::Ordering::Greater,
+            });
+            Ok(Sample::Counts {
+                keys: all.iter().map(|(k, _)| k.clone()).collect(),
+                counts: all.iter().map(|(_, c)| *c).collect(),
+            })
+        }
+        _ => Err("documents of one window hold this field in different forms".into()),
+    }
+}
+
+/// The samples of one field on both sides, with its kind.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub kind: Kind,
+    pub reference: Sample,
+    pub production: Sample,
+}
+
+/// Why a field cannot be compared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unusable {
+    /// No value on this side ("reference" / "production").
+    Absent(&'static str),
+    /// More distinct categories than [`MAX_CATEGORIES`].
+    TooManyCategories,
+    /// The rubric says numeric, the records hold text.
+    NotNumeric(u64),
+}
+
+/// Turns both sides' accumulations of a field into samples of one kind.
+pub fn pair(
+    reference: Option<Field>,
+    production: Option<Field>,
+    declared: Option<Kind>,
+) -> std::result::Result<Pair, Unusable> {
+    let (r, p) = match (reference, production) {
+        (Some(r), Some(p)) if r.present() > 0 && p.present() > 0 => (r, p),
+        (r, _) if r.as_ref().is_none_or(|r| r.present() == 0) => {
+            return Err(Unusable::Absent("reference"));
+        }
+        _ => return Err(Unusable::Absent("production")),
+    };
+    if r.overflow || p.overflow {
+        return Err(Unusable::TooManyCategories);
+    }
+    let categorical = r.has_categories() || p.has_categories();
+    let kind = match declared {
+        Some(Kind::Numeric) if categorical => {
+            let text: u64 = r.categories.values().sum::<u64>() + p.categories.values().sum::<u64>();
+            return Err(Unusable::NotNumeric(text));
+        }
+        Some(k) => k,
+        None if categorical => Kind::Categorical,
+        None => Kind::Numeric,
+    };
+    Ok(Pair {
+        kind,
+        reference: sample_of(r, kind),
+        production: sample_of(p, kind),
+    })
+}
+
+fn sample_of(f: Field, kind: Kind) -> Sample {
+    if let Some(s) = f.aggregated {
+        return match (kind, s) {
+            (Kind::Categorical, Sample::Counts { keys, counts }) => Sample::Counts {
+                keys: keys.iter().map(|k| Key::Text(k.label())).collect(),
+                counts,
+            },
+            (_, s) => s,
+        };
+    }
+    match kind {
+        Kind::Numeric => {
+            let mut sorted = f.numbers;
+            sorted.sort_unstable_by(f64::total_cmp);
+            Sample::Values {
+                sorted,
+                integer: f.all_integers,
+            }
+        }
+        Kind::Categorical => {
+            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            for (k, c) in &f.categories {
+                *counts
+                    .entry(crate::rubric::normalize_category(k))
+                    .or_default() += c;
+            }
+            for x in &f.numbers {
+                let label = Key::Num(*x).label();
+                *counts.entry(label).or_default() += 1;
+            }
+            Sample::Counts {
+                keys: counts.keys().map(|k| Key::Text(k.clone())).collect(),
+                counts: counts.values().copied().collect(),
+            }
+        }
+    }
+}
+
+/// Parses an RFC 3339 timestamp (`2026-11-16T08:30:00Z`, `…+02:00`, fractional seconds;
+/// a bare date is midnight UTC) into UNIX seconds.
+pub fn parse_time(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        if t.bytes().all(|c| c.is_ascii_digit()) {
+            t.parse().ok()
+        } else {
+            None
+        }
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d);
+    if b.len() == 10 {
+        return Some(days as f64 * 86400.0);
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 19 || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut frac = 0.0;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        i = start;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        frac = format!("0.{}", &s[start..i]).parse().ok()?;
+    }
+    let offset = match b.get(i) {
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
+            let (oh, om) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
+            let o = oh * 3600 + om * 60;
+            if *sign == b'+' { o } else { -o }
+        }
+        None => 0,
+        _ => return None,
+    };
+    let secs = days * 86400 + h * 3600 + mi * 60 + sec - offset;
+    Some(secs as f64 + frac)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Formats UNIX seconds as RFC 3339 UTC (whole seconds), for messages and reports.
+pub fn format_time(t: f64) -> String {
+    let secs = t.floor() as i64;
+    let days = secs.div_euclid(86400);
+    let rem = secs.rem_euclid(86400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Parses a duration: `<n>s|m|h|d|w` (`7d`, `36h`).
+pub fn parse_duration(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.len().checked_sub(1)?);
+    let n: f64 = n
+        .trim()
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x > 0.0)?;
+    let unit = match unit {
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86400.0,
+        "w" => 7.0 * 86400.0,
+        _ => return None,
+    };
+    Some(n * unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_and_dates() {
+        assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(parse_time("2026-11-23"), Some(1_795_392_000.0));
+        assert_eq!(
+            parse_time("2026-11-23T01:00:00+01:00"),
+            Some(1_795_392_000.0)
+        );
+        assert_eq!(
+            parse_time("2026-11-23T00:00:00.250Z"),
+            Some(1_795_392_000.25)
+        );
+        assert_eq!(parse_time("2000-02-29T12:00:00Z"), Some(951_825_600.0));
+        assert_eq!(parse_time("2026-13-01"), None);
+        assert_eq!(parse_time("yesterday"), None);
+        assert_eq!(parse_time("2026-11-23T00:00:00+0100"), None);
+        assert_eq!(format_time(1_795_392_000.0), "2026-11-23T00:00:00Z");
+        assert_eq!(format_time(951_825_600.0), "2000-02-29T12:00:00Z");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7d"), Some(604_800.0));
+        assert_eq!(parse_duration("36h"), Some(129_600.0));
+        assert_eq!(parse_duration("2w"), Some(1_209_600.0));
+        assert_eq!(parse_duration("0d"), None);
+        assert_eq!(parse_duration("7"), None);
+        assert_eq!(parse_duration("d"), None);
+    }
+
+    #[test]
+    fn kinds_follow_both_sides() {
+        let mut a = Field::default();
+        a.add_value(&Value::Int(3), 10);
+        a.add_value(&Value::Float(2.5), 10);
+        a.add_value(&Value::Null, 10);
+        let mut b = Field::default();
+        b.add_text("4", 10);
+        b.add_text("", 10);
+        let p = pair(Some(a.clone()), Some(b.clone()), None).expect("pair");
+        assert_eq!(p.kind, Kind::Numeric);
+        assert_eq!(
+            p.reference,
+            Sample::Values {
+                sorted: vec![2.5, 3.0],
+                integer: false
+            }
+        );
+        assert_eq!((a.missing, b.missing), (1, 1));
+        // one category on either side makes the field categorical, numbers as labels
+        b.add_text("n/a", 10);
+        let p = pair(Some(a.clone()), Some(b.clone()), None).expect("pair");
+        assert_eq!(p.kind, Kind::Categorical);
+        assert_eq!(
+            p.production,
+            Sample::Counts {
+                keys: vec![Key::Text("4".into()), Key::Text("n/a".into())],
+                counts: vec![1, 1]
+            }
+        );
+        assert_eq!(
+            pair(Some(a.clone()), Some(b.clone()), Some(Kind::Numeric)).map(|_| ()),
+            Err(Unusable::NotNumeric(1))
+        );
+        assert_eq!(
+            pair(None, Some(b), None).map(|_| ()),
+            Err(Unusable::Absent("reference"))
+        );
+    }
+
+    #[test]
+    fn too_many_categories_stop_counting() {
+        let mut f = Field::default();
+        for i in 0..5 {
+            f.add_category(&format!("id{i}"), 3);
+        }
+        assert!(f.overflow);
+        assert!(f.categories.is_empty());
+    }
+}
