@@ -570,3 +570,38 @@ fn drift_and_trend_are_validated_with_locations() {
         );
     }
 }
+
+#[test]
+fn the_default_rubric_reports_s7p3_when_records_are_given() {
+    let row = |args: &[&str]| {
+        let mut all = vec!["check"];
+        all.extend(args);
+        let out = govgate(&all);
+        assert_eq!(out.code, 0, "S7P3 is not required: {}", out.stderr);
+        common::process_row(&out.stdout, "S7P3")
+    };
+    // steady records and a steady latest run: every S7P3 check passes
+    assert_eq!(
+        row(&[
+            "fixtures/history/steady",
+            "--history",
+            "fixtures/history/runs",
+            "--reference",
+            "fixtures/s7p3/reference",
+            "--production",
+            "fixtures/s7p3/stable",
+        ])[2..6],
+        ["3", "-", "not-required", "4/4 checks pass"]
+    );
+    // drifted records: 4 of 6 compared fields drifted (ts, id, prompt set aside as text)
+    assert_eq!(
+        row(&[
+            "fixtures/history/steady",
+            "--reference",
+            "fixtures/s7p3/reference",
+            "--production",
+            "fixtures/s7p3/drifted",
+        ])[2..6],
+        ["1", "-", "not-required", "1/4 checks pass; L2 dataset-drift: fail"]
+    );
+}

@@ -87,10 +87,23 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
     out.push_str(&t.to_string());
     out.push('\n');
 
+    // A process nobody requires, whose checks found no evidence, is one line, not a table:
+    // the gate is about what is required and what was found.
+    let required = |o: &&crate::checks::Outcome| {
+        verdict
+            .processes
+            .iter()
+            .any(|p| p.id == o.process && p.required.is_some())
+    };
+    let quiet: Vec<_> = verdict
+        .outcomes
+        .iter()
+        .filter(|o| o.status == Status::Missing && !required(o))
+        .collect();
     let not_passing: Vec<_> = verdict
         .outcomes
         .iter()
-        .filter(|o| o.status != Status::Pass)
+        .filter(|o| o.status != Status::Pass && !(o.status == Status::Missing && !required(o)))
         .collect();
     if !not_passing.is_empty() {
         out.push_str("\nChecks not passing:\n");
@@ -140,6 +153,24 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
         for o in &not_passing {
             out.push_str(&format!("  {} [{}]: {}\n", o.id, o.status, o.message));
         }
+    }
+
+    if !quiet.is_empty() {
+        let mut by_process: Vec<(crate::rubric::ProcessId, Vec<&str>)> = Vec::new();
+        for o in &quiet {
+            match by_process.iter_mut().find(|(p, _)| *p == o.process) {
+                Some((_, ids)) => ids.push(&o.id),
+                None => by_process.push((o.process, vec![&o.id])),
+            }
+        }
+        let parts: Vec<String> = by_process
+            .iter()
+            .map(|(p, ids)| format!("{p} {}", ids.join(", ")))
+            .collect();
+        out.push_str(&format!(
+            "\nNot required, no evidence given: {} (--format json has each reason)\n",
+            parts.join("; ")
+        ));
     }
 
     let below: Vec<String> = verdict

@@ -346,7 +346,7 @@ impl std::error::Error for RubricError {}
 pub const SHIPPED: &[(&str, &str, &str)] = &[
     (
         "default",
-        "S7P1 quality gates (required) and S7P2 bias evidence for any lm-eval, lmms-eval or HELM output",
+        "S7P1 quality gates (required); S7P2 bias and S7P3 drift and trends, reported when given",
         include_str!("../../rubrics/default.yaml"),
     ),
     (
