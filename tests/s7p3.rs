@@ -602,6 +602,49 @@ fn the_default_rubric_reports_s7p3_when_records_are_given() {
             "--production",
             "fixtures/s7p3/drifted",
         ])[2..6],
-        ["1", "-", "not-required", "1/4 checks pass; L2 dataset-drift: fail"]
+        [
+            "1",
+            "-",
+            "not-required",
+            "1/4 checks pass; L2 dataset-drift: fail"
+        ]
     );
+}
+
+#[test]
+fn histograms_from_the_documented_warehouse_sql_match_raw_records() {
+    // fixtures/s7p3/warehouse was written by scripts/warehouse/histograms.py, running
+    // scripts/warehouse/histograms.sql in DuckDB over the reference and drifted records.
+    let rub = s7p3_rubric(
+        "warehouse",
+        "{}",
+        &["psi", "kl_div", "jensenshannon"]
+            .iter()
+            .map(|m| {
+                format!(
+                    "    - {{ id: {m}, level: 1, drift: {{ fields: {FIELDS}, method: {m} }} }}\n"
+                )
+            })
+            .collect::<String>(),
+    );
+    let run = |r: &str, p: &str| {
+        let (code, rep, err) = check(&rub, &["--reference", r, "--production", p]);
+        assert_eq!(code, 0, "{err}");
+        rep
+    };
+    let raw = run("fixtures/s7p3/reference", "fixtures/s7p3/drifted");
+    let sql = run(
+        "fixtures/s7p3/warehouse/reference.json",
+        "fixtures/s7p3/warehouse/production.json",
+    );
+    for m in ["psi", "kl_div", "jensenshannon"] {
+        let (a, b) = (fields(&raw, m), fields(&sql, m));
+        assert_eq!(a.len(), 6, "{m}");
+        for (field, (_, v, _, _)) in &a {
+            assert_eq!(v.to_bits(), b[field].1.to_bits(), "{m}/{field}");
+        }
+    }
+    // the report lists the documents as what they are
+    assert_eq!(sql["records"][0]["format"], "govgate histograms");
+    assert_eq!(sql["records"][0]["records"], 1500);
 }
