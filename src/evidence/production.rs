@@ -970,18 +970,20 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 /// Parses a duration: `<n>s|m|h|d|w` (`7d`, `36h`).
 pub fn parse_duration(s: &str) -> Option<f64> {
     let s = s.trim();
-    let (n, unit) = s.split_at(s.len().checked_sub(1)?);
+    // the unit is the last character, which need not be one byte
+    let unit = s.chars().last()?;
+    let n = &s[..s.len() - unit.len_utf8()];
     let n: f64 = n
         .trim()
         .parse()
         .ok()
         .filter(|x: &f64| x.is_finite() && *x > 0.0)?;
     let unit = match unit {
-        "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3600.0,
-        "d" => 86400.0,
-        "w" => 7.0 * 86400.0,
+        's' => 1.0,
+        'm' => 60.0,
+        'h' => 3600.0,
+        'd' => 86400.0,
+        'w' => 7.0 * 86400.0,
         _ => return None,
     };
     Some(n * unit)
@@ -1059,6 +1061,20 @@ mod tests {
             pair(None, Some(b), None).map(|_| ()),
             Err(Unusable::Absent("reference"))
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn times_and_durations_never_panic(s in "\\PC{0,40}") {
+            let _ = parse_time(&s);
+            let _ = parse_duration(&s);
+        }
+
+        #[test]
+        fn times_round_trip(days in 0i64..80_000, secs in 0i64..86_400) {
+            let t = (days * 86_400 + secs) as f64;
+            proptest::prop_assert_eq!(parse_time(&format_time(t)), Some(t));
+        }
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
     let not_passing: Vec<_> = verdict
         .outcomes
         .iter()
-        .filter(|o| o.status != Status::Pass && !(o.status == Status::Missing && !required(o)))
+        .filter(|o| o.status != Status::Pass && (o.status != Status::Missing || required(o)))
         .collect();
     if !not_passing.is_empty() {
         out.push_str("\nChecks not passing:\n");

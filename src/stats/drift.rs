@@ -802,3 +802,78 @@ pub fn compare(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sorted(mut v: Vec<f64>) -> Vec<f64> {
+        v.sort_by(f64::total_cmp);
+        v
+    }
+
+    proptest! {
+        #[test]
+        fn distances_are_bounded_and_vanish_on_identical_counts(
+            counts in proptest::collection::vec((0u64..50, 0u64..50), 1..12)
+        ) {
+            let r: Vec<u64> = counts.iter().map(|c| c.0 + 1).collect();
+            let c: Vec<u64> = counts.iter().map(|c| c.1 + 1).collect();
+            let (nr, nc) = (r.iter().sum(), c.iter().sum());
+            let js = jensenshannon(&r, nr, &c, nc);
+            prop_assert!((0.0..=std::f64::consts::LN_2.sqrt() + 1e-12).contains(&js));
+            prop_assert!(psi(&r, nr, &c, nc) >= -1e-12);
+            prop_assert!(kl_div(&r, nr, &c, nc) >= -1e-12);
+            let t = tvd(&r, nr, &c, nc);
+            prop_assert!((0.0..=1.0 + 1e-12).contains(&t));
+            let h = hellinger_counts(&r, nr, &c, nc);
+            prop_assert!((0.0..=1.0).contains(&h));
+            prop_assert!(jensenshannon(&r, nr, &r, nr).abs() < 1e-7);
+            prop_assert!(psi(&r, nr, &r, nr).abs() < 1e-12);
+            let (_, p) = chisquare(&r, nr, &c, nc);
+            prop_assert!((0.0..=1.0).contains(&p));
+            let z = z_test(&r, nr, &c, nc);
+            prop_assert!((0.0..=1.0).contains(&z));
+        }
+
+        #[test]
+        fn ks_and_wasserstein_are_symmetric_and_bounded(
+            a in proptest::collection::vec(-50i32..50, 1..60),
+            b in proptest::collection::vec(-50i32..50, 1..60),
+        ) {
+            let a = sorted(a.into_iter().map(f64::from).collect());
+            let b = sorted(b.into_iter().map(f64::from).collect());
+            let ab = super::super::ks::ks_2samp(&a, &b).expect("ks");
+            let ba = super::super::ks::ks_2samp(&b, &a).expect("ks");
+            prop_assert_eq!(ab.statistic, ba.statistic);
+            prop_assert!((0.0..=1.0).contains(&ab.p_value));
+            prop_assert!((ab.p_value - ba.p_value).abs() <= 1e-12);
+            let w = wasserstein(&a, &b);
+            prop_assert!(w >= 0.0);
+            prop_assert!((w - wasserstein(&b, &a)).abs() <= 1e-9 * w.max(1.0));
+            prop_assert_eq!(wasserstein(&a, &a), 0.0);
+        }
+
+        #[test]
+        fn binning_counts_every_value_once(
+            a in proptest::collection::vec(-1e6f64..1e6, 22..80),
+            b in proptest::collection::vec(-1e6f64..1e6, 1..80),
+        ) {
+            let (a, b) = (sorted(a), sorted(b));
+            let ra = Sample::Values { sorted: a.clone(), integer: false };
+            let rb = Sample::Values { sorted: b.clone(), integer: false };
+            let (_, ca, cb) = binned(&ra, &rb).expect("binned");
+            prop_assert_eq!(ca.iter().sum::<u64>(), a.len() as u64);
+            prop_assert_eq!(cb.iter().sum::<u64>(), b.len() as u64);
+        }
+    }
+
+    #[test]
+    fn tvd_permutation_p_is_one_on_identical_windows_and_small_on_disjoint_ones() {
+        let r = [50, 50, 0];
+        assert_eq!(tvd_permutation_p(&r, 100, &r, 100, 200, TVD_SEED), 1.0);
+        let c = [0, 0, 100];
+        assert_eq!(tvd_permutation_p(&r, 100, &c, 100, 200, TVD_SEED), 0.0);
+    }
+}
