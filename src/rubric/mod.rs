@@ -109,15 +109,9 @@ pub struct Rubric {
     pub checks: Vec<Check>,
 }
 
-/// Default inputs named by the rubric, resolved against its directory.
-#[derive(Debug, Clone, Default)]
-pub struct Inputs {
-    pub current: Vec<PathBuf>,
-    pub baseline: Vec<PathBuf>,
-    pub reference: Vec<PathBuf>,
-    pub production: Vec<PathBuf>,
-    pub history: Vec<PathBuf>,
-}
+/// Default inputs named by the rubric (`inputs:`), resolved against its directory: the same
+/// roles the command line names.
+pub use crate::evidence::Inputs;
 
 /// A validated check.
 #[derive(Debug, Clone)]

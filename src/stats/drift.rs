@@ -595,13 +595,11 @@ pub const TVD_SEED: u64 = 0x7476_6400;
 /// Evidently's number of TVD permutations.
 pub const TVD_ITERATIONS: u32 = 1000;
 
-/// The count table of both sides on shared bins, as Evidently's `get_binned_data` builds it
-/// (numbers with more than 20 distinct reference values: Sturges bins over both sides;
-/// otherwise one bin per distinct value), or as a pre-aggregated input gives it.
-pub fn binned(
-    reference: &Sample,
-    current: &Sample,
-) -> Result<(Bins, Vec<u64>, Vec<u64>), Unsupported> {
+/// Both sides' raw values, when both are raw values: (reference, current, all integers).
+fn both_values<'a>(
+    reference: &'a Sample,
+    current: &'a Sample,
+) -> Option<(&'a [f64], &'a [f64], bool)> {
     match (reference, current) {
         (
             Sample::Values {
@@ -612,28 +610,41 @@ pub fn binned(
                 sorted: b,
                 integer: ib,
             },
-        ) => {
-            if distinct_len(a) > 20 {
-                let min = a[0].min(b[0]);
-                let max = a[a.len() - 1].max(b[b.len() - 1]);
-                let edges = binning::sturges_edges(min, max, a.len() + b.len(), *ia && *ib);
-                let (ra, rb) = (binning::histogram(a, &edges), binning::histogram(b, &edges));
-                Ok((Bins::Edges(edges), ra, rb))
-            } else {
-                let (da, db) = (distinct_counts(a), distinct_counts(b));
-                let keys: Vec<Key> = union_keys(
-                    &da.iter().map(|(v, _)| Key::Num(*v)).collect::<Vec<_>>(),
-                    &db.iter().map(|(v, _)| Key::Num(*v)).collect::<Vec<_>>(),
-                );
-                let lookup = |d: &[(f64, u64)], k: &Key| match k {
-                    Key::Num(x) => d.iter().find(|(v, _)| v == x).map_or(0, |(_, c)| *c),
-                    Key::Text(_) => 0,
-                };
-                let ra = keys.iter().map(|k| lookup(&da, k)).collect();
-                let rb = keys.iter().map(|k| lookup(&db, k)).collect();
-                Ok((Bins::Keys(keys), ra, rb))
-            }
-        }
+        ) => Some((a, b, *ia && *ib)),
+        _ => None,
+    }
+}
+
+/// The count table of both sides on shared bins, as Evidently's `get_binned_data` builds it
+/// (numbers with more than 20 distinct reference values: Sturges bins over both sides;
+/// otherwise one bin per distinct value), or as a pre-aggregated input gives it.
+pub fn binned(
+    reference: &Sample,
+    current: &Sample,
+) -> Result<(Bins, Vec<u64>, Vec<u64>), Unsupported> {
+    if let Some((a, b, integer)) = both_values(reference, current) {
+        return if distinct_len(a) > 20 {
+            let min = a[0].min(b[0]);
+            let max = a[a.len() - 1].max(b[b.len() - 1]);
+            let edges = binning::sturges_edges(min, max, a.len() + b.len(), integer);
+            let (ra, rb) = (binning::histogram(a, &edges), binning::histogram(b, &edges));
+            Ok((Bins::Edges(edges), ra, rb))
+        } else {
+            let (da, db) = (distinct_counts(a), distinct_counts(b));
+            let keys: Vec<Key> = union_keys(
+                &da.iter().map(|(v, _)| Key::Num(*v)).collect::<Vec<_>>(),
+                &db.iter().map(|(v, _)| Key::Num(*v)).collect::<Vec<_>>(),
+            );
+            let lookup = |d: &[(f64, u64)], k: &Key| match k {
+                Key::Num(x) => d.iter().find(|(v, _)| v == x).map_or(0, |(_, c)| *c),
+                Key::Text(_) => 0,
+            };
+            let ra = keys.iter().map(|k| lookup(&da, k)).collect();
+            let rb = keys.iter().map(|k| lookup(&db, k)).collect();
+            Ok((Bins::Keys(keys), ra, rb))
+        };
+    }
+    match (reference, current) {
         (
             Sample::Counts {
                 keys: ka,
@@ -690,19 +701,7 @@ pub fn compare(
 ) -> Result<Comparison, Unsupported> {
     let (n_ref, n_cur) = (reference.len(), current.len());
     let numeric = reference.is_numeric() && current.is_numeric();
-    let values = match (reference, current) {
-        (
-            Sample::Values {
-                sorted: a,
-                integer: ia,
-            },
-            Sample::Values {
-                sorted: b,
-                integer: ib,
-            },
-        ) => Some((a, b, *ia && *ib)),
-        _ => None,
-    };
+    let values = both_values(reference, current);
     let done = |value: f64, statistic: Option<f64>, bins| Comparison {
         method,
         value,
