@@ -1078,6 +1078,48 @@ mod tests {
     }
 
     #[test]
+    fn windows_read_epoch_seconds_and_rfc3339_alike() {
+        let dir = std::env::temp_dir().join(format!("govgate-window-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("w.jsonl");
+        // 1795392000 is 2026-11-23T00:00:00Z
+        std::fs::write(
+            &path,
+            "{\"t\": 1795391999, \"x\": 1}\n\
+             {\"t\": \"2026-11-23T00:00:00Z\", \"x\": 2}\n\
+             {\"t\": 1795392000.5, \"x\": 3}\n\
+             {\"t\": \"2026-11-24\", \"x\": 4}\n\
+             {\"x\": 5}\n",
+        )
+        .expect("write");
+        let req = |span| Request {
+            fields: vec!["x".into()],
+            patterns: vec![],
+            exclude: vec![],
+            kinds: BTreeMap::new(),
+            window: Some(Window {
+                timestamp: "t".into(),
+                span,
+            }),
+        };
+        let side = read_side(
+            std::slice::from_ref(&path),
+            &req(Span::Range {
+                from: Some(1_795_392_000.0),
+                to: Some(1_795_478_400.0),
+            }),
+        )
+        .expect("read");
+        assert_eq!((side.records, side.used, side.no_timestamp), (5, 2, 1));
+        assert_eq!(side.fields["x"].numbers, vec![2.0, 3.0]);
+        // the last day up to the newest timestamp (2026-11-24), inclusive
+        let side =
+            read_side(std::slice::from_ref(&path), &req(Span::Last(86_400.0))).expect("read");
+        assert_eq!(side.fields["x"].numbers, vec![2.0, 3.0, 4.0]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn too_many_categories_stop_counting() {
         let mut f = Field::default();
         for i in 0..5 {
