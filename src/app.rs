@@ -2,13 +2,16 @@
 //! or an error (exit code 2). Nothing here prints or exits; `main` does.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::checks::{self, SampleCache};
-use crate::cli::{CheckArgs, Cli, ColorWhen, Command, InspectArgs, InspectFormat, RubricCommand};
+use crate::cli::{
+    CheckArgs, Cli, ColorWhen, Command, GateArgs, InspectArgs, InspectFormat, ManifestArgs,
+    RubricCommand, VerifyArgs,
+};
 use crate::error::{Error, Result, exit};
 use crate::report;
-use crate::{evidence, inspect, level, rubric};
+use crate::{evidence, inspect, level, manifest, rubric};
 
 /// What a command produced: text for stdout and the exit code.
 #[derive(Debug)]
@@ -22,6 +25,8 @@ pub fn run(cli: &Cli) -> Result<Output> {
     match &cli.command {
         Command::Check(args) => check(args, use_color(cli.color)),
         Command::Inspect(args) => inspect_cmd(args),
+        Command::Manifest(args) => manifest_cmd(args),
+        Command::Verify(args) => verify_cmd(args),
         Command::Rubric(RubricCommand::Validate { file }) => validate(file),
         Command::Rubric(RubricCommand::Default) => Ok(Output {
             stdout: rubric::DEFAULT_RUBRIC.to_owned(),
@@ -57,8 +62,16 @@ fn use_color(when: ColorWhen) -> bool {
     }
 }
 
-/// `govgate check`.
-pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
+/// A judged gate: the rubric, the evidence, what the checks read, the verdict.
+pub struct Judged {
+    pub rubric: rubric::Rubric,
+    pub evidence: crate::model::Evidence,
+    pub cache: SampleCache,
+    pub verdict: level::Verdict,
+}
+
+/// Loads the rubric and the evidence of `args` and runs every check.
+pub fn judge(args: &GateArgs) -> Result<Judged> {
     let mut rubric = match &args.rubric {
         Some(arg) => rubric::resolve(arg)?,
         None => rubric::embedded_default()?,
@@ -88,20 +101,29 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
                 .into(),
         ));
     }
-
     let evidence = evidence::load_evidence(&inputs)?;
     let mut cache = SampleCache::default();
     let outcomes = checks::run(&rubric, &evidence, &mut cache)?;
     let verdict = level::roll_up(outcomes, rubric.require);
+    Ok(Judged {
+        rubric,
+        evidence,
+        cache,
+        verdict,
+    })
+}
 
+/// `govgate check`.
+pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
+    let j = judge(&args.gate)?;
     let ctx = report::Context {
-        rubric: &rubric,
-        evidence: &evidence,
-        samples_read: &cache.read,
-        records_read: &cache.records,
+        rubric: &j.rubric,
+        evidence: &j.evidence,
+        samples_read: &j.cache.read,
+        records_read: &j.cache.records,
         color,
     };
-    let stdout = report::render(args.format, &verdict, &ctx);
+    let stdout = report::render(args.format, &j.verdict, &ctx);
     let files_ctx = report::Context {
         color: false,
         ..ctx
@@ -109,12 +131,51 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
     let files: Vec<(PathBuf, String)> = args
         .report
         .iter()
-        .map(|(f, p)| (p.clone(), report::render(*f, &verdict, &files_ctx)))
+        .map(|(f, p)| (p.clone(), report::render(*f, &j.verdict, &files_ctx)))
         .collect();
     report::write_all(&files)?;
     Ok(Output {
         stdout,
-        code: verdict.exit_code,
+        code: j.verdict.exit_code,
+    })
+}
+
+/// `govgate manifest`: writes the manifest; exit 0 when written, whatever the verdict.
+pub fn manifest_cmd(args: &ManifestArgs) -> Result<Output> {
+    let timestamp = manifest::timestamp(args.timestamp.as_deref())?;
+    let j = judge(&args.gate)?;
+    let text = manifest::build(&j.evidence, &j.rubric, &j.verdict, &args.root, timestamp)?;
+    if args.output == Path::new("-") {
+        return Ok(Output {
+            stdout: text,
+            code: exit::PASS,
+        });
+    }
+    report::write_all(&[(args.output.clone(), text)])?;
+    Ok(Output {
+        stdout: String::new(),
+        code: exit::PASS,
+    })
+}
+
+/// `govgate verify`.
+pub fn verify_cmd(args: &VerifyArgs) -> Result<Output> {
+    let v = manifest::verify(&args.manifest, &args.root, args.strict)?;
+    let stdout = match args.format {
+        InspectFormat::Text => manifest::render(&args.manifest, &args.root, &v),
+        InspectFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    Ok(Output {
+        stdout,
+        code: if v.ok() {
+            exit::PASS
+        } else {
+            exit::GATE_FAILED
+        },
     })
 }
 

@@ -46,6 +46,14 @@ pub enum Command {
     /// Show what govgate finds in evaluation outputs: format and tool version, model,
     /// provenance, and every metric with the selector a rubric uses to name it.
     Inspect(InspectArgs),
+    /// Write a reproducibility manifest: an in-toto Statement v1 naming every input file by
+    /// its SHA-256, with the provenance found and the verdict, ready to sign (cosign,
+    /// in-toto); exit 0 when written, 2 when it cannot be.
+    Manifest(ManifestArgs),
+    /// Check a manifest against the files: exit 0 when every subject matches, 1 when one
+    /// changed or is missing (or, with --strict, a file was added), 2 when the manifest is
+    /// malformed or names a file outside the root.
+    Verify(VerifyArgs),
     /// Work with rubric files.
     #[command(subcommand)]
     Rubric(RubricCommand),
@@ -53,6 +61,22 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    #[command(flatten)]
+    pub gate: GateArgs,
+
+    /// Output format on stdout.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Also write a report file, `FORMAT=PATH` (`table` or `json`; repeatable). Files are
+    /// written atomically, and only when the run was judged.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub report: Vec<(Format, PathBuf)>,
+}
+
+/// The inputs and rubric of a gate (`check` and `manifest` take the same).
+#[derive(Debug, Args)]
+pub struct GateArgs {
     /// Evaluation outputs of the candidate: results files, directories (scanned
     /// recursively) or glob patterns. Default: the rubric's `inputs.current`.
     #[arg(value_name = "INPUT")]
@@ -88,15 +112,44 @@ pub struct CheckArgs {
     /// (repeatable; `S7P1=0` removes a requirement).
     #[arg(long, value_name = "S7Pn=L", value_parser = parse_require)]
     pub require: Vec<(ProcessId, u8)>,
+}
 
-    /// Output format on stdout.
-    #[arg(short, long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+#[derive(Debug, Args)]
+pub struct ManifestArgs {
+    #[command(flatten)]
+    pub gate: GateArgs,
 
-    /// Also write a report file, `FORMAT=PATH` (`table` or `json`; repeatable). Files are
-    /// written atomically, and only when the run was judged.
-    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
-    pub report: Vec<(Format, PathBuf)>,
+    /// Where to write the manifest (`-` for stdout). Written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// The directory subject names are relative to; every input must be under it.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// Record this time (RFC 3339) in the manifest. Default: `SOURCE_DATE_EPOCH` when set,
+    /// else no time at all (the same inputs give the same bytes).
+    #[arg(long, value_name = "TIME")]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The manifest (an in-toto Statement v1).
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+
+    /// The directory subject names are relative to.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// Also report files beside the subjects that the manifest does not name.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
+use crate::checks::provenance::{Item, ItemStatus, assess};
 use crate::model::{DirectionSource, Format, ModelInfo, Provenance, Run, StderrKind, TaskInfo};
 use crate::num::fmt;
 use crate::rubric::selector::selector_for;
@@ -24,6 +25,28 @@ pub fn render_text(runs: &[Run]) -> String {
         out.push_str(&format!("  format:     {}\n", run.format));
         out.push_str(&format!("  model:      {}\n", model_line(&run.model)));
         out.push_str(&format!("  provenance: {}\n", run.provenance.summary()));
+        let items: Vec<ItemStatus> = Item::ALL.iter().map(|i| assess(run, *i)).collect();
+        let present: Vec<&str> = items
+            .iter()
+            .filter(|s| s.present)
+            .map(|s| s.item.name())
+            .collect();
+        let absent: Vec<String> = items
+            .iter()
+            .filter(|s| !s.present)
+            .map(|s| format!("{} ({})", s.item.name(), s.looked_for))
+            .collect();
+        out.push_str(&format!(
+            "  recorded:   {}\n",
+            if present.is_empty() {
+                "none".to_owned()
+            } else {
+                present.join(", ")
+            }
+        ));
+        if !absent.is_empty() {
+            out.push_str(&format!("  not found:  {}\n", absent.join("; ")));
+        }
         let with_samples: Vec<&str> = run
             .tasks
             .iter()
@@ -137,6 +160,8 @@ struct JsonRun<'a> {
     format: &'a Format,
     model: &'a ModelInfo,
     provenance: &'a Provenance,
+    /// Each provenance item: present or not, and the field looked for.
+    provenance_items: Vec<ItemStatus>,
     tasks: &'a [TaskInfo],
     name: Option<&'a str>,
     perturbations: &'a [crate::model::Perturbation],
@@ -175,6 +200,7 @@ pub fn render_json(runs: &[Run]) -> String {
                 format: &r.format,
                 model: &r.model,
                 provenance: &r.provenance,
+                provenance_items: Item::ALL.iter().map(|i| assess(r, *i)).collect(),
                 tasks: &r.tasks,
                 name: r.name.as_deref(),
                 perturbations: &r.perturbations,

@@ -17,6 +17,7 @@ pub mod error;
 pub mod evidence;
 pub mod inspect;
 pub mod level;
+pub mod manifest;
 pub mod model;
 pub mod num;
 pub mod report;

@@ -125,6 +125,21 @@ pub struct Provenance {
     /// Generation and adaptation parameters as written (HELM's `adapter_spec`: method,
     /// temperature, max_tokens, num_outputs, num_train_trials, num_trials, random, …).
     pub generation: BTreeMap<String, String>,
+    /// The run's configuration block was written (lm-eval `config`, lmms-eval ≤ 0.2.2
+    /// `model_configs`, HELM `adapter_spec`).
+    pub config_recorded: bool,
+    /// Environment records by key (`pretty_env_info`: its first line; `transformers_version`;
+    /// `upper_git_hash`), `N/A` values left out.
+    pub environment: BTreeMap<String, String>,
+    /// Per task, its `output_type` and whether its config sets `generation_kwargs`
+    /// (lm-eval `configs`).
+    pub task_outputs: BTreeMap<String, (String, bool)>,
+    /// The `revision=` of `model_args`, when given.
+    pub model_args_revision: Option<String>,
+    /// HELM: the scenario as `class_name(args)`, from `scenario_spec`.
+    pub scenario: Option<String>,
+    /// HELM: `adapter_spec.model_deployment`.
+    pub model_deployment: Option<String>,
 }
 
 impl Provenance {

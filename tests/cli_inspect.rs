@@ -37,8 +37,22 @@ fn lists_runs_and_metrics_with_their_selectors() {
         lines[3]
     );
     assert!(lines[3].contains("limit 4"), "{}", lines[3]);
+    // the provenance items: the file has git_hash, date, the four seeds, transformers,
+    // gsm8k's version and hash; no lm_eval_version (0.4.8), no model_sha, and gsm8k
+    // generates (generate_until) with neither gen_kwargs nor generation_kwargs
     assert_eq!(
         lines[4],
+        "  recorded:   config, seeds, git_hash, task_versions, task_hashes, environment, date"
+    );
+    assert_eq!(
+        lines[5],
+        "  not found:  tool_version (`lm_eval_version` (written since lm-eval 0.4.9)); \
+         model_revision (`config.model_sha`, `config.model_revision` or `revision=` in \
+         `model_args`, as a commit); generation (`config.gen_kwargs`, or `generation_kwargs` \
+         in the configs of gsm8k)"
+    );
+    assert_eq!(
+        lines[6],
         "  tasks:      1 (0 groups), per-sample values for gsm8k"
     );
     assert_eq!(

@@ -9,8 +9,11 @@ pub mod coverage;
 pub mod documentation;
 pub mod drift;
 pub mod fairness;
+pub mod manifest;
 pub mod perturbation_gap;
+pub mod provenance;
 pub mod regression;
+pub mod repeatability;
 pub mod threshold;
 pub mod trend;
 
@@ -119,6 +122,7 @@ pub enum Detail {
     Drift(Box<drift::FieldDrift>),
     DatasetDrift(drift::DatasetDrift),
     Trend(trend::TrendDetail),
+    Provenance(provenance::ProvenanceDetail),
 }
 
 /// A check's result.
@@ -184,11 +188,16 @@ pub fn run(rubric: &Rubric, evidence: &Evidence, cache: &mut SampleCache) -> Res
     rubric
         .checks
         .iter()
-        .map(|check| run_one(check, evidence, cache))
+        .map(|check| run_one(check, rubric, evidence, cache))
         .collect()
 }
 
-fn run_one(check: &Check, evidence: &Evidence, cache: &mut SampleCache) -> Result<Outcome> {
+fn run_one(
+    check: &Check,
+    rubric: &Rubric,
+    evidence: &Evidence,
+    cache: &mut SampleCache,
+) -> Result<Outcome> {
     let findings = match &check.kind {
         CheckKind::Threshold(t) => threshold::run(t, evidence),
         CheckKind::Regression(r) => regression::run(r, evidence, cache)?,
@@ -209,6 +218,9 @@ fn run_one(check: &Check, evidence: &Evidence, cache: &mut SampleCache) -> Resul
             findings
         }
         CheckKind::Trend(t) => trend::run(t, evidence)?,
+        CheckKind::Provenance(p) => provenance::run(p, evidence),
+        CheckKind::Manifest(m) => manifest::run(m, evidence, rubric)?,
+        CheckKind::Repeatability(r) => repeatability::run(r, evidence),
     };
     Ok(outcome(check, findings))
 }

@@ -259,7 +259,27 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             generation.insert((*k).to_owned(), v.display());
         }
     }
+    let scenario = spec
+        .get("scenario_spec")
+        .and_then(Value::as_object)
+        .and_then(|sc| {
+            let class = str_of(sc.get("class_name"))?;
+            let args = sc
+                .get("args")
+                .and_then(Value::as_object)
+                .map(|a| {
+                    a.iter()
+                        .map(|(k, v)| format!("{k}={}", v.display()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            Some(format!("{class}({args})"))
+        });
     let provenance = Provenance {
+        config_recorded: adapter.is_some(),
+        scenario,
+        model_deployment: str_of(a("model_deployment")).map(str::to_owned),
         limit: a("max_eval_instances").and_then(Value::as_f64),
         date: dir
             .parent()

@@ -233,6 +233,37 @@ fn provenance(top: &Object, config: Option<&Object>, format: &Format) -> Provena
         system_instruction_sha: non_empty_str(top.get("system_instruction_sha")),
         ..Provenance::default()
     };
+    p.config_recorded = config.is_some();
+    if let Some(env) = non_empty_str(top.get("pretty_env_info")).filter(|e| !e.starts_with("N/A")) {
+        let first = env.lines().next().unwrap_or_default().trim().to_owned();
+        p.environment.insert("pretty_env_info".into(), first);
+    }
+    for key in ["transformers_version", "upper_git_hash"] {
+        if let Some(v) = non_empty_str(top.get(key)).filter(|v| v != "N/A") {
+            p.environment.insert(key.into(), v);
+        }
+    }
+    if let Some(configs) = top.get("configs").and_then(Value::as_object) {
+        for (task, c) in configs.iter() {
+            let Some(c) = c.as_object() else { continue };
+            let output = c
+                .get("output_type")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let gen_kwargs = c
+                .get("generation_kwargs")
+                .is_some_and(|g| g.as_object().is_some_and(|o| !o.is_empty()));
+            p.task_outputs.insert(task.to_owned(), (output, gen_kwargs));
+        }
+    }
+    p.model_args_revision = cfg("model_args").and_then(|a| {
+        model_arg_pairs(a)
+            .into_iter()
+            .find(|(k, _)| k == "revision")
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty())
+    });
     for seed in ["random_seed", "numpy_seed", "torch_seed", "fewshot_seed"] {
         if let Some(s) = cfg(seed).and_then(Value::as_i64) {
             p.seeds.insert(seed.to_owned(), s);

@@ -138,6 +138,9 @@ pub enum CheckKind {
     Documentation(Documentation),
     Drift(Drift),
     Trend(Trend),
+    Provenance(Provenance),
+    Manifest(Manifest),
+    Repeatability(Repeatability),
 }
 
 impl CheckKind {
@@ -152,6 +155,9 @@ impl CheckKind {
             CheckKind::Documentation(_) => "documentation",
             CheckKind::Drift(_) => "drift",
             CheckKind::Trend(_) => "trend",
+            CheckKind::Provenance(_) => "provenance",
+            CheckKind::Manifest(_) => "manifest",
+            CheckKind::Repeatability(_) => "repeatability",
         }
     }
 }
@@ -285,6 +291,35 @@ pub struct Trend {
     pub higher_is_better: Option<bool>,
 }
 
+/// `provenance`: every current run records the required items.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub require: Vec<crate::checks::provenance::Item>,
+    pub forbid_limit: bool,
+}
+
+/// `manifest`: a committed manifest matches the files on disk and covers the inputs.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub file: PathBuf,
+    pub root: PathBuf,
+}
+
+/// How close repeated runs must agree.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tolerance {
+    Absolute(f64),
+    /// Within the standard error of their difference, `sqrt(se_a² + se_b²)`.
+    Stderr,
+}
+
+/// `repeatability`: runs with identical provenance agree on a metric.
+#[derive(Debug, Clone)]
+pub struct Repeatability {
+    pub selector: Selector,
+    pub tolerance: Tolerance,
+}
+
 /// Normalizes a categorical value for comparison: `true`/`false` → `1`/`0`, integral
 /// numbers without a fraction (`1.0` → `1`), other text as is.
 pub fn normalize_category(s: &str) -> String {
@@ -340,7 +375,7 @@ impl std::error::Error for RubricError {}
 pub const SHIPPED: &[(&str, &str, &str)] = &[
     (
         "default",
-        "S7P1 quality gates (required); S7P2 bias and S7P3 drift and trends, reported when given",
+        "S7P1 quality gates and S7P4 provenance (required); S7P2 bias and S7P3 drift, reported",
         include_str!("../../rubrics/default.yaml"),
     ),
     (

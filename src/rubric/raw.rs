@@ -71,6 +71,12 @@ pub struct RawCheck {
     pub drift: Option<Sp<RawDrift>>,
     #[serde(default)]
     pub trend: Option<Sp<RawTrend>>,
+    #[serde(default)]
+    pub provenance: Option<Sp<RawProvenance>>,
+    #[serde(default)]
+    pub manifest: Option<Sp<RawManifest>>,
+    #[serde(default)]
+    pub repeatability: Option<Sp<RawRepeatability>>,
 }
 
 /// Names of the check kinds, as written in a rubric.
@@ -83,6 +89,9 @@ pub const KIND_KEYS: &[&str] = &[
     "documentation",
     "drift",
     "trend",
+    "provenance",
+    "manifest",
+    "repeatability",
 ];
 
 /// `threshold: { metric, min, max, confidence }`
@@ -411,4 +420,36 @@ pub struct RawTrend {
 pub struct RawBand {
     pub reference_runs: Sp<u64>,
     pub sigmas: Sp<f64>,
+}
+
+/// `provenance: { require, forbid_limit }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvenance {
+    /// Items every current run must record.
+    #[serde(default)]
+    pub require: Option<Vec<Sp<String>>>,
+    /// The run must not be limited (`--limit`, HELM's `max_eval_instances` reached).
+    #[serde(default)]
+    pub forbid_limit: Option<bool>,
+}
+
+/// `manifest: { file, root }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawManifest {
+    /// The committed manifest, relative to the rubric.
+    pub file: Sp<String>,
+    /// The directory its subject names are relative to (default: the rubric's).
+    #[serde(default)]
+    pub root: Option<Sp<String>>,
+}
+
+/// `repeatability: { metric, tolerance }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRepeatability {
+    pub metric: Sp<String>,
+    /// A number (absolute) or `stderr`.
+    pub tolerance: Sp<String>,
 }

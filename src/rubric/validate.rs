@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::raw::{
-    KIND_KEYS, RawCheck, RawCoverage, RawDocumentation, RawDrift, RawFairness, RawPerturbationGap,
-    RawRegression, RawRubric, RawThreshold, RawTrend, RawWindow,
+    KIND_KEYS, RawCheck, RawCoverage, RawDocumentation, RawDrift, RawFairness, RawManifest,
+    RawPerturbationGap, RawProvenance, RawRegression, RawRepeatability, RawRubric, RawThreshold,
+    RawTrend, RawWindow,
 };
 use super::selector::{Selector, glob};
 use super::yaml::{DeError, Loc, Sp, did_you_mean};
@@ -17,7 +18,8 @@ use super::{
     Check, CheckKind, ClaimsMatch, Coverage, Documentation, Fairness, FairnessMode, Inputs, Origin,
     PerturbationGap, ProcessId, RecordsSource, Regression, Rubric, Threshold, normalize_category,
 };
-use super::{Drift, Trend};
+use super::{Drift, Manifest, Provenance, Repeatability, Tolerance, Trend};
+use crate::checks::provenance::Item as ProvenanceItem;
 use crate::evidence::production::{self, Span, Window};
 use crate::model::Role;
 use crate::stats::drift::Method as DriftMethod;
@@ -696,6 +698,101 @@ fn trend(t: &Sp<RawTrend>, base: &Path, errors: &mut Vec<DeError>) -> Option<Tre
     })
 }
 
+fn provenance(p: &Sp<RawProvenance>, errors: &mut Vec<DeError>) -> Option<Provenance> {
+    let raw = &p.value;
+    let mut ok = true;
+    let mut require = Vec::new();
+    for item in raw.require.iter().flatten() {
+        let t = item.value.trim();
+        match ProvenanceItem::parse(t) {
+            Some(i) if require.contains(&i) => {
+                errors.push(DeError::at(item.loc, format!("`{t}` is listed twice")));
+                ok = false;
+            }
+            Some(i) => require.push(i),
+            None => {
+                let names: Vec<&str> = ProvenanceItem::ALL.iter().map(|i| i.name()).collect();
+                let hint = did_you_mean(t, &names)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                errors.push(DeError::at(
+                    item.loc,
+                    format!(
+                        "unknown provenance item `{t}`; {hint}the items are {}",
+                        names.join(", ")
+                    ),
+                ));
+                ok = false;
+            }
+        }
+    }
+    let forbid_limit = raw.forbid_limit.unwrap_or(false);
+    if require.is_empty() && !forbid_limit && ok {
+        errors.push(DeError::at(
+            p.loc,
+            "a provenance check needs `require` items, `forbid_limit: true`, or both",
+        ));
+        ok = false;
+    }
+    ok.then_some(Provenance {
+        require,
+        forbid_limit,
+    })
+}
+
+fn manifest(m: &Sp<RawManifest>, base: &Path, errors: &mut Vec<DeError>) -> Option<Manifest> {
+    let raw = &m.value;
+    let file = raw.file.value.trim();
+    if file.is_empty() {
+        errors.push(DeError::at(raw.file.loc, "`file` must name the manifest"));
+        return None;
+    }
+    let join = |s: &str| {
+        let p = Path::new(s);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        }
+    };
+    let root = match &raw.root {
+        Some(r) if r.value.trim().is_empty() => {
+            errors.push(DeError::at(r.loc, "`root` must name a directory"));
+            return None;
+        }
+        Some(r) => join(r.value.trim()),
+        None => base.to_path_buf(),
+    };
+    Some(Manifest {
+        file: join(file),
+        root,
+    })
+}
+
+fn repeatability(r: &Sp<RawRepeatability>, errors: &mut Vec<DeError>) -> Option<Repeatability> {
+    let raw = &r.value;
+    let sel = selector(&raw.metric, errors);
+    let t = raw.tolerance.value.trim();
+    let tolerance = if t == "stderr" {
+        Some(Tolerance::Stderr)
+    } else {
+        match t.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Some(Tolerance::Absolute(x)),
+            _ => {
+                errors.push(DeError::at(
+                    raw.tolerance.loc,
+                    format!("`tolerance` is a number (0 or more) or `stderr`, got `{t}`"),
+                ));
+                None
+            }
+        }
+    };
+    Some(Repeatability {
+        selector: sel?,
+        tolerance: tolerance?,
+    })
+}
+
 fn check_id_ok(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -758,6 +855,9 @@ fn check(
         raw.documentation.as_ref().map(|t| ("documentation", t.loc)),
         raw.drift.as_ref().map(|t| ("drift", t.loc)),
         raw.trend.as_ref().map(|t| ("trend", t.loc)),
+        raw.provenance.as_ref().map(|t| ("provenance", t.loc)),
+        raw.manifest.as_ref().map(|t| ("manifest", t.loc)),
+        raw.repeatability.as_ref().map(|t| ("repeatability", t.loc)),
     ]
     .into_iter()
     .flatten()
@@ -787,6 +887,15 @@ fn check(
         raw.trend
             .as_ref()
             .map(|t| trend(t, base, errors).map(CheckKind::Trend)),
+        raw.provenance
+            .as_ref()
+            .map(|p| provenance(p, errors).map(CheckKind::Provenance)),
+        raw.manifest
+            .as_ref()
+            .map(|m| manifest(m, base, errors).map(CheckKind::Manifest)),
+        raw.repeatability
+            .as_ref()
+            .map(|r| repeatability(r, errors).map(CheckKind::Repeatability)),
     ];
     let kind = match present.len() {
         0 => {

@@ -1,0 +1,488 @@
+//! `provenance`: the evidence says exactly what ran.
+//!
+//! ## What it checks
+//! Every current run records each required item. What an item means per format:
+//!
+//! | item | lm-eval / lmms-eval | HELM |
+//! |---|---|---|
+//! | `config` | `config` (lmms-eval ≤ 0.2.2: `model_configs`) | `adapter_spec` |
+//! | `seeds` | `config.random_seed`, `numpy_seed`, `torch_seed`, `fewshot_seed` | `adapter_spec.random` |
+//! | `tool_version` | `lm_eval_version` / `lmms_eval_version` | none: HELM writes no version into a run |
+//! | `git_hash` | `git_hash` | none |
+//! | `model_revision` | `config.model_sha`, or a commit (7–64 hex digits) as `config.model_revision` or `revision=` in `model_args` | `adapter_spec.model_deployment` |
+//! | `generation` | `config.gen_kwargs`, or `generation_kwargs` in the config of every task whose `output_type` is `generate_until`; a run whose tasks all score log-likelihoods generates nothing and has it | `adapter_spec` `method` and its generation settings |
+//! | `task_versions` | `versions`: a value other than `N/A` for every task | `scenario_spec` (class and arguments) |
+//! | `task_hashes` | `task_hashes` for every task (written with `--log_samples`) | none |
+//! | `environment` | `pretty_env_info` or `transformers_version` (not `N/A`) | none |
+//! | `date` | `date` | the suite's `summary.json` `date` |
+//!
+//! With `forbid_limit: true` the run must not be limited: lm-eval `config.limit` unset and
+//! every document evaluated; HELM `max_eval_instances` not reached.
+//!
+//! ## Why it matters
+//! A score without its seeds, versions and revision cannot be reproduced, and a score that
+//! cannot be reproduced cannot be relied on (EU AI Act Annex IV 1(a), 2; NIST AI RMF
+//! MEASURE 2.1).
+//!
+//! ## Configuration
+//! ```yaml
+//! - id: provenance-complete
+//!   level: 2
+//!   provenance: { require: [seeds, tool_version, git_hash, model_revision, generation,
+//!                           task_versions, environment, date], forbid_limit: true }
+//! ```
+//!
+//! ## Failure
+//! A missing or empty item fails and names the field it looked for. No current run is
+//! `missing`.
+
+use serde::Serialize;
+
+use super::{Detail, Finding, Status};
+use crate::model::{Evidence, Run, Tool};
+use crate::num::fmt;
+use crate::rubric::Provenance as ProvenanceCheck;
+
+/// The provenance items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Item {
+    Config,
+    Seeds,
+    ToolVersion,
+    GitHash,
+    ModelRevision,
+    Generation,
+    TaskVersions,
+    TaskHashes,
+    Environment,
+    Date,
+}
+
+impl Item {
+    pub const ALL: [Item; 10] = [
+        Item::Config,
+        Item::Seeds,
+        Item::ToolVersion,
+        Item::GitHash,
+        Item::ModelRevision,
+        Item::Generation,
+        Item::TaskVersions,
+        Item::TaskHashes,
+        Item::Environment,
+        Item::Date,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Item::Config => "config",
+            Item::Seeds => "seeds",
+            Item::ToolVersion => "tool_version",
+            Item::GitHash => "git_hash",
+            Item::ModelRevision => "model_revision",
+            Item::Generation => "generation",
+            Item::TaskVersions => "task_versions",
+            Item::TaskHashes => "task_hashes",
+            Item::Environment => "environment",
+            Item::Date => "date",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Item> {
+        Item::ALL.into_iter().find(|i| i.name() == s)
+    }
+}
+
+/// One item of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemStatus {
+    pub item: Item,
+    pub present: bool,
+    /// What was found, short.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+    /// The field(s) looked for.
+    pub looked_for: String,
+}
+
+/// The numbers behind a provenance finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvenanceDetail {
+    pub items: Vec<ItemStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited: Option<String>,
+}
+
+fn status(item: Item, found: Option<String>, looked_for: impl Into<String>) -> ItemStatus {
+    ItemStatus {
+        item,
+        present: found.is_some(),
+        found,
+        looked_for: looked_for.into(),
+    }
+}
+
+/// A pinned commit: 7 to 64 hexadecimal digits.
+fn is_commit(s: &str) -> bool {
+    (7..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether a run records `item`, and where it looked.
+pub fn assess(run: &Run, item: Item) -> ItemStatus {
+    let p = &run.provenance;
+    let helm = run.format.tool == Tool::Helm;
+    let lmms = run.format.tool == Tool::LmmsEval;
+    let tasks: Vec<&str> = run
+        .tasks
+        .iter()
+        .filter(|t| !t.is_group)
+        .map(|t| t.name.as_str())
+        .collect();
+    match (item, helm) {
+        (Item::Config, false) => status(
+            item,
+            p.config_recorded.then(|| "config".into()),
+            if lmms {
+                "`config` (`model_configs` before lmms-eval 0.2.3)"
+            } else {
+                "`config`"
+            },
+        ),
+        (Item::Config, true) => status(
+            item,
+            p.config_recorded.then(|| "adapter_spec".into()),
+            "`adapter_spec` in run_spec.json",
+        ),
+        (Item::Seeds, false) => {
+            let want = ["random_seed", "numpy_seed", "torch_seed", "fewshot_seed"];
+            let missing: Vec<String> = want
+                .iter()
+                .filter(|s| !p.seeds.contains_key(**s))
+                .map(|s| format!("`config.{s}`"))
+                .collect();
+            let found = missing.is_empty().then(|| {
+                want.iter()
+                    .map(|s| format!("{s}={}", p.seeds[*s]))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            let looked = if missing.is_empty() {
+                "`config.random_seed`, `numpy_seed`, `torch_seed`, `fewshot_seed`".to_owned()
+            } else {
+                missing.join(", ")
+            };
+            status(item, found, looked)
+        }
+        (Item::Seeds, true) => status(
+            item,
+            p.generation.get("random").cloned(),
+            "`adapter_spec.random`",
+        ),
+        (Item::ToolVersion, false) => status(
+            item,
+            run.format.version.clone(),
+            if lmms {
+                "`lmms_eval_version`"
+            } else {
+                "`lm_eval_version` (written since lm-eval 0.4.9)"
+            },
+        ),
+        (Item::ToolVersion, true) => status(item, None, "a version: HELM writes none into a run"),
+        (Item::GitHash, false) => status(item, p.git_hash.clone(), "`git_hash`"),
+        (Item::GitHash, true) => status(item, None, "a git hash: HELM writes none into a run"),
+        (Item::ModelRevision, false) => {
+            let found = run
+                .model
+                .sha
+                .as_ref()
+                .map(|s| format!("model_sha {s}"))
+                .or_else(|| {
+                    run.model
+                        .revision
+                        .as_ref()
+                        .filter(|r| is_commit(r))
+                        .map(|r| format!("model_revision {r}"))
+                })
+                .or_else(|| {
+                    p.model_args_revision
+                        .as_ref()
+                        .filter(|r| is_commit(r))
+                        .map(|r| format!("revision={r}"))
+                });
+            let looked = match (&run.model.revision, &p.model_args_revision) {
+                (Some(r), _) | (None, Some(r)) if !is_commit(r) && found.is_none() => format!(
+                    "`config.model_sha` or a pinned commit; revision `{r}` is a branch or tag, \
+                     not a commit"
+                ),
+                _ => "`config.model_sha`, `config.model_revision` or `revision=` in \
+                      `model_args`, as a commit"
+                    .to_owned(),
+            };
+            status(item, found, looked)
+        }
+        (Item::ModelRevision, true) => status(
+            item,
+            p.model_deployment.clone(),
+            "`adapter_spec.model_deployment`",
+        ),
+        (Item::Generation, false) => {
+            if let Some(g) = &p.gen_kwargs {
+                return status(item, Some(format!("gen_kwargs {g}")), "`config.gen_kwargs`");
+            }
+            if p.task_outputs.is_empty() {
+                return status(
+                    item,
+                    None,
+                    "`config.gen_kwargs` or the tasks' `configs` (this file has neither)",
+                );
+            }
+            let generating: Vec<(&String, bool)> = p
+                .task_outputs
+                .iter()
+                .filter(|(_, (o, _))| o == "generate_until")
+                .map(|(t, (_, g))| (t, *g))
+                .collect();
+            let without: Vec<&str> = generating
+                .iter()
+                .filter(|(_, g)| !*g)
+                .map(|(t, _)| t.as_str())
+                .collect();
+            if generating.is_empty() {
+                status(
+                    item,
+                    Some("no generating task (log-likelihood tasks only)".into()),
+                    "`config.gen_kwargs`",
+                )
+            } else if without.is_empty() {
+                status(
+                    item,
+                    Some(format!("generation_kwargs of {} task(s)", generating.len())),
+                    "`configs.<task>.generation_kwargs`",
+                )
+            } else {
+                status(
+                    item,
+                    None,
+                    format!(
+                        "`config.gen_kwargs`, or `generation_kwargs` in the configs of {}",
+                        without.join(", ")
+                    ),
+                )
+            }
+        }
+        (Item::Generation, true) => status(
+            item,
+            p.generation
+                .get("method")
+                .map(|m| format!("method {m}, {} settings", p.generation.len())),
+            "`adapter_spec.method` and its settings",
+        ),
+        (Item::TaskVersions, false) => {
+            let missing: Vec<&str> = tasks
+                .iter()
+                .copied()
+                .filter(|t| {
+                    p.task_versions
+                        .get(*t)
+                        .is_none_or(|v| v.is_empty() || v == "N/A")
+                })
+                .collect();
+            let found = (missing.is_empty() && !tasks.is_empty())
+                .then(|| format!("{} task version(s)", tasks.len()));
+            let looked = if missing.is_empty() {
+                "`versions`".to_owned()
+            } else {
+                format!("`versions` of {}", missing.join(", "))
+            };
+            status(item, found, looked)
+        }
+        (Item::TaskVersions, true) => status(item, p.scenario.clone(), "`scenario_spec`"),
+        (Item::TaskHashes, false) => {
+            let missing: Vec<&str> = tasks
+                .iter()
+                .copied()
+                .filter(|t| !p.task_hashes.contains_key(*t))
+                .collect();
+            let found = (missing.is_empty() && !tasks.is_empty())
+                .then(|| format!("{} task hash(es)", tasks.len()));
+            let looked = if missing.is_empty() {
+                "`task_hashes`".to_owned()
+            } else {
+                format!(
+                    "`task_hashes` of {} (written with --log_samples)",
+                    missing.join(", ")
+                )
+            };
+            status(item, found, looked)
+        }
+        (Item::TaskHashes, true) => status(
+            item,
+            None,
+            "task hashes: HELM writes none (a govgate manifest pins the files)",
+        ),
+        (Item::Environment, false) => status(
+            item,
+            (!p.environment.is_empty()).then(|| {
+                p.environment
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }),
+            if lmms {
+                "`pretty_env_info` or `transformers_version` (lmms-eval writes neither)"
+            } else {
+                "`pretty_env_info` or `transformers_version`"
+            },
+        ),
+        (Item::Environment, true) => {
+            status(item, None, "an environment: HELM writes none into a run")
+        }
+        (Item::Date, false) => status(item, p.date.clone(), "`date`"),
+        (Item::Date, true) => status(item, p.date.clone(), "`date` in the suite's summary.json"),
+    }
+}
+
+/// How a run was limited, if it was.
+pub fn limited(run: &Run) -> Option<String> {
+    let limit = run.provenance.limit;
+    if run.format.tool == Tool::Helm {
+        let l = limit?;
+        let capped: Vec<&str> = run
+            .tasks
+            .iter()
+            .filter(|t| t.n_effective.is_none_or(|n| n as f64 >= l))
+            .map(|t| t.name.as_str())
+            .collect();
+        return (!capped.is_empty()).then(|| {
+            format!(
+                "max_eval_instances = {} reached by {}",
+                fmt(l),
+                capped.join(", ")
+            )
+        });
+    }
+    if let Some(l) = limit {
+        return Some(format!("config.limit = {}", fmt(l)));
+    }
+    let partial: Vec<String> = run
+        .tasks
+        .iter()
+        .filter_map(|t| match (t.n_effective, t.n_original) {
+            (Some(e), Some(o)) if e < o => Some(format!("{} ({e} of {o})", t.name)),
+            _ => None,
+        })
+        .collect();
+    (!partial.is_empty()).then(|| format!("partial tasks: {}", partial.join(", ")))
+}
+
+pub fn run(c: &ProvenanceCheck, evidence: &Evidence) -> Vec<Finding> {
+    let expected = expected(c);
+    if evidence.current.is_empty() {
+        return vec![Finding {
+            subject: "runs".into(),
+            run: None,
+            baseline: None,
+            status: Status::Missing,
+            message: "no current runs whose provenance could be read".into(),
+            observed: "no runs".into(),
+            expected,
+            detail: None,
+        }];
+    }
+    evidence
+        .current
+        .iter()
+        .map(|r| finding(c, r, &expected))
+        .collect()
+}
+
+fn expected(c: &ProvenanceCheck) -> String {
+    let mut e: Vec<String> = c.require.iter().map(|i| i.name().to_owned()).collect();
+    if c.forbid_limit {
+        e.push("no limit".into());
+    }
+    e.join(", ")
+}
+
+fn finding(c: &ProvenanceCheck, run: &Run, expected: &str) -> Finding {
+    let items: Vec<ItemStatus> = c.require.iter().map(|i| assess(run, *i)).collect();
+    let limited = if c.forbid_limit { limited(run) } else { None };
+    let missing: Vec<String> = items
+        .iter()
+        .filter(|s| !s.present)
+        .map(|s| format!("{} (looked for {})", s.item.name(), s.looked_for))
+        .collect();
+    let mut problems = missing.clone();
+    if let Some(l) = &limited {
+        problems.push(format!("the run was limited: {l}"));
+    }
+    let label = run.label();
+    let (status, message) = if problems.is_empty() {
+        (
+            Status::Pass,
+            format!(
+                "{label}: {} recorded",
+                items
+                    .iter()
+                    .map(|s| s.item.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    } else {
+        (Status::Fail, format!("{label}: {}", problems.join("; ")))
+    };
+    Finding {
+        subject: label,
+        run: Some(run.source.path.clone()),
+        baseline: None,
+        status,
+        message,
+        observed: if problems.is_empty() {
+            "complete".into()
+        } else {
+            let names: Vec<&str> = items
+                .iter()
+                .filter(|s| !s.present)
+                .map(|s| s.item.name())
+                .collect();
+            let mut o = if names.is_empty() {
+                String::new()
+            } else {
+                format!("missing {}", names.join(", "))
+            };
+            if limited.is_some() {
+                if !o.is_empty() {
+                    o.push_str("; ");
+                }
+                o.push_str("limited");
+            }
+            o
+        },
+        expected: expected.to_owned(),
+        detail: Some(Detail::Provenance(ProvenanceDetail { items, limited })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commits_are_hex_of_reasonable_length() {
+        assert!(is_commit("5f1e2d3"));
+        assert!(is_commit("5f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6"));
+        assert!(!is_commit("main"));
+        assert!(!is_commit("v1.0.0"));
+        assert!(!is_commit("abc"));
+    }
+
+    #[test]
+    fn every_item_round_trips_its_name() {
+        for i in Item::ALL {
+            assert_eq!(Item::parse(i.name()), Some(i));
+        }
+        assert_eq!(Item::parse("seed"), None);
+    }
+}
