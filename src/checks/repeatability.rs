@@ -32,7 +32,7 @@ use crate::num::fmt;
 use crate::rubric::{Repeatability, Tolerance};
 
 /// What must be identical for two runs of a task to be repeats, as named parts.
-fn key(run: &Run, task: &str) -> Vec<(&'static str, String)> {
+fn key(run: &Run, task: &str) -> Key {
     let p = &run.provenance;
     let model = format!(
         "{} {}",
@@ -101,6 +101,11 @@ pub fn run(r: &Repeatability, evidence: &Evidence) -> Vec<Finding> {
         .collect()
 }
 
+/// The provenance parts two runs must share, by name.
+type Key = Vec<(&'static str, String)>;
+/// Runs sharing a key, with the metric each holds.
+type Group<'r> = (Key, Vec<(&'r Run, &'r Metric)>);
+
 fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &str) -> Finding {
     let mut f = Finding {
         subject: label.to_owned(),
@@ -113,7 +118,7 @@ fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &s
         detail: None,
     };
     // group by provenance key
-    let mut groups: Vec<(Vec<(&'static str, String)>, Vec<(&Run, &Metric)>)> = Vec::new();
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for (run, m) in occ {
         let k = key(run, &m.task);
         match groups.iter_mut().find(|(g, _)| *g == k) {
@@ -121,8 +126,7 @@ fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &s
             None => groups.push((k, vec![(run, m)])),
         }
     }
-    let comparable: Vec<&(Vec<(&'static str, String)>, Vec<(&Run, &Metric)>)> =
-        groups.iter().filter(|(_, m)| m.len() >= 2).collect();
+    let comparable: Vec<&Group<'_>> = groups.iter().filter(|(_, m)| m.len() >= 2).collect();
     if comparable.is_empty() {
         let runs: Vec<String> = groups
             .iter()
