@@ -11,7 +11,7 @@
 //! | `git_hash` | `git_hash` | none |
 //! | `model_revision` | `config.model_sha`, or a commit (7–64 hex digits) as `config.model_revision` or `revision=` in `model_args` | `adapter_spec.model_deployment` |
 //! | `generation` | `config.gen_kwargs`, or `generation_kwargs` in the config of every task whose `output_type` is `generate_until`; a run whose tasks all score log-likelihoods generates nothing and has it | `adapter_spec` `method` and its generation settings |
-//! | `task_versions` | `versions`: a value other than `N/A` for every task | `scenario_spec` (class and arguments) |
+//! | `task_versions` | `versions`: a value other than `N/A` for every task (lmms-eval writes `Yaml`, not a version; its `task_hashes` pin the task instead) | `scenario_spec` (class and arguments) |
 //! | `task_hashes` | `task_hashes` for every task (written with `--log_samples`) | none |
 //! | `environment` | `pretty_env_info` or `transformers_version` (not `N/A`) | none |
 //! | `date` | `date` | the suite's `summary.json` `date` |
@@ -278,21 +278,24 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
             "`adapter_spec.method` and its settings",
         ),
         (Item::TaskVersions, false) => {
-            let missing: Vec<&str> = tasks
-                .iter()
-                .copied()
-                .filter(|t| {
-                    p.task_versions
-                        .get(*t)
-                        .is_none_or(|v| v.is_empty() || v == "N/A")
-                })
-                .collect();
+            // lmms-eval writes `Yaml` where lm-eval writes a number: no version at all; its
+            // task hash (of the documents) is what pins an lmms-eval task
+            let versioned = |t: &str| {
+                p.task_versions
+                    .get(t)
+                    .is_some_and(|v| !v.is_empty() && v != "N/A" && v != "Yaml")
+                    || (lmms && p.task_hashes.contains_key(t))
+            };
+            let missing: Vec<&str> = tasks.iter().copied().filter(|t| !versioned(t)).collect();
             let found = (missing.is_empty() && !tasks.is_empty())
                 .then(|| format!("{} task version(s)", tasks.len()));
-            let looked = if missing.is_empty() {
-                "`versions`".to_owned()
-            } else {
-                format!("`versions` of {}", missing.join(", "))
+            let looked = match (missing.is_empty(), lmms) {
+                (true, _) => "`versions`".to_owned(),
+                (false, false) => format!("`versions` of {}", missing.join(", ")),
+                (false, true) => format!(
+                    "`versions` (lmms-eval writes `Yaml`, not a version) or `task_hashes` of {}",
+                    missing.join(", ")
+                ),
             };
             status(item, found, looked)
         }

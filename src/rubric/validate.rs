@@ -761,6 +761,7 @@ fn manifest(m: &Sp<RawManifest>, base: &Path, errors: &mut Vec<DeError>) -> Opti
             return None;
         }
         Some(r) => join(r.value.trim()),
+        None if base.as_os_str().is_empty() => PathBuf::from("."),
         None => base.to_path_buf(),
     };
     Some(Manifest {
