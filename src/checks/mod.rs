@@ -92,6 +92,20 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding about `subject` that starts `missing`, for a check to fill in.
+    pub fn pending(subject: &str, expected: &str) -> Finding {
+        Finding {
+            subject: subject.to_owned(),
+            run: None,
+            baseline: None,
+            status: Status::Missing,
+            message: String::new(),
+            observed: String::new(),
+            expected: expected.to_owned(),
+            detail: None,
+        }
+    }
+
     /// The finding of a selector that names no metric of the current runs: `missing`.
     pub fn no_metric(selector: &crate::rubric::Selector, expected: String) -> Finding {
         Finding {

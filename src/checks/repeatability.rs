@@ -107,16 +107,7 @@ type Key = Vec<(&'static str, String)>;
 type Group<'r> = (Key, Vec<(&'r Run, &'r Metric)>);
 
 fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &str) -> Finding {
-    let mut f = Finding {
-        subject: label.to_owned(),
-        run: None,
-        baseline: None,
-        status: Status::Missing,
-        message: String::new(),
-        observed: String::new(),
-        expected: expected.to_owned(),
-        detail: None,
-    };
+    let mut f = Finding::pending(label, expected);
     // group by provenance key
     let mut groups: Vec<Group<'_>> = Vec::new();
     for (run, m) in occ {

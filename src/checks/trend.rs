@@ -200,16 +200,7 @@ fn expected(t: &Trend) -> String {
 type Pt<'r> = (Option<f64>, &'static str, &'r Run, f64, Option<bool>);
 
 fn judge(t: &Trend, label: &str, pts: Vec<(&Run, &Metric)>, expected: &str) -> Finding {
-    let mut f = Finding {
-        subject: label.to_owned(),
-        run: None,
-        baseline: None,
-        status: Status::Missing,
-        message: String::new(),
-        observed: String::new(),
-        expected: expected.to_owned(),
-        detail: None,
-    };
+    let mut f = Finding::pending(label, expected);
     let mut points: Vec<Pt<'_>> = pts
         .iter()
         .map(|(r, m)| {
