@@ -92,6 +92,7 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
         baseline: pick(&args.baseline, &rubric.inputs.baseline),
         reference: pick(&args.reference, &rubric.inputs.reference),
         production: pick(&args.production, &rubric.inputs.production),
+        requests: pick(&args.requests, &rubric.inputs.requests),
         history: pick(&args.history, &rubric.inputs.history),
     };
     if inputs.is_empty() {
@@ -101,7 +102,21 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
                 .into(),
         ));
     }
-    let evidence = evidence::load_evidence(&inputs)?;
+    let now = match &args.now {
+        None => None,
+        Some(t) => Some(
+            evidence::production::parse_time(t.trim())
+                .or_else(|| t.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--now {t}: not a time; give RFC 3339 (`2026-11-23T12:00:00Z`), a date \
+                         (`2026-11-23`) or UNIX seconds"
+                    ))
+                })?,
+        ),
+    };
+    let mut evidence = evidence::load_evidence(&inputs)?;
+    evidence.now = now;
     let mut cache = SampleCache::default();
     let outcomes = checks::run(&rubric, &evidence, &mut cache)?;
     let verdict = level::roll_up(outcomes, rubric.require);

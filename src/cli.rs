@@ -93,15 +93,27 @@ pub struct GateArgs {
     #[arg(long, value_name = "PATH")]
     pub reference: Vec<PathBuf>,
 
-    /// Records of the production window, for `drift` checks (repeatable).
-    /// Default: the rubric's `inputs.production`.
+    /// Records of the production window, for `drift` checks and the S7P6 checks
+    /// (`ab_test`, `agreement`, `feedback`) (repeatable). Default: the rubric's
+    /// `inputs.production`.
     #[arg(long, value_name = "PATH")]
     pub production: Vec<PathBuf>,
+
+    /// Request (traffic) records, for `feedback` coverage (repeatable). Default: the
+    /// rubric's `inputs.requests`.
+    #[arg(long, value_name = "PATH")]
+    pub requests: Vec<PathBuf>,
 
     /// Earlier evaluation runs, for `trend` checks (repeatable). Default: the rubric's
     /// `inputs.history`.
     #[arg(long, value_name = "PATH")]
     pub history: Vec<PathBuf>,
+
+    /// The time `feedback` ages and `last:` windows are measured to: RFC 3339
+    /// (`2026-11-23T12:00:00Z`), a date, or UNIX seconds. Default: the newest timestamp in
+    /// the records, so that the same files give the same verdict.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 
     /// Rubric file (YAML), or the name of a shipped rubric (`govgate rubric list`).
     /// Default: the embedded default rubric.

@@ -161,6 +161,7 @@ pub fn input_files(evidence: &Evidence, rubric: &Rubric) -> Result<BTreeSet<Path
     }
     out.extend(evidence.reference.iter().cloned());
     out.extend(evidence.production.iter().cloned());
+    out.extend(evidence.requests.iter().cloned());
     if let Origin::File(p) = &rubric.origin {
         out.insert(p.clone());
     }

@@ -306,6 +306,19 @@ pub struct Metric {
     /// skip these; naming one exactly still selects it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub informational: bool,
+    /// The value's spread across repeated trials within the run (HELM: a Stat with
+    /// `count` > 1 averages that many train trials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trials: Option<TrialSpread>,
+}
+
+/// A value's spread across the trials of one run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TrialSpread {
+    /// Trials behind the value.
+    pub count: u64,
+    /// Their sample standard deviation (ddof = 1).
+    pub sd: f64,
 }
 
 impl Metric {
@@ -370,10 +383,15 @@ pub struct Evidence {
     pub baseline: Vec<Run>,
     /// Records files of the validated reference window (`drift`).
     pub reference: Vec<PathBuf>,
-    /// Records files of the production window (`drift`).
+    /// Records files of the production window (`drift`, S7P6 checks).
     pub production: Vec<PathBuf>,
+    /// Request (traffic) records files (`feedback` coverage).
+    pub requests: Vec<PathBuf>,
     /// Earlier evaluation runs (`trend`).
     pub history: Vec<Run>,
+    /// The time `feedback` ages and `last:` windows are measured to (`--now`, UNIX
+    /// seconds); `None`: the newest timestamp in the records read.
+    pub now: Option<f64>,
 }
 
 impl Evidence {

@@ -92,13 +92,14 @@ pub struct DatasetDrift {
     pub set_aside: Vec<String>,
 }
 
-fn request(d: &Drift, window: Option<production::Window>) -> Request {
+fn request(d: &Drift, window: Option<production::Window>, now: Option<f64>) -> Request {
     Request {
         fields: d.fields.clone(),
         patterns: d.patterns.iter().map(|(_, g)| g.clone()).collect(),
         exclude: d.exclude.clone(),
         kinds: d.kinds.clone(),
         window,
+        now,
     }
 }
 
@@ -124,8 +125,8 @@ fn missing(subject: &str, message: String, d: &Drift) -> Finding {
 
 /// Reads both windows, the reference on a second thread.
 fn read_both(d: &Drift, evidence: &Evidence) -> Result<(Side, Side)> {
-    let ref_req = request(d, d.reference_window.clone());
-    let prod_req = request(d, d.window.clone());
+    let ref_req = request(d, d.reference_window.clone(), evidence.now);
+    let prod_req = request(d, d.window.clone(), evidence.now);
     std::thread::scope(|s| {
         let handle = s.spawn(|| production::read_side(&evidence.reference, &ref_req));
         let prod = production::read_side(&evidence.production, &prod_req);

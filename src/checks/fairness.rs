@@ -38,12 +38,12 @@
 //! is an input error (exit code 2).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
 use super::{Detail, Finding, Status};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::evidence::json::Object;
 use crate::evidence::records;
 use crate::model::{Evidence, SampleSource};
@@ -117,35 +117,10 @@ fn expected(f: &Fairness) -> String {
     parts.join(", ")
 }
 
-/// The record files a path or glob names (none when nothing exists there).
-fn files(pattern: &Path) -> Result<Vec<PathBuf>> {
-    if pattern.is_file() {
-        return Ok(vec![pattern.to_path_buf()]);
-    }
-    let text = pattern.to_string_lossy();
-    if text.contains(['*', '?', '[']) {
-        let glob = crate::rubric::selector::glob(&text).map_err(|m| Error::input(pattern, m))?;
-        let root = pattern
-            .ancestors()
-            .find(|a| !a.to_string_lossy().contains(['*', '?', '[']))
-            .unwrap_or(Path::new("."));
-        let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file() && glob.is_match(e.path()))
-            .map(|e| e.path().to_path_buf())
-            .collect();
-        out.sort();
-        return Ok(out);
-    }
-    Ok(Vec::new())
-}
-
 /// The sources a check reads, each with the label its finding carries.
 fn sources(f: &Fairness, evidence: &Evidence) -> Result<Vec<(String, Option<PathBuf>, Source)>> {
     match &f.records {
-        RecordsSource::Files(pattern) => Ok(files(pattern)?
+        RecordsSource::Files(pattern) => Ok(crate::evidence::rubric_files(pattern)?
             .into_iter()
             .map(|p| (p.display().to_string(), None, Source::Lines(p)))
             .collect()),

@@ -5,17 +5,23 @@
 //! closed); a check that cannot be evaluated (an unknown metric direction) reports `error`.
 //! Neither ever counts as a pass.
 
+pub mod ab_test;
+pub mod agreement;
 pub mod coverage;
 pub mod documentation;
 pub mod drift;
 pub mod fairness;
+pub mod feedback;
 pub mod manifest;
 pub mod perturbation_gap;
+pub mod power;
 pub mod provenance;
 pub mod regression;
 pub mod repeatability;
+pub mod sweep;
 pub mod threshold;
 pub mod trend;
+pub mod trials;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -24,9 +30,10 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::evidence::production::FileRead;
 use crate::evidence::samples::{self, SampleValues};
 use crate::model::{Evidence, SampleSource};
-use crate::rubric::{Check, CheckKind, ProcessId, Rubric};
+use crate::rubric::{Check, CheckKind, ProcessId, RowSource, Rubric};
 
 /// Status of a check or of one of its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -137,6 +144,14 @@ pub enum Detail {
     DatasetDrift(drift::DatasetDrift),
     Trend(trend::TrendDetail),
     Provenance(provenance::ProvenanceDetail),
+    Trials(trials::TrialsDetail),
+    Power(power::PowerDetail),
+    Sweep(Box<sweep::SweepDetail>),
+    AbOutcome(Box<ab_test::AbOutcome>),
+    SampleRatio(ab_test::SampleRatio),
+    Guardrail(Box<ab_test::GuardrailDetail>),
+    Agreement(Box<agreement::AgreementDetail>),
+    Feedback(Box<feedback::FeedbackDetail>),
 }
 
 /// A check's result.
@@ -173,6 +188,18 @@ pub struct SampleCache {
 }
 
 impl SampleCache {
+    /// Notes the records files an S7P6 check read, under its source's role (`rubric` for
+    /// files the rubric names).
+    pub fn note_records(&mut self, src: &RowSource, reads: Vec<FileRead>) {
+        let role = match src {
+            RowSource::Files(_) => "rubric".to_owned(),
+            other => other.label(),
+        };
+        for f in reads {
+            self.records.insert((role.clone(), f.path.clone()), f);
+        }
+    }
+
     /// `metric`'s per-document values for `variant` in a per-sample source.
     pub fn values(
         &mut self,
@@ -195,6 +222,37 @@ impl SampleCache {
         self.values.insert(key, Rc::clone(&v));
         Ok(v)
     }
+}
+
+/// The records files of an S7P6 check's source; `Err` with the reason when there are none
+/// (the finding is then `missing`).
+pub(crate) fn row_files(
+    src: &RowSource,
+    evidence: &Evidence,
+) -> Result<std::result::Result<Vec<PathBuf>, String>> {
+    let (files, role) = match src {
+        RowSource::Production => (&evidence.production, "production"),
+        RowSource::Reference => (&evidence.reference, "reference"),
+        RowSource::Requests => (&evidence.requests, "requests"),
+        RowSource::Files(p) => {
+            let found = crate::evidence::rubric_files(p)?;
+            return Ok(if found.is_empty() {
+                Err(format!(
+                    "no records file at {} (named in the rubric, relative to it)",
+                    p.display()
+                ))
+            } else {
+                Ok(found)
+            });
+        }
+    };
+    Ok(if files.is_empty() {
+        Err(format!(
+            "no {role} records given (`--{role}` or the rubric's `inputs.{role}`)"
+        ))
+    } else {
+        Ok(files.clone())
+    })
 }
 
 /// Runs every check of the rubric on the evidence, in rubric order.
@@ -235,6 +293,12 @@ fn run_one(
         CheckKind::Provenance(p) => provenance::run(p, evidence),
         CheckKind::Manifest(m) => manifest::run(m, evidence, rubric)?,
         CheckKind::Repeatability(r) => repeatability::run(r, evidence),
+        CheckKind::Trials(t) => trials::run(t, evidence),
+        CheckKind::Power(p) => power::run(p, evidence, cache)?,
+        CheckKind::Sweep(s) => sweep::run(s, evidence, cache)?,
+        CheckKind::AbTest(a) => ab_test::run(a, evidence, cache)?,
+        CheckKind::Agreement(a) => agreement::run(a, evidence, cache)?,
+        CheckKind::Feedback(f) => feedback::run(f, evidence, cache)?,
     };
     Ok(outcome(check, findings))
 }

@@ -420,7 +420,7 @@ fn compare(
     Ok(finding)
 }
 
-fn test_text(t: &SigTest) -> String {
+pub(crate) fn test_text(t: &SigTest) -> String {
     let n = t.n.map(|n| format!(", n={n}")).unwrap_or_default();
     format!(
         "{}{n}, Δ={} [{}, {}], p={}",
@@ -433,7 +433,7 @@ fn test_text(t: &SigTest) -> String {
 }
 
 /// The best available test: paired when per-sample logs allow, unpaired otherwise.
-fn significance(
+pub(crate) fn significance(
     run: &Run,
     m: &Metric,
     brun: &Run,
@@ -454,7 +454,7 @@ fn significance(
 }
 
 /// Reads one side's per-sample values and checks they measure the reported metric.
-fn side_values(
+pub(crate) fn side_values(
     side: &str,
     run: &Run,
     m: &Metric,
@@ -512,7 +512,7 @@ fn side_values(
 }
 
 /// `(current, baseline)` per-sample values on the documents both runs scored.
-fn paired_values(
+pub(crate) fn paired_values(
     run: &Run,
     m: &Metric,
     brun: &Run,

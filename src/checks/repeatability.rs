@@ -31,10 +31,11 @@ use crate::model::{Evidence, Metric, Run};
 use crate::num::fmt;
 use crate::rubric::{Repeatability, Tolerance};
 
-/// What must be identical for two runs of a task to be repeats, as named parts.
-fn key(run: &Run, task: &str) -> Key {
+/// The model a run evaluated: its name and, when recorded, the most specific version
+/// (`model_sha`, revision, HELM deployment).
+pub(crate) fn model_key(run: &Run) -> String {
     let p = &run.provenance;
-    let model = format!(
+    format!(
         "{} {}",
         run.model.name.as_deref().unwrap_or("?"),
         run.model
@@ -44,13 +45,25 @@ fn key(run: &Run, task: &str) -> Key {
             .or(p.model_args_revision.as_deref())
             .or(p.model_deployment.as_deref())
             .unwrap_or("")
-    );
-    let seeds = p
-        .seeds
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(" ");
+    )
+    .trim()
+    .to_owned()
+}
+
+/// What must be identical for two runs of a task to be repeats, as named parts; with
+/// `seeds: false` the seeds are left out (`trials`: runs that differ only in their seeds).
+pub(crate) fn key(run: &Run, task: &str, seeds: bool) -> Key {
+    let p = &run.provenance;
+    let model = model_key(run);
+    let seeds = if !seeds {
+        String::new()
+    } else {
+        p.seeds
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut generation = p.gen_kwargs.clone().unwrap_or_default();
     for (k, v) in &p.generation {
         generation.push_str(&format!(" {k}={v}"));
@@ -64,7 +77,7 @@ fn key(run: &Run, task: &str) -> Key {
         .unwrap_or_default();
     let limit = p.limit.map(fmt).unwrap_or_default();
     vec![
-        ("model", model.trim().to_owned()),
+        ("model", model),
         ("seeds", seeds),
         ("generation", generation.trim().to_owned()),
         ("task version", version),
@@ -102,7 +115,7 @@ pub fn run(r: &Repeatability, evidence: &Evidence) -> Vec<Finding> {
 }
 
 /// The provenance parts two runs must share, by name.
-type Key = Vec<(&'static str, String)>;
+pub(crate) type Key = Vec<(&'static str, String)>;
 /// Runs sharing a key, with the metric each holds.
 type Group<'r> = (Key, Vec<(&'r Run, &'r Metric)>);
 
@@ -111,7 +124,7 @@ fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &s
     // group by provenance key
     let mut groups: Vec<Group<'_>> = Vec::new();
     for (run, m) in occ {
-        let k = key(run, &m.task);
+        let k = key(run, &m.task, true);
         match groups.iter_mut().find(|(g, _)| *g == k) {
             Some((_, members)) => members.push((run, m)),
             None => groups.push((k, vec![(run, m)])),

@@ -34,7 +34,7 @@ use super::{HashingReader, MAX_RESULTS_BYTES, direction, sha256_hex};
 use crate::error::{Error, Result};
 use crate::model::{
     DirectionSource, Format, Metric, ModelInfo, Perturbation, Provenance, Run, SampleSource,
-    Source, StderrKind, TaskInfo, Tool,
+    Source, StderrKind, TaskInfo, Tool, TrialSpread,
 };
 
 /// Files helm-run writes into a run directory.
@@ -172,6 +172,37 @@ fn stat_value(o: &Object) -> Option<f64> {
     o.get("mean")
         .and_then(Value::as_f64)
         .or_else(|| Some(o.get("sum").and_then(Value::as_f64)? / count))
+}
+
+/// The sample standard deviation of `count` trials from their population variance (HELM's
+/// `variance` is `sum_squared/count − mean²`): `√(variance·k/(k − 1))`. `None` below two
+/// trials or for a variance that is not a finite number ≥ 0 (tiny negative rounding is 0).
+pub fn trial_sd(count: u64, variance: f64) -> Option<f64> {
+    if count < 2 || !variance.is_finite() || variance < -1e-12 {
+        return None;
+    }
+    let k = count as f64;
+    Some((variance.max(0.0) * k / (k - 1.0)).sqrt())
+}
+
+/// A Stat's spread across train trials when it averages more than one (`count` > 1): from
+/// `variance`, else `stddev`², else `sum_squared/count − mean²`.
+fn trial_spread(o: &Object) -> Option<TrialSpread> {
+    let count = o.get("count").and_then(Value::as_u64)?;
+    if count < 2 {
+        return None;
+    }
+    let num = |k: &str| o.get(k).and_then(Value::as_f64);
+    let variance = num("variance")
+        .or_else(|| num("stddev").map(|s| s * s))
+        .or_else(|| {
+            let mean = num("mean").or_else(|| Some(num("sum")? / count as f64))?;
+            Some(num("sum_squared")? / count as f64 - mean * mean)
+        })?;
+    Some(TrialSpread {
+        count,
+        sd: trial_sd(count, variance)?,
+    })
 }
 
 /// Directions from a suite's `schema.json` (`metrics[].lower_is_better`).
@@ -361,6 +392,7 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             direction_source: src,
             is_group: false,
             informational: is_informational(&name.name),
+            trials: trial_spread(o),
         });
     }
     // num_instances of the same split and sub_split (it may come after the rows)
@@ -669,6 +701,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
                     direction_source: lower.map(|_| DirectionSource::File),
                     is_group: false,
                     informational: false,
+                    trials: None,
                 });
             }
         }

@@ -488,6 +488,7 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
                 direction_source,
                 is_group,
                 informational: false,
+                trials: None,
             });
         }
 

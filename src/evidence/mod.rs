@@ -524,6 +524,32 @@ fn load_lmeval(
     Ok(runs)
 }
 
+/// The records files a path or glob named in a rubric matches (none when nothing exists
+/// there), sorted.
+pub fn rubric_files(pattern: &Path) -> Result<Vec<PathBuf>> {
+    if pattern.is_file() {
+        return Ok(vec![pattern.to_path_buf()]);
+    }
+    let text = pattern.to_string_lossy();
+    if text.contains(['*', '?', '[']) {
+        let glob = crate::rubric::selector::glob(&text).map_err(|m| Error::input(pattern, m))?;
+        let root = pattern
+            .ancestors()
+            .find(|a| !a.to_string_lossy().contains(['*', '?', '[']))
+            .unwrap_or(Path::new("."));
+        let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && glob.is_match(e.path()))
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        out.sort();
+        return Ok(out);
+    }
+    Ok(Vec::new())
+}
+
 /// The input paths of a gate, by role.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
@@ -531,6 +557,7 @@ pub struct Inputs {
     pub baseline: Vec<PathBuf>,
     pub reference: Vec<PathBuf>,
     pub production: Vec<PathBuf>,
+    pub requests: Vec<PathBuf>,
     pub history: Vec<PathBuf>,
 }
 
@@ -540,6 +567,7 @@ impl Inputs {
             && self.baseline.is_empty()
             && self.reference.is_empty()
             && self.production.is_empty()
+            && self.requests.is_empty()
             && self.history.is_empty()
     }
 }
@@ -566,7 +594,9 @@ pub fn load_evidence(inputs: &Inputs) -> Result<Evidence> {
         baseline: runs(&inputs.baseline)?,
         reference: records(&inputs.reference)?,
         production: records(&inputs.production)?,
+        requests: records(&inputs.requests)?,
         history: runs(&inputs.history)?,
+        now: None,
     };
     for (model, files, tasks) in repeated_runs(&evidence.current) {
         tracing::warn!(

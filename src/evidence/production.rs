@@ -99,6 +99,8 @@ pub struct Request {
     /// Kinds set by the rubric.
     pub kinds: BTreeMap<String, Kind>,
     pub window: Option<Window>,
+    /// Where a `last:` window ends (`--now`); `None`: at the newest timestamp read.
+    pub now: Option<f64>,
 }
 
 /// Distinct categories a field may have before it is set aside as text or an identifier
@@ -359,6 +361,10 @@ pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
     if let Some(w) = &req.window {
         side.bounds = Some(match w.span {
             Span::Range { from, to } => (from, to),
+            Span::Last(secs) if req.now.is_some() => {
+                let now = req.now.unwrap_or_default();
+                (Some(now - secs), Some(now))
+            }
             Span::Last(secs) => {
                 let mut newest: Option<f64> = None;
                 for (p, fmt) in files.iter().zip(&formats) {
@@ -419,7 +425,7 @@ impl Side {
                 return;
             };
             let inside = match (&w.span, from, to) {
-                (Span::Last(_), Some(f), _) => t >= f,
+                (Span::Last(_), Some(f), end) => t >= f && end.is_none_or(|e| t <= e),
                 (Span::Last(_), None, _) => true,
                 (Span::Range { .. }, f, t_end) => {
                     f.is_none_or(|f| t >= f) && t_end.is_none_or(|e| t < e)
@@ -567,6 +573,143 @@ fn scan(
         bytes,
         records,
     })
+}
+
+/// One field of one record, for checks that look at several fields of a record together
+/// (`ab_test`, `agreement`, `feedback`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// A JSON number, or CSV text that parses as one.
+    Num(f64),
+    /// A JSON boolean, or CSV `true` / `false`.
+    Bool(bool),
+    Text(String),
+    /// An array or an object.
+    Other,
+}
+
+impl Scalar {
+    fn of_json(v: &Value) -> Option<Scalar> {
+        Some(match v {
+            Value::Null => return None,
+            Value::Bool(b) => Scalar::Bool(*b),
+            Value::Int(_) | Value::Float(_) => Scalar::Num(v.as_f64()?),
+            Value::Str(s) => Scalar::Text(s.clone()),
+            _ => Scalar::Other,
+        })
+    }
+
+    fn of_csv(t: &str) -> Option<Scalar> {
+        let t = t.trim();
+        Some(match t {
+            "" => return None,
+            "true" | "True" => Scalar::Bool(true),
+            "false" | "False" => Scalar::Bool(false),
+            _ => match t.parse::<f64>() {
+                Ok(x) => Scalar::Num(x),
+                Err(_) => Scalar::Text(t.to_owned()),
+            },
+        })
+    }
+
+    /// As a number: finite numbers, booleans as 1 / 0.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Scalar::Num(x) if x.is_finite() => Some(*x),
+            Scalar::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+            _ => None,
+        }
+    }
+
+    /// As a category: text as is, booleans as `1` / `0`, integral numbers without a
+    /// fraction (`2.0` is `2`), as [`crate::rubric::normalize_category`].
+    pub fn category(&self) -> Option<String> {
+        match self {
+            Scalar::Text(s) => Some(crate::rubric::normalize_category(s)),
+            Scalar::Bool(b) => Some(if *b { "1".into() } else { "0".into() }),
+            Scalar::Num(x) if x.is_finite() => {
+                Some(crate::rubric::normalize_category(&json::fmt_float(*x)))
+            }
+            _ => None,
+        }
+    }
+
+    /// As a time: RFC 3339 text (or a date), or UNIX seconds.
+    pub fn time(&self) -> Option<f64> {
+        match self {
+            Scalar::Num(x) if x.is_finite() => Some(*x),
+            Scalar::Text(s) => parse_time(s),
+            _ => None,
+        }
+    }
+
+    /// What kind of value this is, for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Scalar::Num(x) if x.is_finite() => "a number",
+            Scalar::Num(_) => "a non-finite number",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Text(_) => "text",
+            Scalar::Other => "an array or object",
+        }
+    }
+}
+
+/// Streams the records of `files` (JSON Lines, JSON arrays or CSV, detected by content),
+/// giving `f` the values of `fields` (dotted paths, or CSV columns) of each record, in the
+/// order asked; `None` where a record lacks the field or holds `null` / an empty cell.
+/// Memory is one record at a time. A histogram document has no records: it is an error
+/// naming `what` (the check that needs records).
+pub fn read_rows(
+    files: &[PathBuf],
+    fields: &[String],
+    what: &str,
+    f: &mut dyn FnMut(&[Option<Scalar>]),
+) -> Result<Vec<FileRead>> {
+    let req = Request {
+        fields: fields.to_vec(),
+        patterns: Vec::new(),
+        exclude: Vec::new(),
+        kinds: BTreeMap::new(),
+        window: None,
+        now: None,
+    };
+    let paths = Paths::new(&req);
+    let mut row: Vec<Option<Scalar>> = vec![None; fields.len()];
+    let mut out = Vec::new();
+    for p in files {
+        let format = detect(p)?;
+        if format == Format::Histograms {
+            return Err(Error::input(
+                p,
+                format!(
+                    "a histogram document summarizes fields one by one; `{what}` needs the \
+                     records themselves (JSON Lines, a JSON array or CSV)"
+                ),
+            ));
+        }
+        let read = scan(p, format, &req, &mut |rec| {
+            match rec {
+                Rec::Json(o) => {
+                    for (slot, segs) in row.iter_mut().zip(&paths.fields) {
+                        *slot = lookup_segs(o, segs).and_then(Scalar::of_json);
+                    }
+                }
+                Rec::Csv(r, headers) => {
+                    for (slot, name) in row.iter_mut().zip(fields) {
+                        *slot = headers
+                            .iter()
+                            .position(|h| h == name)
+                            .and_then(|i| r.get(i))
+                            .and_then(Scalar::of_csv);
+                    }
+                }
+            }
+            f(&row);
+        })?;
+        out.push(read);
+    }
+    Ok(out)
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> Error {
@@ -1101,6 +1244,7 @@ mod tests {
                 timestamp: "t".into(),
                 span,
             }),
+            now: None,
         };
         let side = read_side(
             std::slice::from_ref(&path),

@@ -54,6 +54,11 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
             "production records file",
             "production records files",
         ),
+        (
+            ctx.evidence.requests.len(),
+            "requests records file",
+            "requests records files",
+        ),
     ] {
         if n > 0 {
             extra.push_str(", ");

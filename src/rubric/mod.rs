@@ -141,6 +141,12 @@ pub enum CheckKind {
     Provenance(Provenance),
     Manifest(Manifest),
     Repeatability(Repeatability),
+    Trials(Trials),
+    Power(Power),
+    Sweep(Sweep),
+    AbTest(AbTest),
+    Agreement(Agreement),
+    Feedback(Feedback),
 }
 
 impl CheckKind {
@@ -158,6 +164,12 @@ impl CheckKind {
             CheckKind::Provenance(_) => "provenance",
             CheckKind::Manifest(_) => "manifest",
             CheckKind::Repeatability(_) => "repeatability",
+            CheckKind::Trials(_) => "trials",
+            CheckKind::Power(_) => "power",
+            CheckKind::Sweep(_) => "sweep",
+            CheckKind::AbTest(_) => "ab_test",
+            CheckKind::Agreement(_) => "agreement",
+            CheckKind::Feedback(_) => "feedback",
         }
     }
 }
@@ -318,6 +330,164 @@ pub enum Tolerance {
 pub struct Repeatability {
     pub selector: Selector,
     pub tolerance: Tolerance,
+}
+
+/// `trials`: repeated runs (seeds, HELM trials) of the same evaluation agree.
+#[derive(Debug, Clone)]
+pub struct Trials {
+    pub selector: Selector,
+    /// At least 2.
+    pub min_runs: u64,
+    pub max_sd: Option<f64>,
+}
+
+/// `power`: the run is large enough to detect `detect`.
+#[derive(Debug, Clone)]
+pub struct Power {
+    pub selector: Selector,
+    /// Above 0.
+    pub detect: f64,
+    pub alpha: f64,
+    pub power: f64,
+    /// Correlation of two models' per-sample scores assumed when no baseline samples
+    /// measure it; `None`: lmms-eval's 0.5.
+    pub correlation: Option<f64>,
+}
+
+/// A parameter a sweep varies, as recorded in a run's provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SweepParam {
+    /// The task's few-shot count.
+    NumFewshot,
+    /// A generation setting: lm-eval `gen_kwargs`, HELM `adapter_spec`.
+    Generation(String),
+    /// An lm-eval `model_args` entry (`dtype`, `max_length`).
+    ModelArg(String),
+    /// A seed (`random_seed`, `numpy_seed`, `torch_seed`, `fewshot_seed`).
+    Seed(String),
+    /// `--limit`.
+    Limit,
+}
+
+impl SweepParam {
+    /// Parses `num_fewshot`, `gen_kwargs.K`, `adapter_spec.K`, `model_args.K`,
+    /// `seeds.K` or `limit`.
+    pub fn parse(s: &str) -> Option<SweepParam> {
+        let (head, key) = match s.split_once('.') {
+            Some((h, k)) if !k.is_empty() => (h, Some(k.to_owned())),
+            Some(_) => return None,
+            None => (s, None),
+        };
+        match (head, key) {
+            ("num_fewshot", None) => Some(SweepParam::NumFewshot),
+            ("limit", None) => Some(SweepParam::Limit),
+            ("gen_kwargs" | "adapter_spec" | "generation", Some(k)) => {
+                Some(SweepParam::Generation(k))
+            }
+            ("model_args", Some(k)) => Some(SweepParam::ModelArg(k)),
+            ("seeds" | "seed", Some(k)) => Some(SweepParam::Seed(k)),
+            _ => None,
+        }
+    }
+}
+
+/// `sweep`: runs over settings of some parameters; the best setting, and whether it is
+/// significantly better than the runner-up.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub selector: Selector,
+    /// (as written, parsed)
+    pub over: Vec<(String, SweepParam)>,
+    /// At least 2.
+    pub min_configs: u64,
+    pub alpha: f64,
+    pub require_significant: bool,
+    pub higher_is_better: Option<bool>,
+}
+
+/// Where an S7P6 check reads records: an input role or files the rubric names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowSource {
+    Production,
+    Reference,
+    Requests,
+    /// A path or glob, resolved against the rubric's directory.
+    Files(PathBuf),
+}
+
+impl RowSource {
+    /// The role's name, or the path as given.
+    pub fn label(&self) -> String {
+        match self {
+            RowSource::Production => "production".into(),
+            RowSource::Reference => "reference".into(),
+            RowSource::Requests => "requests".into(),
+            RowSource::Files(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// A field of an A/B test that must not degrade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guardrail {
+    pub field: String,
+    pub higher_is_better: bool,
+    /// Degradation tolerated before it counts (metric units, at least 0).
+    pub max_degradation: f64,
+}
+
+/// `ab_test`: treatment against control on production records.
+#[derive(Debug, Clone)]
+pub struct AbTest {
+    pub records: RowSource,
+    pub variant: String,
+    /// Normalized arm names.
+    pub control: String,
+    pub treatment: String,
+    pub outcome: String,
+    pub higher_is_better: bool,
+    /// The non-inferiority margin: the interval of the lift must lie above `−min_lift`.
+    pub min_lift: f64,
+    pub alpha: f64,
+    pub min_samples: u64,
+    /// (normalized arm, share) in the order written.
+    pub expected_split: Option<Vec<(String, f64)>>,
+    pub guardrails: Vec<Guardrail>,
+}
+
+/// `agreement`: offline metric and online outcome rank model versions alike.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub offline: Selector,
+    pub records: RowSource,
+    pub model: String,
+    pub outcome: String,
+    pub higher_is_better: bool,
+    pub min_spearman: f64,
+    /// At least 3.
+    pub min_models: u64,
+    /// (item id field, minimum kappa)
+    pub kappa: Option<(String, f64)>,
+}
+
+/// `feedback`: production feedback is fresh, plentiful and covers the traffic.
+#[derive(Debug, Clone)]
+pub struct Feedback {
+    pub records: RowSource,
+    pub timestamp: String,
+    pub field: Option<String>,
+    /// Seconds.
+    pub max_age: Option<f64>,
+    pub min_events: Option<u64>,
+    pub coverage: Option<FeedbackCoverage>,
+}
+
+/// The share of traffic with feedback.
+#[derive(Debug, Clone)]
+pub struct FeedbackCoverage {
+    pub of: RowSource,
+    pub min: f64,
+    pub timestamp: String,
 }
 
 /// Normalizes a categorical value for comparison: `true`/`false` → `1`/`0`, integral

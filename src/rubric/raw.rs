@@ -35,6 +35,9 @@ pub struct RawInputs {
     /// Records of the production window (for `drift`).
     #[serde(default)]
     pub production: Option<Vec<Sp<String>>>,
+    /// Request (traffic) records (for `feedback` coverage).
+    #[serde(default)]
+    pub requests: Option<Vec<Sp<String>>>,
     /// Earlier evaluation runs (for `trend`).
     #[serde(default)]
     pub history: Option<Vec<Sp<String>>>,
@@ -77,6 +80,18 @@ pub struct RawCheck {
     pub manifest: Option<Sp<RawManifest>>,
     #[serde(default)]
     pub repeatability: Option<Sp<RawRepeatability>>,
+    #[serde(default)]
+    pub trials: Option<Sp<RawTrials>>,
+    #[serde(default)]
+    pub power: Option<Sp<RawPower>>,
+    #[serde(default)]
+    pub sweep: Option<Sp<RawSweep>>,
+    #[serde(default)]
+    pub ab_test: Option<Sp<RawAbTest>>,
+    #[serde(default)]
+    pub agreement: Option<Sp<RawAgreement>>,
+    #[serde(default)]
+    pub feedback: Option<Sp<RawFeedback>>,
 }
 
 /// Names of the check kinds, as written in a rubric.
@@ -92,6 +107,12 @@ pub const KIND_KEYS: &[&str] = &[
     "provenance",
     "manifest",
     "repeatability",
+    "trials",
+    "power",
+    "sweep",
+    "ab_test",
+    "agreement",
+    "feedback",
 ];
 
 /// `threshold: { metric, min, max, confidence }`
@@ -452,4 +473,201 @@ pub struct RawRepeatability {
     pub metric: Sp<String>,
     /// A number (absolute) or `stderr`.
     pub tolerance: Sp<String>,
+}
+
+/// `trials: { metric, min_runs, max_sd }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrials {
+    pub metric: Sp<String>,
+    /// Runs (or HELM trials) the group needs (default 3).
+    #[serde(default)]
+    pub min_runs: Option<Sp<u64>>,
+    /// Largest allowed between-run standard deviation.
+    #[serde(default)]
+    pub max_sd: Option<Sp<f64>>,
+}
+
+/// `power: { metric, detect, alpha, power, correlation }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPower {
+    pub metric: Sp<String>,
+    /// The effect the next comparison must be able to detect (absolute, metric units).
+    pub detect: Sp<f64>,
+    /// Two-sided significance level (default 0.05).
+    #[serde(default)]
+    pub alpha: Option<Sp<f64>>,
+    /// Power (default 0.8).
+    #[serde(default)]
+    pub power: Option<Sp<f64>>,
+    /// Expected correlation of per-sample scores of two models on the same items, when no
+    /// baseline samples give it (default 0.5, as lmms-eval).
+    #[serde(default)]
+    pub correlation: Option<Sp<f64>>,
+}
+
+/// `sweep: { metric, over, min_configs, alpha, require_significant, higher_is_better }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub metric: Sp<String>,
+    /// The parameters the runs vary (`gen_kwargs.temperature`, `num_fewshot`, …).
+    pub over: Sp<Vec<Sp<String>>>,
+    /// Distinct settings needed (default 3).
+    #[serde(default)]
+    pub min_configs: Option<Sp<u64>>,
+    /// Significance level of best against runner-up (default 0.05).
+    #[serde(default)]
+    pub alpha: Option<Sp<f64>>,
+    /// Fail unless the best setting beats the runner-up significantly.
+    #[serde(default)]
+    pub require_significant: Option<bool>,
+    #[serde(default)]
+    pub higher_is_better: Option<bool>,
+}
+
+/// A guardrail: a field name (lower is better) or `{ field, higher_is_better, max_degradation }`.
+#[derive(Debug, Clone)]
+pub enum RawGuardrail {
+    Field(String),
+    Spec(RawGuardrailSpec),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGuardrailSpec {
+    pub field: String,
+    #[serde(default)]
+    pub higher_is_better: Option<bool>,
+    /// Degradation tolerated before the test (default 0).
+    #[serde(default)]
+    pub max_degradation: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for RawGuardrail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawGuardrail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name or `{ field, higher_is_better, max_degradation }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawGuardrail, E> {
+                Ok(RawGuardrail::Field(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawGuardrail, A::Error> {
+                RawGuardrailSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawGuardrail::Spec)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `ab_test: { records, variant, control, treatment, outcome, … }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAbTest {
+    /// `production` (default), `reference`, `requests`, or a path or glob of records.
+    #[serde(default)]
+    pub records: Option<Sp<String>>,
+    /// The field naming each record's arm.
+    pub variant: Sp<String>,
+    pub control: Sp<String>,
+    pub treatment: Sp<String>,
+    /// The per-record outcome: 0/1 (two-proportion z-test) or numeric (Welch t-test).
+    pub outcome: Sp<String>,
+    /// Direction of the outcome (default: higher is better).
+    #[serde(default)]
+    pub higher_is_better: Option<bool>,
+    /// Treatment may be worse than control by at most this, shown at `alpha` (default 0).
+    #[serde(default)]
+    pub min_lift: Option<Sp<f64>>,
+    #[serde(default)]
+    pub alpha: Option<Sp<f64>>,
+    /// Records each arm needs (default 100).
+    #[serde(default)]
+    pub min_samples: Option<Sp<u64>>,
+    /// Intended share of each arm: a sample-ratio mismatch (chi-square p < 0.001) fails.
+    #[serde(default)]
+    pub expected_split: Option<Sp<std::collections::BTreeMap<String, Sp<f64>>>>,
+    /// Fields that must not degrade significantly.
+    #[serde(default)]
+    pub guardrails: Option<Vec<Sp<RawGuardrail>>>,
+}
+
+/// `agreement: { offline, online: { records, model, outcome }, min_spearman, min_models, kappa }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgreement {
+    /// Selector of the offline metric in the evaluation runs.
+    pub offline: Sp<String>,
+    pub online: Sp<RawOnline>,
+    pub min_spearman: Sp<f64>,
+    /// Models present on both sides needed (default 3, at least 3).
+    #[serde(default)]
+    pub min_models: Option<Sp<u64>>,
+    /// Per-item agreement of offline correctness and the online outcome.
+    #[serde(default)]
+    pub kappa: Option<Sp<RawKappa>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOnline {
+    /// `production` (default), `reference`, `requests`, or a path or glob of records.
+    #[serde(default)]
+    pub records: Option<Sp<String>>,
+    /// The field naming the model (version) that served the record.
+    pub model: Sp<String>,
+    /// The per-record outcome whose rate per model is ranked.
+    pub outcome: Sp<String>,
+    /// Direction of the outcome (default: higher is better).
+    #[serde(default)]
+    pub higher_is_better: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKappa {
+    /// The field carrying the id of an evaluated item (`doc_id`, HELM `instance_id`).
+    pub item: Sp<String>,
+    pub min: Sp<f64>,
+}
+
+/// `feedback: { records, timestamp, field, max_age, min_events, coverage }`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeedback {
+    /// `production` (default), `reference`, `requests`, or a path or glob of records.
+    #[serde(default)]
+    pub records: Option<Sp<String>>,
+    pub timestamp: Sp<String>,
+    /// A record is a feedback event when it carries this field (default: every record).
+    #[serde(default)]
+    pub field: Option<Sp<String>>,
+    /// The newest event may be at most this old (`7d`, `36h`); also the window counted.
+    #[serde(default)]
+    pub max_age: Option<Sp<String>>,
+    #[serde(default)]
+    pub min_events: Option<Sp<u64>>,
+    #[serde(default)]
+    pub coverage: Option<Sp<RawFeedbackCoverage>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeedbackCoverage {
+    /// The traffic: `requests` (default), `production`, `reference`, or a path or glob.
+    #[serde(default)]
+    pub of: Option<Sp<String>>,
+    /// Smallest share of that traffic with feedback.
+    pub min: Sp<f64>,
+    /// The traffic's timestamp field (default: the feedback's).
+    #[serde(default)]
+    pub timestamp: Option<Sp<String>>,
 }

@@ -12,8 +12,15 @@ use super::raw::{
     RawPerturbationGap, RawProvenance, RawRegression, RawRepeatability, RawRubric, RawThreshold,
     RawTrend, RawWindow,
 };
+use super::raw::{
+    RawAbTest, RawAgreement, RawFeedback, RawGuardrail, RawPower, RawSweep, RawTrials,
+};
 use super::selector::{Selector, glob};
 use super::yaml::{DeError, Loc, Sp, did_you_mean};
+use super::{
+    AbTest, Agreement, Feedback, FeedbackCoverage, Guardrail, Power, RowSource, Sweep, SweepParam,
+    Trials,
+};
 use super::{
     Check, CheckKind, ClaimsMatch, Coverage, Documentation, Fairness, FairnessMode, Inputs, Origin,
     PerturbationGap, ProcessId, RecordsSource, Regression, Rubric, Threshold, normalize_category,
@@ -794,6 +801,465 @@ fn repeatability(r: &Sp<RawRepeatability>, errors: &mut Vec<DeError>) -> Option<
     })
 }
 
+/// `min_runs`-like counts: at least `least`, `default` when absent.
+fn count_at_least(
+    v: &Option<Sp<u64>>,
+    key: &str,
+    least: u64,
+    default: u64,
+    errors: &mut Vec<DeError>,
+) -> Option<u64> {
+    match v {
+        None => Some(default),
+        Some(n) if n.value < least => {
+            errors.push(DeError::at(
+                n.loc,
+                format!("`{key}` must be at least {least}, got {}", n.value),
+            ));
+            None
+        }
+        Some(n) => Some(n.value),
+    }
+}
+
+/// A number in `[lo, hi]`.
+fn within(v: &Sp<f64>, key: &str, lo: f64, hi: f64, errors: &mut Vec<DeError>) -> Option<f64> {
+    let x = finite(&Some(v.clone()), key, errors)?;
+    if (lo..=hi).contains(&x) {
+        Some(x)
+    } else {
+        errors.push(DeError::at(
+            v.loc,
+            format!("`{key}` must be between {lo} and {hi}, got {x}"),
+        ));
+        None
+    }
+}
+
+/// A probability, `default` when absent; `Err` when given and invalid.
+fn probability_or(
+    v: &Option<Sp<f64>>,
+    key: &str,
+    default: f64,
+    errors: &mut Vec<DeError>,
+) -> Option<f64> {
+    match v {
+        None => Some(default),
+        Some(_) => probability(v, key, errors),
+    }
+}
+
+fn trials(t: &Sp<RawTrials>, errors: &mut Vec<DeError>) -> Option<Trials> {
+    let raw = &t.value;
+    let sel = selector(&raw.metric, errors);
+    let min_runs = count_at_least(&raw.min_runs, "min_runs", 2, 3, errors);
+    let max_sd = non_negative(&raw.max_sd, "max_sd", errors);
+    if raw.max_sd.is_some() && max_sd.is_none() {
+        return None;
+    }
+    Some(Trials {
+        selector: sel?,
+        min_runs: min_runs?,
+        max_sd,
+    })
+}
+
+fn power(p: &Sp<RawPower>, errors: &mut Vec<DeError>) -> Option<Power> {
+    let raw = &p.value;
+    let sel = selector(&raw.metric, errors);
+    let detect = match finite(&Some(raw.detect.clone()), "detect", errors) {
+        Some(d) if d > 0.0 => Some(d),
+        Some(d) => {
+            errors.push(DeError::at(
+                raw.detect.loc,
+                format!(
+                    "`detect` is the smallest difference to detect and must be above 0, got {d}"
+                ),
+            ));
+            None
+        }
+        None => None,
+    };
+    let alpha = probability_or(&raw.alpha, "alpha", 0.05, errors);
+    let pw = probability_or(
+        &raw.power,
+        "power",
+        crate::stats::power::DEFAULT_POWER,
+        errors,
+    );
+    let correlation = match &raw.correlation {
+        None => Some(None),
+        Some(c) => match finite(&raw.correlation, "correlation", errors) {
+            Some(x) if x > -1.0 && x < 1.0 => Some(Some(x)),
+            Some(x) => {
+                errors.push(DeError::at(
+                    c.loc,
+                    format!("`correlation` must be between -1 and 1 (exclusive), got {x}"),
+                ));
+                None
+            }
+            None => None,
+        },
+    };
+    Some(Power {
+        selector: sel?,
+        detect: detect?,
+        alpha: alpha?,
+        power: pw?,
+        correlation: correlation?,
+    })
+}
+
+fn sweep(s: &Sp<RawSweep>, errors: &mut Vec<DeError>) -> Option<Sweep> {
+    let raw = &s.value;
+    let sel = selector(&raw.metric, errors);
+    let mut ok = true;
+    if raw.over.value.is_empty() {
+        errors.push(DeError::at(
+            raw.over.loc,
+            "`over` needs at least one parameter (`gen_kwargs.temperature`, `num_fewshot`)",
+        ));
+        ok = false;
+    }
+    let mut over: Vec<(String, SweepParam)> = Vec::new();
+    for p in &raw.over.value {
+        let t = p.value.trim();
+        match SweepParam::parse(t) {
+            Some(param) if over.iter().any(|(_, q)| *q == param) => {
+                errors.push(DeError::at(p.loc, format!("`{t}` is listed twice")));
+                ok = false;
+            }
+            Some(param) => over.push((t.to_owned(), param)),
+            None => {
+                errors.push(DeError::at(
+                    p.loc,
+                    format!(
+                        "unknown sweep parameter `{t}`; a parameter is `num_fewshot`, `limit`, \
+                         `gen_kwargs.<key>` (lm-eval gen_kwargs, HELM adapter_spec), \
+                         `model_args.<key>` or `seeds.<key>`"
+                    ),
+                ));
+                ok = false;
+            }
+        }
+    }
+    let min_configs = count_at_least(&raw.min_configs, "min_configs", 2, 3, errors);
+    let alpha = probability_or(&raw.alpha, "alpha", 0.05, errors);
+    let (sel, min_configs, alpha) = (sel?, min_configs?, alpha?);
+    ok.then(|| Sweep {
+        selector: sel,
+        over,
+        min_configs,
+        alpha,
+        require_significant: raw.require_significant.unwrap_or(false),
+        higher_is_better: raw.higher_is_better,
+    })
+}
+
+/// `production` / `reference` / `requests`, or a path or glob relative to the rubric.
+fn row_source(
+    v: Option<&Sp<String>>,
+    key: &str,
+    default: RowSource,
+    base: &Path,
+    errors: &mut Vec<DeError>,
+) -> Option<RowSource> {
+    let Some(v) = v else {
+        return Some(default);
+    };
+    Some(match v.value.trim() {
+        "production" => RowSource::Production,
+        "reference" => RowSource::Reference,
+        "requests" => RowSource::Requests,
+        "" => {
+            errors.push(DeError::at(
+                v.loc,
+                format!("`{key}` is `production`, `reference`, `requests`, or a path to records"),
+            ));
+            return None;
+        }
+        path => {
+            let p = Path::new(path);
+            RowSource::Files(if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            })
+        }
+    })
+}
+
+fn guardrails(
+    list: &Option<Vec<Sp<RawGuardrail>>>,
+    outcome: &str,
+    errors: &mut Vec<DeError>,
+) -> Option<Vec<Guardrail>> {
+    let mut out: Vec<Guardrail> = Vec::new();
+    let mut ok = true;
+    for g in list.iter().flatten() {
+        let (field, hib, margin) = match &g.value {
+            RawGuardrail::Field(f) => (f.trim().to_owned(), false, 0.0),
+            RawGuardrail::Spec(s) => (
+                s.field.trim().to_owned(),
+                s.higher_is_better.unwrap_or(false),
+                s.max_degradation.unwrap_or(0.0),
+            ),
+        };
+        if field.is_empty() || field.split('.').any(str::is_empty) {
+            errors.push(DeError::at(
+                g.loc,
+                format!("a guardrail is a dotted field path like `latency_ms`; got `{field}`"),
+            ));
+            ok = false;
+        } else if field == outcome {
+            errors.push(DeError::at(
+                g.loc,
+                format!("`{field}` is the outcome; a guardrail watches another field"),
+            ));
+            ok = false;
+        } else if out.iter().any(|x| x.field == field) {
+            errors.push(DeError::at(
+                g.loc,
+                format!("guardrail `{field}` is listed twice"),
+            ));
+            ok = false;
+        } else if !(margin.is_finite() && margin >= 0.0) {
+            errors.push(DeError::at(
+                g.loc,
+                format!("`max_degradation` of `{field}` must be zero or more, got {margin}"),
+            ));
+            ok = false;
+        } else {
+            out.push(Guardrail {
+                field,
+                higher_is_better: hib,
+                max_degradation: margin,
+            });
+        }
+    }
+    ok.then_some(out)
+}
+
+fn ab_test(a: &Sp<RawAbTest>, base: &Path, errors: &mut Vec<DeError>) -> Option<AbTest> {
+    let raw = &a.value;
+    let mut ok = true;
+    let records = row_source(
+        raw.records.as_ref(),
+        "records",
+        RowSource::Production,
+        base,
+        errors,
+    );
+    let variant = record_path(&raw.variant, "variant", errors);
+    let outcome = record_path(&raw.outcome, "outcome", errors);
+    let control = normalize_category(raw.control.value.trim());
+    let treatment = normalize_category(raw.treatment.value.trim());
+    for (v, key) in [(&raw.control, "control"), (&raw.treatment, "treatment")] {
+        if v.value.trim().is_empty() {
+            errors.push(DeError::at(
+                v.loc,
+                format!("`{key}` names an arm (a value of `variant`)"),
+            ));
+            ok = false;
+        }
+    }
+    if ok && control == treatment {
+        errors.push(DeError::at(
+            raw.treatment.loc,
+            format!("`control` and `treatment` are both `{control}`"),
+        ));
+        ok = false;
+    }
+    let min_lift = finite(&raw.min_lift, "min_lift", errors);
+    if raw.min_lift.is_some() && min_lift.is_none() {
+        ok = false;
+    }
+    let alpha = probability_or(&raw.alpha, "alpha", 0.05, errors);
+    let min_samples = count_at_least(&raw.min_samples, "min_samples", 2, 100, errors);
+    let expected_split = match &raw.expected_split {
+        None => None,
+        Some(split) => {
+            let mut arms: Vec<(String, f64)> = Vec::new();
+            for (arm, share) in &split.value {
+                match finite(&Some(share.clone()), "expected_split", errors) {
+                    Some(x) if x > 0.0 => arms.push((normalize_category(arm.trim()), x)),
+                    Some(x) => {
+                        errors.push(DeError::at(
+                            share.loc,
+                            format!("the expected share of `{arm}` must be above 0, got {x}"),
+                        ));
+                        ok = false;
+                    }
+                    None => ok = false,
+                }
+            }
+            for (arm, key) in [(&control, "control"), (&treatment, "treatment")] {
+                if !split
+                    .value
+                    .keys()
+                    .any(|k| normalize_category(k.trim()) == *arm)
+                {
+                    errors.push(DeError::at(
+                        split.loc,
+                        format!("`expected_split` has no share for the {key} arm `{arm}`"),
+                    ));
+                    ok = false;
+                }
+            }
+            Some(arms)
+        }
+    };
+    let outcome = outcome?;
+    let guardrails = guardrails(&raw.guardrails, &outcome, errors);
+    let (records, variant, alpha, min_samples, guardrails) =
+        (records?, variant?, alpha?, min_samples?, guardrails?);
+    ok.then(|| AbTest {
+        records,
+        variant,
+        control,
+        treatment,
+        outcome,
+        higher_is_better: raw.higher_is_better.unwrap_or(true),
+        min_lift: min_lift.unwrap_or(0.0),
+        alpha,
+        min_samples,
+        expected_split,
+        guardrails,
+    })
+}
+
+fn agreement(a: &Sp<RawAgreement>, base: &Path, errors: &mut Vec<DeError>) -> Option<Agreement> {
+    let raw = &a.value;
+    let online = &raw.online.value;
+    let offline = selector(&raw.offline, errors);
+    let records = row_source(
+        online.records.as_ref(),
+        "records",
+        RowSource::Production,
+        base,
+        errors,
+    );
+    let model = record_path(&online.model, "model", errors);
+    let outcome = record_path(&online.outcome, "outcome", errors);
+    let min_spearman = within(&raw.min_spearman, "min_spearman", -1.0, 1.0, errors);
+    let min_models = count_at_least(&raw.min_models, "min_models", 3, 3, errors);
+    let kappa = match &raw.kappa {
+        None => Some(None),
+        Some(k) => {
+            let item = record_path(&k.value.item, "item", errors);
+            let min = within(&k.value.min, "min", -1.0, 1.0, errors);
+            match (item, min) {
+                (Some(i), Some(m)) => Some(Some((i, m))),
+                _ => None,
+            }
+        }
+    };
+    Some(Agreement {
+        offline: offline?,
+        records: records?,
+        model: model?,
+        outcome: outcome?,
+        higher_is_better: online.higher_is_better.unwrap_or(true),
+        min_spearman: min_spearman?,
+        min_models: min_models?,
+        kappa: kappa?,
+    })
+}
+
+fn feedback(f: &Sp<RawFeedback>, base: &Path, errors: &mut Vec<DeError>) -> Option<Feedback> {
+    let raw = &f.value;
+    let mut ok = true;
+    let records = row_source(
+        raw.records.as_ref(),
+        "records",
+        RowSource::Production,
+        base,
+        errors,
+    );
+    let timestamp = record_path(&raw.timestamp, "timestamp", errors);
+    let field = match &raw.field {
+        None => Some(None),
+        Some(x) => record_path(x, "field", errors).map(Some),
+    };
+    let max_age = match &raw.max_age {
+        None => Some(None),
+        Some(m) => match production::parse_duration(&m.value) {
+            Some(secs) => Some(Some(secs)),
+            None => {
+                errors.push(DeError::at(
+                    m.loc,
+                    format!("`max_age` must be a duration like `7d`, `36h`, `30m`, `90s` or `2w`; got `{}`", m.value.trim()),
+                ));
+                None
+            }
+        },
+    };
+    let min_events = match &raw.min_events {
+        None => Some(None),
+        Some(_) => count_at_least(&raw.min_events, "min_events", 1, 1, errors).map(Some),
+    };
+    let coverage = match &raw.coverage {
+        None => Some(None),
+        Some(c) => {
+            let of = row_source(c.value.of.as_ref(), "of", RowSource::Requests, base, errors);
+            let min = match finite(&Some(c.value.min.clone()), "min", errors) {
+                Some(x) if x > 0.0 && x <= 1.0 => Some(x),
+                Some(x) => {
+                    errors.push(DeError::at(
+                        c.value.min.loc,
+                        format!("`min` is a share of the traffic in (0, 1], got {x}"),
+                    ));
+                    None
+                }
+                None => None,
+            };
+            let ts = match &c.value.timestamp {
+                Some(t) => record_path(t, "timestamp", errors),
+                None => timestamp.clone(),
+            };
+            if let (Some(of), Some(records), Some(None)) = (&of, &records, &field)
+                && of == records
+            {
+                errors.push(DeError::at(
+                    c.loc,
+                    "coverage of the feedback records themselves needs `field`: the field a \
+                     record with feedback carries (else every record counts and coverage is 1)",
+                ));
+                ok = false;
+            }
+            match (of, min, ts) {
+                (Some(of), Some(min), Some(timestamp)) => {
+                    Some(Some(FeedbackCoverage { of, min, timestamp }))
+                }
+                _ => None,
+            }
+        }
+    };
+    if raw.max_age.is_none() && raw.min_events.is_none() && raw.coverage.is_none() {
+        errors.push(DeError::at(
+            f.loc,
+            "a feedback check needs `max_age`, `min_events`, `coverage`, or several",
+        ));
+        ok = false;
+    }
+    let (records, timestamp, field, max_age, min_events, coverage) = (
+        records?,
+        timestamp?,
+        field?,
+        max_age?,
+        min_events?,
+        coverage?,
+    );
+    ok.then_some(Feedback {
+        records,
+        timestamp,
+        field,
+        max_age,
+        min_events,
+        coverage,
+    })
+}
+
 fn check_id_ok(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -859,6 +1325,12 @@ fn check(
         raw.provenance.as_ref().map(|t| ("provenance", t.loc)),
         raw.manifest.as_ref().map(|t| ("manifest", t.loc)),
         raw.repeatability.as_ref().map(|t| ("repeatability", t.loc)),
+        raw.trials.as_ref().map(|t| ("trials", t.loc)),
+        raw.power.as_ref().map(|t| ("power", t.loc)),
+        raw.sweep.as_ref().map(|t| ("sweep", t.loc)),
+        raw.ab_test.as_ref().map(|t| ("ab_test", t.loc)),
+        raw.agreement.as_ref().map(|t| ("agreement", t.loc)),
+        raw.feedback.as_ref().map(|t| ("feedback", t.loc)),
     ]
     .into_iter()
     .flatten()
@@ -897,6 +1369,24 @@ fn check(
         raw.repeatability
             .as_ref()
             .map(|r| repeatability(r, errors).map(CheckKind::Repeatability)),
+        raw.trials
+            .as_ref()
+            .map(|t| trials(t, errors).map(CheckKind::Trials)),
+        raw.power
+            .as_ref()
+            .map(|p| power(p, errors).map(CheckKind::Power)),
+        raw.sweep
+            .as_ref()
+            .map(|s| sweep(s, errors).map(CheckKind::Sweep)),
+        raw.ab_test
+            .as_ref()
+            .map(|a| ab_test(a, base, errors).map(CheckKind::AbTest)),
+        raw.agreement
+            .as_ref()
+            .map(|a| agreement(a, base, errors).map(CheckKind::Agreement)),
+        raw.feedback
+            .as_ref()
+            .map(|f| feedback(f, base, errors).map(CheckKind::Feedback)),
     ];
     let kind = match present.len() {
         0 => {
@@ -1021,6 +1511,7 @@ pub(super) fn validate(
             baseline: resolve(&i.baseline, base_dir, errors),
             reference: resolve(&i.reference, base_dir, errors),
             production: resolve(&i.production, base_dir, errors),
+            requests: resolve(&i.requests, base_dir, errors),
             history: resolve(&i.history, base_dir, errors),
         },
         None => Inputs::default(),

@@ -39,6 +39,34 @@ pub fn stderr_of_mean(values: &[f64]) -> Option<f64> {
     sample_variance(values).map(|v| (v / values.len() as f64).sqrt())
 }
 
+/// Streaming mean and variance (Welford 1962): one pass, constant memory, for records read
+/// one at a time.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Running {
+    pub n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Running {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// The mean; `NaN` with no values.
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 { f64::NAN } else { self.mean }
+    }
+
+    /// The sample variance (ddof = 1); `None` below two values.
+    pub fn variance(&self) -> Option<f64> {
+        (self.n >= 2).then(|| self.m2 / (self.n - 1) as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +85,17 @@ mod tests {
     fn compensated_sum_keeps_small_terms() {
         let xs = [1e16, 1.0, -1e16, 1.0];
         assert_eq!(mean(xs), 0.5);
+    }
+
+    #[test]
+    fn running_matches_two_pass() {
+        let xs = [3.1, 2.9, 3.3, 3.0, 2.5, 1e3, -7.25];
+        let mut r = Running::default();
+        xs.iter().for_each(|x| r.push(*x));
+        assert_eq!(r.n, 7);
+        assert!((r.mean() - mean(xs)).abs() < 1e-12);
+        let v = sample_variance(&xs).expect("var");
+        assert!((r.variance().expect("var") - v).abs() < 1e-9 * v);
+        assert!(Running::default().mean().is_nan());
     }
 }

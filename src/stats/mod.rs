@@ -14,5 +14,7 @@ pub mod ks;
 pub mod mcnemar;
 pub mod normal;
 pub mod power;
+pub mod rank;
 pub mod rng;
+pub mod twosample;
 pub mod ztest;

@@ -19,6 +19,11 @@ pub fn sf(z: f64) -> f64 {
     standard().sf(z)
 }
 
+/// Φ(z), the lower tail — scipy `norm.cdf(z)` (as `sf(−z)`, accurate in the lower tail).
+pub fn cdf(z: f64) -> f64 {
+    sf(-z)
+}
+
 /// Two-sided p-value of a z statistic, `2·sf(|z|)` clamped to [0, 1].
 pub fn two_sided_p(z: f64) -> f64 {
     (2.0 * sf(z.abs())).min(1.0)

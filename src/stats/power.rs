@@ -16,6 +16,35 @@ pub fn mde(se: f64, alpha: f64, power: f64) -> f64 {
     (normal::quantile(1.0 - alpha / 2.0) + normal::quantile(power)) * se
 }
 
+/// The variance of a paired difference of two scores with standard deviations `sd_a`,
+/// `sd_b` and correlation `rho`: `sd_a² + sd_b² − 2ρ·sd_a·sd_b` (lmms-eval
+/// `power_analysis`; ρ = 0 for independent samples).
+pub fn var_diff(sd_a: f64, sd_b: f64, rho: f64) -> f64 {
+    sd_a * sd_a + sd_b * sd_b - 2.0 * rho * sd_a * sd_b
+}
+
+/// The smallest sample that detects `effect` with `power` at two-sided `alpha` when the
+/// difference has variance `var_diff`: `⌈((z₁₋α/₂ + z_power)·√var_diff / effect)²⌉`
+/// (lmms-eval `power_analysis` → `min_n`, after Miller 2024). `None` for a non-positive
+/// effect or variance.
+pub fn required_n(effect: f64, var_diff: f64, alpha: f64, power: f64) -> Option<u64> {
+    if !(effect > 0.0 && var_diff > 0.0) {
+        return None;
+    }
+    let z = normal::quantile(1.0 - alpha / 2.0) + normal::quantile(power);
+    let d = effect / var_diff.sqrt();
+    let n = (z / d).powi(2).ceil();
+    (n.is_finite() && n < 9.0e18).then_some(n as u64)
+}
+
+/// The power a two-sided test at `alpha` has with `n` pairs to detect `effect` when the
+/// difference has variance `var_diff`: `Φ(effect/√var_diff·√n − z₁₋α/₂)` (lmms-eval
+/// `power_analysis` → `current_power`, which it rounds to 4 places).
+pub fn achieved(effect: f64, var_diff: f64, n: u64, alpha: f64) -> f64 {
+    let d = effect / var_diff.sqrt();
+    normal::cdf(d * (n as f64).sqrt() - normal::quantile(1.0 - alpha / 2.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Reference values for govgate's S7P5 and S7P6 statistics, computed with the reference
+libraries on small, hand-written inputs (tiny samples and ties included).
+
+  two-proportion z-test (pooled)   statsmodels.stats.proportion.proportions_ztest
+  its Wald interval (unpooled)     statsmodels confint_proportions_2indep(method="wald")
+  Welch t-test and interval        scipy.stats.ttest_ind(equal_var=False) + confidence_interval
+  chi-square goodness of fit       scipy.stats.chisquare(f_obs, f_exp)   (sample-ratio mismatch)
+  Spearman rho with ties           scipy.stats.spearmanr
+  Cohen's kappa                    sklearn.metrics.cohen_kappa_score, cross-checked with
+                                   statsmodels.stats.inter_rater.cohens_kappa
+  trial mean / sd / 95% interval   numpy mean, std(ddof=1), scipy.stats.t.interval
+  power: min n, MDE, achieved      lmms_eval.api.metrics.power_analysis (0.7.3): its min_n
+                                   exactly; its MDE and power are rounded to 4 places, so the
+                                   unrounded values come from its formula with scipy.stats.norm
+                                   and are checked against the rounded ones here
+
+Writes scripts/reference/s7p56_reference.json (run from the repository root):
+  pip install scipy statsmodels numpy scikit-learn lmms-eval==0.7.3
+  python3 scripts/reference/s7p56_reference.py
+"""
+import json
+import math
+import platform
+
+import numpy as np
+import scipy
+import scipy.stats as st
+import sklearn
+import statsmodels
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import cohens_kappa
+from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+try:
+    from lmms_eval.api.metrics import power_analysis
+except ImportError:  # the formula is short; the script still runs without lmms-eval
+    power_analysis = None
+
+
+def two_proportions():
+    cases = [
+        (520, 1000, 480, 1000, 0.05),
+        (5234, 10000, 5000, 10000, 0.05),
+        (1, 3, 2, 3, 0.05),
+        (0, 10, 3, 10, 0.05),
+        (7, 7, 5, 9, 0.1),
+        (412, 807, 398, 793, 0.01),
+    ]
+    out = []
+    for xa, na, xb, nb, alpha in cases:
+        z, p = proportions_ztest([xa, xb], [na, nb])
+        lo, hi = confint_proportions_2indep(xa, na, xb, nb, method="wald", compare="diff", alpha=alpha)
+        out.append({"x_a": xa, "n_a": na, "x_b": xb, "n_b": nb, "alpha": alpha,
+                    "delta": xa / na - xb / nb, "z": float(z), "p": float(p),
+                    "ci_low": float(lo), "ci_high": float(hi)})
+    return out
+
+
+def welch():
+    rng = np.random.default_rng(20261123)
+    cases = [
+        ([1.0, 2.0], [2.0, 4.0, 6.0], 0.05),
+        ([3.1, 2.9, 3.3, 3.0], [2.5, 2.7, 2.4, 2.9, 2.6, 2.8], 0.05),
+        ([120.0, 95.0, 130.0, 101.0, 99.0], [140.0, 180.0, 90.0, 200.0, 160.0, 150.0, 170.0], 0.01),
+        ([0.0, 1.0, 1.0, 0.0, 1.0], [1.0, 1.0, 1.0, 0.0, 1.0, 1.0], 0.1),
+        ([round(x, 3) for x in rng.normal(250.0, 40.0, 300)],
+         [round(x, 3) for x in rng.normal(255.0, 60.0, 280)], 0.05),
+    ]
+    out = []
+    for a, b, alpha in cases:
+        r = st.ttest_ind(a, b, equal_var=False)
+        ci = r.confidence_interval(confidence_level=1 - alpha)
+        out.append({"a": a, "b": b, "alpha": alpha,
+                    "delta": float(np.mean(a) - np.mean(b)),
+                    "t": float(r.statistic), "p": float(r.pvalue), "df": float(r.df),
+                    "ci_low": float(ci.low), "ci_high": float(ci.high)})
+    return out
+
+
+def chisquare():
+    cases = [
+        ([5000, 5000], [0.5, 0.5]),
+        ([5100, 4900], [0.5, 0.5]),
+        ([821, 1179], [0.4, 0.6]),
+        ([3, 1], [0.5, 0.5]),
+        ([330, 340, 330], [1, 1, 1]),
+        ([10125, 9875], [0.5, 0.5]),
+    ]
+    out = []
+    for obs, exp in cases:
+        n = sum(obs)
+        total = sum(exp)
+        f_exp = [e / total * n for e in exp]
+        r = st.chisquare(obs, f_exp)
+        out.append({"observed": obs, "expected": exp, "statistic": float(r.statistic),
+                    "p": float(r.pvalue)})
+    return out
+
+
+def spearman():
+    cases = [
+        ([0.61, 0.64, 0.70], [0.31, 0.35, 0.33]),
+        ([0.61, 0.64, 0.70, 0.72], [0.30, 0.32, 0.36, 0.40]),
+        ([1.0, 2.0, 2.0, 3.0, 4.0], [10.0, 20.0, 30.0, 30.0, 50.0]),
+        ([0.5, 0.5, 0.7, 0.9, 0.4, 0.6], [0.2, 0.3, 0.3, 0.1, 0.25, 0.3]),
+        ([3.0, 1.0, 2.0, 5.0, 4.0, 6.0, 7.0], [2.0, 1.0, 4.0, 3.0, 7.0, 5.0, 6.0]),
+    ]
+    out = []
+    for x, y in cases:
+        r = st.spearmanr(x, y)
+        out.append({"x": x, "y": y, "rho": float(r.statistic), "p": float(r.pvalue)})
+    return out
+
+
+def kappa():
+    cases = [
+        ([1, 1, 0, 0, 1, 0, 1, 1], [1, 0, 0, 0, 1, 0, 1, 1]),
+        ([1, 0, 1], [0, 1, 1]),
+        (["a", "b", "c", "a", "b", "c", "a", "a"], ["a", "b", "b", "a", "c", "c", "a", "b"]),
+        ([1] * 30 + [0] * 10 + [1] * 5 + [0] * 15, [1] * 30 + [0] * 10 + [0] * 5 + [1] * 15),
+    ]
+    out = []
+    for a, b in cases:
+        k = cohen_kappa_score(a, b)
+        labels = sorted(set(a) | set(b), key=str)
+        table = np.array([[sum(1 for x, y in zip(a, b) if x == la and y == lb) for lb in labels]
+                          for la in labels])
+        k2 = cohens_kappa(table, return_results=False)
+        assert abs(k - k2) < 1e-12, (k, k2)
+        out.append({"a": [str(x) for x in a], "b": [str(x) for x in b], "kappa": float(k)})
+    return out
+
+
+def trials():
+    cases = [
+        [0.612, 0.618, 0.609],
+        [0.612, 0.618, 0.609, 0.631, 0.601],
+        [0.5, 0.5],
+        [41.2, 40.8, 42.5, 39.9, 41.0, 40.2],
+    ]
+    out = []
+    for v in cases:
+        n = len(v)
+        m = float(np.mean(v))
+        sd = float(np.std(v, ddof=1))
+        lo, hi = st.t.interval(0.95, n - 1, loc=m, scale=sd / math.sqrt(n)) if sd > 0 else (m, m)
+        out.append({"values": v, "mean": m, "sd": sd, "ci_low": float(lo), "ci_high": float(hi)})
+    # HELM: a Stat over k trials gives count, mean and the POPULATION variance
+    helm = []
+    for v in ([0.70, 0.74, 0.72], [0.30, 0.34]):
+        k = len(v)
+        pop_var = float(np.var(v))
+        helm.append({"count": k, "mean": float(np.mean(v)), "variance": pop_var,
+                     "sd": float(np.std(v, ddof=1))})
+    return out, helm
+
+
+def power():
+    cases = [
+        # effect, std_a, std_b, correlation, alpha, power, n
+        (0.02, 0.5, 0.5, 0.5, 0.05, 0.8, 1000),
+        (0.03, 0.4841, 0.4841, 0.5, 0.05, 0.8, 500),
+        (0.02, 0.4583, 0.4583, 0.0, 0.05, 0.8, 1319),
+        (0.05, 0.3, 0.35, 0.62, 0.01, 0.9, 200),
+        (0.01, 0.5, 0.5, 0.0, 0.05, 0.8, 14042),
+    ]
+    out = []
+    for effect, sa, sb, rho, alpha, pw, n in cases:
+        za, zb = st.norm.ppf(1 - alpha / 2), st.norm.ppf(pw)
+        var_diff = sa ** 2 + sb ** 2 - 2 * rho * sa * sb
+        d = effect / math.sqrt(var_diff)
+        row = {"effect": effect, "std_a": sa, "std_b": sb, "correlation": rho, "alpha": alpha,
+               "power": pw, "n": n, "var_diff": var_diff,
+               "min_n": math.ceil(((za + zb) / d) ** 2),
+               "mde": float((za + zb) * math.sqrt(var_diff) / math.sqrt(n)),
+               "achieved_power": float(st.norm.cdf(d * math.sqrt(n) - za))}
+        if power_analysis is not None:
+            r = power_analysis(effect, std_a=sa, std_b=sb, alpha=alpha, power=pw,
+                               correlation=rho, current_n=n)
+            assert r["min_n"] == row["min_n"], (r, row)
+            assert abs(r["min_detectable_effect"] - row["mde"]) <= 5e-5 + 1e-12, (r, row)
+            assert abs(r["current_power"] - row["achieved_power"]) <= 5e-5 + 1e-12, (r, row)
+            row["lmms_eval"] = {"min_n": r["min_n"], "min_detectable_effect": r["min_detectable_effect"],
+                                "current_power": r["current_power"]}
+        out.append(row)
+    return out
+
+
+def main():
+    trial_rows, helm_rows = trials()
+    versions = {"python": platform.python_version(), "numpy": np.__version__,
+                "scipy": scipy.__version__, "statsmodels": statsmodels.__version__,
+                "scikit-learn": sklearn.__version__}
+    if power_analysis is not None:
+        import importlib.metadata
+        versions["lmms-eval"] = importlib.metadata.version("lmms_eval")
+    out = {
+        "versions": versions,
+        "two_proportions": two_proportions(),
+        "welch": welch(),
+        "chisquare": chisquare(),
+        "spearman": spearman(),
+        "kappa": kappa(),
+        "trials": trial_rows,
+        "helm_trials": helm_rows,
+        "power": power(),
+    }
+    with open("scripts/reference/s7p56_reference.json", "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

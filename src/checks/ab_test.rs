@@ -1,0 +1,579 @@
+//! `ab_test`: the treatment arm of an online experiment is not worse than control, the
+//! split is the one intended, and no guardrail degraded.
+//!
+//! ## What it checks
+//! Records (one per request, streamed) carry the arm in `variant` and the result in
+//! `outcome`. Three kinds of finding:
+//!
+//! * **outcome** — `lift = treatment − control` (the difference of the outcome's means, in
+//!   the good direction: `control − treatment` when `higher_is_better: false`). An outcome
+//!   whose every value is 0 or 1 (booleans count) is compared by the pooled two-proportion
+//!   z-test, `z = (p_t − p_c)/√(p̂(1 − p̂)(1/n_t + 1/n_c))` (statsmodels
+//!   `proportions_ztest`), with Wald's interval `± z₁₋α/₂·√(p_t q_t/n_t + p_c q_c/n_c)`
+//!   (statsmodels `confint_proportions_2indep(method="wald")`); any other numeric outcome by
+//!   Welch's t-test (scipy `ttest_ind(equal_var=False)`). It passes when each arm has
+//!   `min_samples` records with an outcome and the interval's lower end is above
+//!   `−min_lift`: treatment is shown, at `alpha`, to be worse by less than `min_lift`
+//!   (non-inferiority; `min_lift: 0` asks for a shown improvement, a negative `min_lift`
+//!   for a lift of at least that much).
+//! * **sample ratio** (with `expected_split`) — Pearson's chi-square goodness of fit of the
+//!   arms' record counts to the intended shares (scipy `chisquare`); `p < 0.001` is a
+//!   sample-ratio mismatch and fails: assignment or logging is broken, and no comparison of
+//!   the arms can be trusted.
+//! * **guardrail** (each of `guardrails`) — Welch's t-test of the field between the arms;
+//!   `degradation` is `treatment − control` (a field where lower is better, the default,
+//!   such as latency) or `control − treatment` (`higher_is_better: true`). It fails when
+//!   the interval of the degradation lies above `max_degradation` (default 0): a
+//!   significant degradation.
+//!
+//! ## Configuration
+//! ```yaml
+//! - id: ab-new-prompt
+//!   level: 3
+//!   ab_test:
+//!     variant: arm
+//!     control: A
+//!     treatment: B
+//!     outcome: thumbs_up
+//!     min_lift: 0.0
+//!     alpha: 0.05
+//!     min_samples: 1000
+//!     expected_split: { A: 0.5, B: 0.5 }
+//!     guardrails: [latency_ms, { field: csat, higher_is_better: true }]
+//! ```
+//!
+//! ## Failure
+//! No records, or no record of an arm: `missing`. An arm below `min_samples`, a lift whose
+//! interval reaches `−min_lift`, a sample-ratio mismatch, or a degraded guardrail: `fail`.
+//! An outcome that is text on some record is an `error` naming how many.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Detail, Finding, SampleCache, Status, row_files};
+use crate::error::Result;
+use crate::evidence::production::{self, Scalar};
+use crate::num::{fmt, p as fmt_p};
+use crate::rubric::{AbTest, Guardrail};
+use crate::stats::describe::Running;
+use crate::stats::twosample::{self, Comparison};
+
+/// A sample-ratio mismatch below this p-value fails (the usual experimentation-platform
+/// threshold).
+pub const SRM_ALPHA: f64 = 0.001;
+
+/// Distinct arm names kept for messages beyond the ones the rubric names.
+const MAX_OTHER_ARMS: usize = 20;
+
+/// One arm's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Arm {
+    pub arm: String,
+    /// Records of the arm.
+    pub records: u64,
+    /// Records with a numeric outcome.
+    pub n: u64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub mean: f64,
+    #[serde(serialize_with = "crate::num::ser_opt")]
+    pub sd: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AbMethod {
+    TwoProportionZ,
+    WelchT,
+}
+
+impl AbMethod {
+    fn label(self) -> &'static str {
+        match self {
+            AbMethod::TwoProportionZ => "two-proportion z-test",
+            AbMethod::WelchT => "Welch t-test",
+        }
+    }
+}
+
+/// The outcome's comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct AbOutcome {
+    pub control: Arm,
+    pub treatment: Arm,
+    pub method: AbMethod,
+    /// `treatment − control` in the good direction.
+    #[serde(serialize_with = "crate::num::ser")]
+    pub lift: f64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub ci_low: f64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub ci_high: f64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub p_value: f64,
+    /// The test's statistic (z or t) of `treatment − control`.
+    #[serde(serialize_with = "crate::num::ser")]
+    pub statistic: f64,
+    #[serde(serialize_with = "crate::num::ser_opt")]
+    pub df: Option<f64>,
+    pub alpha: f64,
+    pub min_lift: f64,
+    pub higher_is_better: bool,
+}
+
+/// The sample-ratio test.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleRatio {
+    /// (arm, records, expected share) in the order of `expected_split`.
+    pub arms: Vec<(String, u64, f64)>,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub statistic: f64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub p_value: f64,
+    pub threshold: f64,
+}
+
+/// A guardrail's comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuardrailDetail {
+    pub field: String,
+    pub higher_is_better: bool,
+    pub control: Arm,
+    pub treatment: Arm,
+    /// Worsening of treatment against control (negative: it improved).
+    #[serde(serialize_with = "crate::num::ser")]
+    pub degradation: f64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub ci_low: f64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub ci_high: f64,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub p_value: f64,
+    pub max_degradation: f64,
+}
+
+/// Per-arm accumulation while streaming.
+#[derive(Debug, Default, Clone)]
+struct ArmAcc {
+    records: u64,
+    outcome: Running,
+    /// Outcomes that are 0 or 1.
+    binary: bool,
+    ones: u64,
+    /// Records whose outcome is text, an array or an object, or not finite.
+    wrong_type: u64,
+    guardrails: Vec<Running>,
+}
+
+fn new_arm(guards: usize) -> ArmAcc {
+    ArmAcc {
+        binary: true,
+        guardrails: vec![Running::default(); guards],
+        ..ArmAcc::default()
+    }
+}
+
+fn arm_summary(name: &str, records: u64, r: &Running) -> Arm {
+    Arm {
+        arm: name.to_owned(),
+        records,
+        n: r.n,
+        mean: r.mean(),
+        sd: r.variance().map(f64::sqrt),
+    }
+}
+
+fn expected(a: &AbTest) -> String {
+    format!(
+        "lift > -{} at alpha {}, >= {} per arm",
+        fmt(a.min_lift),
+        fmt(a.alpha),
+        a.min_samples
+    )
+}
+
+pub fn run(
+    a: &AbTest,
+    evidence: &crate::model::Evidence,
+    cache: &mut SampleCache,
+) -> Result<Vec<Finding>> {
+    let subject = format!("{} ({} vs {})", a.outcome, a.treatment, a.control);
+    let files = match row_files(&a.records, evidence)? {
+        Ok(f) => f,
+        Err(why) => {
+            let mut f = Finding::pending(&subject, &expected(a));
+            f.message = format!("{subject}: {why}");
+            f.observed = "no records".into();
+            return Ok(vec![f]);
+        }
+    };
+    let mut fields = vec![a.variant.clone(), a.outcome.clone()];
+    fields.extend(a.guardrails.iter().map(|g| g.field.clone()));
+    let guards = a.guardrails.len();
+    let mut arms: BTreeMap<String, ArmAcc> = BTreeMap::new();
+    for name in [&a.control, &a.treatment] {
+        arms.insert(name.clone(), new_arm(guards));
+    }
+    for (name, _) in a.expected_split.iter().flatten() {
+        arms.entry(name.clone()).or_insert_with(|| new_arm(guards));
+    }
+    let (mut total, mut no_arm, mut other) = (0u64, 0u64, 0u64);
+    let mut other_names: Vec<String> = Vec::new();
+    let reads = production::read_rows(&files, &fields, "ab_test", &mut |row| {
+        total += 1;
+        let Some(arm) = row[0].as_ref().and_then(Scalar::category) else {
+            no_arm += 1;
+            return;
+        };
+        let Some(acc) = arms.get_mut(&arm) else {
+            other += 1;
+            if other_names.len() < MAX_OTHER_ARMS && !other_names.contains(&arm) {
+                other_names.push(arm);
+            }
+            return;
+        };
+        acc.records += 1;
+        match row[1].as_ref() {
+            None => {}
+            Some(v) => match v.number() {
+                Some(x) => {
+                    acc.outcome.push(x);
+                    if x == 1.0 {
+                        acc.ones += 1;
+                    } else if x != 0.0 {
+                        acc.binary = false;
+                    }
+                }
+                None => acc.wrong_type += 1,
+            },
+        }
+        for (g, slot) in acc.guardrails.iter_mut().zip(&row[2..]) {
+            if let Some(x) = slot.as_ref().and_then(Scalar::number) {
+                g.push(x);
+            }
+        }
+    })?;
+    cache.note_records(&a.records, reads);
+
+    let ctl = arms
+        .get(&a.control)
+        .cloned()
+        .unwrap_or_else(|| new_arm(guards));
+    let trt = arms
+        .get(&a.treatment)
+        .cloned()
+        .unwrap_or_else(|| new_arm(guards));
+    let mut out = Vec::new();
+    let seen = |arms: &BTreeMap<String, ArmAcc>| -> String {
+        let mut names: Vec<String> = arms
+            .iter()
+            .filter(|(_, x)| x.records > 0)
+            .map(|(k, _)| k.clone())
+            .collect();
+        names.extend(other_names.iter().cloned());
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(", ")
+        }
+    };
+    let files_note = format!(
+        "{total} record(s) in {} file(s) of {}",
+        files.len(),
+        a.records.label()
+    );
+    out.push(outcome_finding(
+        a,
+        &subject,
+        &ctl,
+        &trt,
+        &files_note,
+        || seen(&arms),
+    ));
+    if let Some(split) = &a.expected_split {
+        out.push(srm_finding(split, &arms));
+    }
+    for (i, g) in a.guardrails.iter().enumerate() {
+        out.push(guardrail_finding(a, g, &ctl, &trt, i));
+    }
+    if no_arm > 0 || other > 0 {
+        tracing::info!(
+            "ab_test: {no_arm} record(s) without `{}`, {other} in other arms ({})",
+            a.variant,
+            other_names.join(", ")
+        );
+    }
+    Ok(out)
+}
+
+fn outcome_finding(
+    a: &AbTest,
+    subject: &str,
+    ctl: &ArmAcc,
+    trt: &ArmAcc,
+    files_note: &str,
+    seen: impl Fn() -> String,
+) -> Finding {
+    let mut f = Finding::pending(subject, &expected(a));
+    for (acc, name) in [(ctl, &a.control), (trt, &a.treatment)] {
+        if acc.records == 0 {
+            f.message = format!(
+                "{subject}: no record of arm `{name}` in `{}` ({files_note}; arms seen: {})",
+                a.variant,
+                seen()
+            );
+            f.observed = format!("no arm {name}");
+            return f;
+        }
+    }
+    let wrong = ctl.wrong_type + trt.wrong_type;
+    if wrong > 0 {
+        f.status = Status::Error;
+        f.message = format!(
+            "{subject}: {wrong} record(s) hold an outcome `{}` that is not a number or boolean",
+            a.outcome
+        );
+        f.observed = "non-numeric outcome".into();
+        return f;
+    }
+    let (c, t) = (
+        arm_summary(&a.control, ctl.records, &ctl.outcome),
+        arm_summary(&a.treatment, trt.records, &trt.outcome),
+    );
+    let small: Vec<String> = [&c, &t]
+        .iter()
+        .filter(|x| x.n < a.min_samples)
+        .map(|x| format!("arm {} has {} record(s) with an outcome", x.arm, x.n))
+        .collect();
+    let binary = ctl.binary && trt.binary;
+    let cmp: Option<(AbMethod, Comparison)> = if binary {
+        twosample::two_proportions(trt.ones, t.n, ctl.ones, c.n, a.alpha)
+            .map(|x| (AbMethod::TwoProportionZ, x))
+    } else {
+        twosample::welch(
+            t.mean,
+            trt.outcome.variance().unwrap_or(f64::NAN),
+            t.n,
+            c.mean,
+            ctl.outcome.variance().unwrap_or(f64::NAN),
+            c.n,
+            a.alpha,
+        )
+        .map(|x| (AbMethod::WelchT, x))
+    };
+    let arms_text = format!(
+        "{} n={} mean {}, {} n={} mean {}",
+        a.treatment,
+        t.n,
+        fmt(t.mean),
+        a.control,
+        c.n,
+        fmt(c.mean)
+    );
+    let Some((method, x)) = cmp else {
+        f.status = Status::Fail;
+        f.message = format!(
+            "{subject}: {arms_text}: too few outcomes to compare; {}",
+            if small.is_empty() {
+                "each arm needs at least 2".to_owned()
+            } else {
+                format!("{}; needs {}", small.join(", "), a.min_samples)
+            }
+        );
+        f.observed = arms_text;
+        return f;
+    };
+    let (lift, lo, hi) = if a.higher_is_better {
+        (x.delta, x.ci_low, x.ci_high)
+    } else {
+        (-x.delta, -x.ci_high, -x.ci_low)
+    };
+    let stats = format!(
+        "lift {} [{}, {}], p={} ({})",
+        fmt(lift),
+        fmt(lo),
+        fmt(hi),
+        fmt_p(x.p_value),
+        method.label()
+    );
+    f.observed = format!("lift {} [{}, {}]", fmt(lift), fmt(lo), fmt(hi));
+    let mut problems = Vec::new();
+    if !small.is_empty() {
+        problems.push(format!("{}; needs {}", small.join(", "), a.min_samples));
+    }
+    let shown = lo > -a.min_lift;
+    if !shown {
+        problems.push(if a.min_lift == 0.0 {
+            format!(
+                "the interval reaches {}: treatment is not shown better at alpha {}",
+                fmt(lo),
+                fmt(a.alpha)
+            )
+        } else {
+            format!(
+                "the interval reaches {} <= -{}: treatment may be worse by more than {}",
+                fmt(lo),
+                fmt(a.min_lift),
+                fmt(a.min_lift)
+            )
+        });
+    }
+    (f.status, f.message) = if problems.is_empty() {
+        (Status::Pass, format!("{subject}: {arms_text}; {stats}"))
+    } else {
+        (
+            Status::Fail,
+            format!("{subject}: {arms_text}; {stats}; {}", problems.join("; ")),
+        )
+    };
+    f.detail = Some(Detail::AbOutcome(Box::new(AbOutcome {
+        control: c,
+        treatment: t,
+        method,
+        lift,
+        ci_low: lo,
+        ci_high: hi,
+        p_value: x.p_value,
+        statistic: x.statistic,
+        df: x.df,
+        alpha: a.alpha,
+        min_lift: a.min_lift,
+        higher_is_better: a.higher_is_better,
+    })));
+    f
+}
+
+fn srm_finding(split: &[(String, f64)], arms: &BTreeMap<String, ArmAcc>) -> Finding {
+    let expected = format!("split as intended (p >= {SRM_ALPHA})");
+    let mut f = Finding::pending("sample ratio", &expected);
+    let observed: Vec<u64> = split
+        .iter()
+        .map(|(k, _)| arms.get(k).map_or(0, |x| x.records))
+        .collect();
+    let shares: Vec<f64> = split.iter().map(|(_, s)| *s).collect();
+    let total: f64 = shares.iter().sum();
+    let counts = split
+        .iter()
+        .zip(&observed)
+        .map(|((k, _), n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let intended = split
+        .iter()
+        .map(|(k, s)| format!("{k} {}", fmt(s / total)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some((stat, p)) = twosample::chisquare_gof(&observed, &shares) else {
+        f.message = format!("sample ratio: no records in the arms of `expected_split` ({counts})");
+        f.observed = "no records".into();
+        return f;
+    };
+    f.observed = format!("{counts}, p={}", fmt_p(p));
+    let head = format!(
+        "sample ratio: {counts} against {intended}: chi-square {} p={}",
+        fmt(stat),
+        fmt_p(p)
+    );
+    (f.status, f.message) = if p < SRM_ALPHA {
+        (
+            Status::Fail,
+            format!(
+                "{head} < {SRM_ALPHA}: sample-ratio mismatch, the assignment or the logging is \
+                 broken and the comparison cannot be trusted"
+            ),
+        )
+    } else {
+        (Status::Pass, head)
+    };
+    f.detail = Some(Detail::SampleRatio(SampleRatio {
+        arms: split
+            .iter()
+            .zip(&observed)
+            .map(|((k, s), n)| (k.clone(), *n, s / total))
+            .collect(),
+        statistic: stat,
+        p_value: p,
+        threshold: SRM_ALPHA,
+    }));
+    f
+}
+
+fn guardrail_finding(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: usize) -> Finding {
+    let subject = format!("{} (guardrail)", g.field);
+    let dir = if g.higher_is_better {
+        "higher is better"
+    } else {
+        "lower is better"
+    };
+    let expected = format!(
+        "no significant degradation > {} ({dir})",
+        fmt(g.max_degradation)
+    );
+    let mut f = Finding::pending(&subject, &expected);
+    let (cr, tr) = (ctl.guardrails[i], trt.guardrails[i]);
+    let c = arm_summary(&a.control, ctl.records, &cr);
+    let t = arm_summary(&a.treatment, trt.records, &tr);
+    let cmp = twosample::welch(
+        t.mean,
+        tr.variance().unwrap_or(f64::NAN),
+        t.n,
+        c.mean,
+        cr.variance().unwrap_or(f64::NAN),
+        c.n,
+        a.alpha,
+    );
+    let arms_text = format!(
+        "{} mean {} (n={}), {} mean {} (n={})",
+        a.treatment,
+        fmt(t.mean),
+        t.n,
+        a.control,
+        fmt(c.mean),
+        c.n
+    );
+    let Some(x) = cmp else {
+        f.message = format!(
+            "{subject}: {arms_text}: each arm needs 2 or more numeric values of `{}`",
+            g.field
+        );
+        f.observed = format!("n={} / {}", t.n, c.n);
+        return f;
+    };
+    // degradation: treatment worse than control
+    let (d, lo, hi) = if g.higher_is_better {
+        (-x.delta, -x.ci_high, -x.ci_low)
+    } else {
+        (x.delta, x.ci_low, x.ci_high)
+    };
+    let stats = format!(
+        "degradation {} [{}, {}], p={} (Welch t-test)",
+        fmt(d),
+        fmt(lo),
+        fmt(hi),
+        fmt_p(x.p_value)
+    );
+    f.observed = format!("degradation {} [{}, {}]", fmt(d), fmt(lo), fmt(hi));
+    (f.status, f.message) = if lo > g.max_degradation {
+        (
+            Status::Fail,
+            format!(
+                "{subject}: {arms_text}; {stats}: degraded significantly beyond {}",
+                fmt(g.max_degradation)
+            ),
+        )
+    } else {
+        (Status::Pass, format!("{subject}: {arms_text}; {stats}"))
+    };
+    f.detail = Some(Detail::Guardrail(Box::new(GuardrailDetail {
+        field: g.field.clone(),
+        higher_is_better: g.higher_is_better,
+        control: c,
+        treatment: t,
+        degradation: d,
+        ci_low: lo,
+        ci_high: hi,
+        p_value: x.p_value,
+        max_degradation: g.max_degradation,
+    })));
+    f
+}

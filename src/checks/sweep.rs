@@ -1,0 +1,369 @@
+//! `sweep`: runs over settings of some parameters; the best setting, and whether it is
+//! significantly better than the runner-up.
+//!
+//! ## What it checks
+//! For every metric the selector names in the current runs, every run of the same model
+//! (current, baseline and history) that holds the metric, keyed by the values its
+//! provenance records for the parameters in `over`:
+//!
+//! * `num_fewshot` — the task's few-shot count;
+//! * `gen_kwargs.<key>` — lm-eval's `gen_kwargs` (text `k=v,…` or an object), else HELM's
+//!   `adapter_spec` field of that name (`adapter_spec.<key>` is the same);
+//! * `model_args.<key>` — an lm-eval `model_args` entry;
+//! * `seeds.<key>` — a seed (`random_seed`, `fewshot_seed`, …);
+//! * `limit` — `--limit` (`none` without one).
+//!
+//! A **setting** is one combination of values; runs that do not record a parameter are left
+//! out and named. The sweep needs at least `min_configs` settings. A setting with several
+//! runs (seeds) scores their mean. The best setting is the one with the best score in the
+//! metric's direction; it is compared with the runner-up by the tests of `regression` when
+//! each has one run (paired McNemar or bootstrap on the samples logs, else the unpaired
+//! z-test on the stderrs), and by Welch's t-test on the run scores when each has two or more.
+//!
+//! ## Why it matters
+//! A sweep that picks the best of five temperatures by a difference inside the noise has
+//! picked nothing; the next iteration should know which differences were real.
+//!
+//! ## Configuration
+//! ```yaml
+//! - id: temperature-sweep
+//!   level: 3
+//!   sweep: { metric: "gsm8k/exact_match@strict-match", over: [gen_kwargs.temperature], min_configs: 3 }
+//! ```
+//! `require_significant: true` also fails a sweep whose best setting does not beat the
+//! runner-up at `alpha` (default 0.05).
+//!
+//! ## Failure
+//! Fewer settings than `min_configs` fails. No run recording the parameters is `missing`.
+//! An unknown metric direction is an `error`.
+
+use serde::Serialize;
+
+use super::regression::{SigTest, significance, test_text};
+use super::repeatability::model_key;
+use super::{Detail, Finding, SampleCache, Status};
+use crate::error::Result;
+use crate::evidence::json;
+use crate::model::{Evidence, Metric, Run};
+use crate::num::{fmt, p as fmt_p};
+use crate::rubric::{Sweep, SweepParam};
+use crate::stats::{describe, twosample};
+
+/// `k=v,k=v` text or a JSON object, as key/value text pairs.
+fn pairs(text: &str) -> Vec<(String, String)> {
+    let t = text.trim();
+    if t.starts_with('{')
+        && let Ok(json::Value::Object(o)) = json::parse_document(t.as_bytes())
+    {
+        return o.iter().map(|(k, v)| (k.to_owned(), v.display())).collect();
+    }
+    t.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+/// Numbers in one spelling (`0.70` and `0.7` are one setting).
+fn canonical(v: &str) -> String {
+    let t = v.trim().trim_matches(['"', '\'']);
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() => fmt(x),
+        _ => t.to_owned(),
+    }
+}
+
+/// The value a run records for a parameter.
+pub fn param_value(run: &Run, task: &str, param: &SweepParam) -> Option<String> {
+    let p = &run.provenance;
+    let v = match param {
+        SweepParam::NumFewshot => p
+            .num_fewshot
+            .get(task)
+            .or_else(|| p.num_fewshot.get("*"))
+            .map(|n| n.to_string()),
+        SweepParam::Generation(k) => p
+            .gen_kwargs
+            .as_deref()
+            .and_then(|g| pairs(g).into_iter().find(|(x, _)| x == k).map(|(_, v)| v))
+            .or_else(|| p.generation.get(k).cloned()),
+        SweepParam::ModelArg(k) => run
+            .model
+            .args
+            .as_deref()
+            .and_then(|a| pairs(a).into_iter().find(|(x, _)| x == k).map(|(_, v)| v)),
+        SweepParam::Seed(k) => p.seeds.get(k).map(|s| s.to_string()),
+        SweepParam::Limit => Some(p.limit.map(fmt).unwrap_or_else(|| "none".into())),
+    };
+    v.map(|v| canonical(&v))
+}
+
+/// One setting of the swept parameters.
+#[derive(Debug, Clone, Serialize)]
+pub struct Setting {
+    /// `param=value`, in the order of `over`.
+    pub setting: String,
+    #[serde(serialize_with = "crate::num::ser")]
+    pub score: f64,
+    pub runs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepDetail {
+    pub model: String,
+    pub higher_is_better: bool,
+    /// Best first.
+    pub settings: Vec<Setting>,
+    pub min_configs: u64,
+    /// Runs that do not record a swept parameter.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unrecorded: Vec<String>,
+    /// Best against runner-up (`current` = best, `baseline` = runner-up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<SigTest>,
+    /// Welch's t-test on the run scores, when settings have several runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welch: Option<twosample::Comparison>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub untested_because: Option<String>,
+    pub significant: bool,
+}
+
+fn expected(s: &Sweep) -> String {
+    if s.require_significant {
+        format!(">= {} settings, best significantly ahead", s.min_configs)
+    } else {
+        format!(">= {} settings", s.min_configs)
+    }
+}
+
+pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
+    let all: Vec<&Run> = evidence
+        .current
+        .iter()
+        .chain(&evidence.baseline)
+        .chain(&evidence.history)
+        .collect();
+    let mut done: Vec<(String, String)> = Vec::new();
+    let mut out = Vec::new();
+    for run in &evidence.current {
+        for m in run.metrics.iter().filter(|m| s.selector.matches(m)) {
+            let model = model_key(run);
+            let id = (m.label(), model.clone());
+            if done.contains(&id) {
+                continue;
+            }
+            done.push(id);
+            let members: Vec<(&Run, &Metric)> = all
+                .iter()
+                .filter(|r| model_key(r) == model)
+                .filter_map(|r| Some((*r, r.metrics.iter().find(|x| x.key() == m.key())?)))
+                .collect();
+            out.push(judge(s, m, &model, &members, cache)?);
+        }
+    }
+    if out.is_empty() {
+        out.push(Finding::no_metric(&s.selector, expected(s)));
+    }
+    Ok(out)
+}
+
+type Members<'r> = Vec<(&'r Run, &'r Metric)>;
+
+fn judge(
+    s: &Sweep,
+    m: &Metric,
+    model: &str,
+    members: &[(&Run, &Metric)],
+    cache: &mut SampleCache,
+) -> Result<Finding> {
+    let label = m.label();
+    let subject = format!("{label} ({model})");
+    let mut f = Finding::pending(&subject, &expected(s));
+    // settings in first-seen order
+    let mut groups: Vec<(Vec<String>, Members<'_>)> = Vec::new();
+    let mut unrecorded = Vec::new();
+    for (run, x) in members {
+        let values: Option<Vec<String>> = s
+            .over
+            .iter()
+            .map(|(_, p)| param_value(run, &x.task, p))
+            .collect();
+        match values {
+            None => unrecorded.push(run.label()),
+            Some(v) => match groups.iter_mut().find(|(g, _)| *g == v) {
+                Some((_, list)) => list.push((run, x)),
+                None => groups.push((v, vec![(run, x)])),
+            },
+        }
+    }
+    let names: Vec<&str> = s.over.iter().map(|(n, _)| n.as_str()).collect();
+    if groups.is_empty() {
+        f.message = format!(
+            "{subject}: no run records {} ({} run(s) of the model)",
+            names.join(", "),
+            members.len()
+        );
+        f.observed = "no recorded settings".into();
+        return Ok(f);
+    }
+    let hib = match s.higher_is_better.or(m.higher_is_better) {
+        Some(h) => h,
+        None => {
+            f.status = Status::Error;
+            f.message = format!(
+                "{subject}: the direction of {label} is unknown; set `higher_is_better:` in the check"
+            );
+            f.observed = "unknown direction".into();
+            return Ok(f);
+        }
+    };
+    if members.iter().any(|(_, x)| !x.value.is_finite()) {
+        f.status = Status::Fail;
+        f.message = format!("{subject}: a run's value is not finite");
+        f.observed = "non-finite value".into();
+        return Ok(f);
+    }
+    let setting_text = |g: &[String]| -> String {
+        names
+            .iter()
+            .zip(g)
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut scored: Vec<(f64, &(Vec<String>, Members<'_>))> = groups
+        .iter()
+        .map(|g| (describe::mean(g.1.iter().map(|(_, x)| x.value)), g))
+        .collect();
+    // best first; ties keep first-seen order
+    scored.sort_by(|a, b| {
+        let o = a.0.total_cmp(&b.0);
+        if hib { o.reverse() } else { o }
+    });
+    let settings: Vec<Setting> = scored
+        .iter()
+        .map(|(score, (g, list))| Setting {
+            setting: setting_text(g),
+            score: *score,
+            runs: list.iter().map(|(r, _)| r.label()).collect(),
+        })
+        .collect();
+    let mut detail = SweepDetail {
+        model: model.to_owned(),
+        higher_is_better: hib,
+        settings,
+        min_configs: s.min_configs,
+        unrecorded,
+        test: None,
+        welch: None,
+        untested_because: None,
+        significant: false,
+    };
+    let count = scored.len() as u64;
+    let best_text = format!(
+        "best {} ({})",
+        detail.settings[0].setting,
+        fmt(detail.settings[0].score)
+    );
+    // best against the runner-up
+    let mut verdict = String::new();
+    if let [(_, (_, best_runs)), (_, (_, next_runs)), ..] = scored.as_slice() {
+        let next = detail.settings[1].setting.clone();
+        match (best_runs.as_slice(), next_runs.as_slice()) {
+            ([(br, bm)], [(nr, nm)]) => match significance(br, bm, nr, nm, s.alpha, cache)? {
+                Ok(t) => {
+                    let good = if hib { t.delta > 0.0 } else { t.delta < 0.0 };
+                    detail.significant = t.significant && good;
+                    verdict = format!("vs runner-up {}: {}", next, test_text(&t));
+                    detail.test = Some(t);
+                }
+                Err(why) => detail.untested_because = Some(why),
+            },
+            (a, b) if a.len() >= 2 && b.len() >= 2 => {
+                let va: Vec<f64> = a.iter().map(|(_, x)| x.value).collect();
+                let vb: Vec<f64> = b.iter().map(|(_, x)| x.value).collect();
+                let w = twosample::welch(
+                    describe::mean(va.iter().copied()),
+                    describe::sample_variance(&va).unwrap_or(0.0),
+                    va.len() as u64,
+                    describe::mean(vb.iter().copied()),
+                    describe::sample_variance(&vb).unwrap_or(0.0),
+                    vb.len() as u64,
+                    s.alpha,
+                );
+                match w {
+                    Some(c) => {
+                        let good = if hib { c.delta > 0.0 } else { c.delta < 0.0 };
+                        detail.significant = c.p_value < s.alpha && good;
+                        verdict = format!(
+                            "vs runner-up {}: Welch t over runs, Δ={} [{}, {}], p={}",
+                            next,
+                            fmt(c.delta),
+                            fmt(c.ci_low),
+                            fmt(c.ci_high),
+                            fmt_p(c.p_value)
+                        );
+                        detail.welch = Some(c);
+                    }
+                    None => detail.untested_because = Some("too few runs".into()),
+                }
+            }
+            (a, b) => {
+                detail.untested_because = Some(format!(
+                    "the best setting has {} run(s) and the runner-up {}; a test needs one run \
+                     each (regression's tests) or two or more each (Welch)",
+                    a.len(),
+                    b.len()
+                ))
+            }
+        }
+        if let Some(why) = &detail.untested_because {
+            verdict = format!("vs runner-up {}: not tested ({why})", next);
+        }
+    }
+    let sig = if detail.test.is_some() || detail.welch.is_some() {
+        if detail.significant {
+            " — significantly better"
+        } else {
+            " — not significantly better"
+        }
+    } else {
+        ""
+    };
+    f.observed = format!("{count} settings, {best_text}");
+    let summary = if verdict.is_empty() {
+        format!(
+            "{subject}: {count} setting(s) of {}, {best_text}",
+            names.join(", ")
+        )
+    } else {
+        format!(
+            "{subject}: {count} setting(s) of {}, {best_text}; {verdict}{sig}",
+            names.join(", ")
+        )
+    };
+    let untested = detail.test.is_none() && detail.welch.is_none();
+    (f.status, f.message) = if count < s.min_configs {
+        (
+            Status::Fail,
+            format!("{summary}; needs >= {} settings", s.min_configs),
+        )
+    } else if s.require_significant && untested {
+        (
+            Status::Missing,
+            format!("{summary}; the best setting's lead cannot be tested"),
+        )
+    } else if s.require_significant && !detail.significant {
+        (
+            Status::Fail,
+            format!(
+                "{summary}; the best setting must beat the runner-up at alpha {}",
+                fmt(s.alpha)
+            ),
+        )
+    } else {
+        (Status::Pass, summary)
+    };
+    f.detail = Some(Detail::Sweep(Box::new(detail)));
+    Ok(f)
+}
