@@ -533,7 +533,10 @@ fn shipped_rubrics_by_name() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(names, ["default", "eu-ai-act", "helm-safety"]);
+    assert_eq!(
+        names,
+        ["default", "eu-ai-act", "helm-safety", "release-readiness"]
+    );
     for name in names {
         let shown = govgate(&["rubric", "show", name]);
         assert_eq!(shown.code, 0);
@@ -550,7 +553,7 @@ fn shipped_rubrics_by_name() {
     assert_eq!(bad.code, 2);
     assert_eq!(
         bad.stderr,
-        "error: eu-ai-akt: no such rubric file, and not the name of a shipped rubric (default, eu-ai-act, helm-safety)\n"
+        "error: eu-ai-akt: no such rubric file, and not the name of a shipped rubric (default, eu-ai-act, helm-safety, release-readiness)\n"
     );
     let bad = govgate(&["rubric", "show", "nope"]);
     assert_eq!(bad.code, 2);

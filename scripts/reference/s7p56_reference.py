@@ -187,6 +187,169 @@ def power():
     return out
 
 
+# ---------------------------------------------------------------------------------------
+# The checks end to end: the same statistics computed here, independently of govgate, from
+# the committed fixture files (fixtures/release, fixtures/s7p5, fixtures/s7p6).
+import glob  # noqa: E402
+
+from statsmodels.stats.contingency_tables import mcnemar  # noqa: E402
+
+
+def results_file(d):
+    (path,) = glob.glob(f"{d}/*/results_*.json")
+    return json.load(open(path))
+
+
+def samples(d, task, metric):
+    (path,) = glob.glob(f"{d}/*/samples_{task}_*.jsonl")
+    rows = [json.loads(l) for l in open(path)]
+    return {r["doc_id"]: float(r[metric]) for r in rows}
+
+
+def records(path):
+    return [json.loads(l) for l in open(path)]
+
+
+def welch_ref(a, b, alpha=0.05):
+    r = st.ttest_ind(a, b, equal_var=False)
+    ci = r.confidence_interval(confidence_level=1 - alpha)
+    return {"delta": float(np.mean(a) - np.mean(b)), "t": float(r.statistic), "p": float(r.pvalue),
+            "df": float(r.df), "ci_low": float(ci.low), "ci_high": float(ci.high)}
+
+
+def ztest_ref(xa, na, xb, nb, alpha=0.05):
+    z, p = proportions_ztest([xa, xb], [na, nb])
+    lo, hi = confint_proportions_2indep(xa, na, xb, nb, method="wald", compare="diff", alpha=alpha)
+    return {"n_a": na, "n_b": nb, "mean_a": xa / na, "mean_b": xb / nb, "delta": xa / na - xb / nb,
+            "z": float(z), "p": float(p), "ci_low": float(lo), "ci_high": float(hi)}
+
+
+def fixtures_reference():
+    out = {}
+    rel = "fixtures/release"
+    seeds = ["seed-1234", "seed-42", "seed-7"]
+    accs = [results_file(f"{rel}/candidate/{s}")["results"]["helpdesk_qa"]["acc,none"] for s in seeds]
+    n = len(accs)
+    m, sd = float(np.mean(accs)), float(np.std(accs, ddof=1))
+    lo, hi = st.t.interval(0.95, n - 1, loc=m, scale=sd / math.sqrt(n))
+    out["trials"] = {"values": accs, "mean": m, "sd": sd, "ci_low": float(lo), "ci_high": float(hi)}
+
+    # power: each seed's samples paired with the baseline's (lmms-eval power_analysis inputs)
+    base = samples(f"{rel}/baseline", "helpdesk_qa", "acc")
+    out["power"] = []
+    for s in seeds:
+        cur = samples(f"{rel}/candidate/{s}", "helpdesk_qa", "acc")
+        ids = sorted(cur)
+        a = np.array([cur[i] for i in ids])
+        b = np.array([base[i] for i in ids])
+        sa, sb = float(np.std(a, ddof=1)), float(np.std(b, ddof=1))
+        rho = float(np.corrcoef(a, b)[0, 1])
+        row = {"seed": s, "n": len(ids), "sd": sa, "sd_baseline": sb, "correlation": rho}
+        for detect in (0.02, 0.04, 0.06):
+            za, zb = st.norm.ppf(0.975), st.norm.ppf(0.8)
+            var_diff = sa ** 2 + sb ** 2 - 2 * rho * sa * sb
+            row[f"var_diff"] = var_diff
+            row[f"mde"] = float((za + zb) * math.sqrt(var_diff / len(ids)))
+            row[f"min_n_{detect}"] = math.ceil(((za + zb) / (detect / math.sqrt(var_diff))) ** 2)
+            row[f"power_{detect}"] = float(st.norm.cdf(detect / math.sqrt(var_diff) * math.sqrt(len(ids)) - za))
+            if power_analysis is not None:
+                r = power_analysis(detect, std_a=sa, std_b=sb, correlation=rho, current_n=len(ids))
+                assert r["min_n"] == row[f"min_n_{detect}"], (r, row)
+        out["power"].append(row)
+
+    # sweep: McNemar exact, best (t=0.0) against the runner-up (t=0.4)
+    t0 = samples(f"{rel}/history/sweep-t0.0", "helpdesk_gen", "exact_match")
+    t4 = samples(f"{rel}/history/sweep-t0.4", "helpdesk_gen", "exact_match")
+    t8 = samples(f"{rel}/history/sweep-t0.8", "helpdesk_gen", "exact_match")
+    b01 = sum(1 for i in t0 if t0[i] == 1 and t4[i] == 0)
+    b10 = sum(1 for i in t0 if t0[i] == 0 and t4[i] == 1)
+    mc = mcnemar([[0, b01], [b10, 0]], exact=True)
+    out["sweep"] = {"scores": {"0": float(np.mean(list(t0.values()))), "0.4": float(np.mean(list(t4.values()))),
+                               "0.8": float(np.mean(list(t8.values())))},
+                    "best_only": b01, "runner_up_only": b10, "p": float(mc.pvalue)}
+
+    # the A/B test
+    rows = records(f"{rel}/production/traffic.jsonl")
+    arm = {k: [r for r in rows if r.get("arm") == k] for k in ("A", "B")}
+    th = {k: [int(r["thumbs_up"]) for r in v if "thumbs_up" in r] for k, v in arm.items()}
+    ab = ztest_ref(sum(th["B"]), len(th["B"]), sum(th["A"]), len(th["A"]))
+    srm = st.chisquare([len(arm["A"]), len(arm["B"])], [len(arm["A"] + arm["B"]) / 2] * 2)
+    lat = welch_ref([r["latency_ms"] for r in arm["B"]], [r["latency_ms"] for r in arm["A"]])
+    out["ab_test"] = {"outcome": ab, "srm": {"observed": [len(arm["A"]), len(arm["B"])],
+                                             "statistic": float(srm.statistic), "p": float(srm.pvalue)},
+                      "latency": lat}
+
+    # agreement: offline mean accuracy per model against its online thumbs-up rate
+    offline = {"acme/helpdesk-7b-v3": float(np.mean(accs)),
+               "acme/helpdesk-7b-v2": results_file(f"{rel}/baseline")["results"]["helpdesk_qa"]["acc,none"],
+               "acme/helpdesk-7b-v1": results_file(f"{rel}/history/v1")["results"]["helpdesk_qa"]["acc,none"]}
+    online = {}
+    for mdl in offline:
+        v = [int(r["thumbs_up"]) for r in rows if r["model_id"] == mdl and "thumbs_up" in r]
+        online[mdl] = (float(np.mean(v)), len(v))
+    models = sorted(offline)
+    rho = st.spearmanr([offline[k] for k in models], [online[k][0] for k in models])
+    # kappa: per item, the serving model's offline correctness (its first run with a samples
+    # log: v2's baseline, v3's seed-1234) against the record's thumbs_up
+    item = {"acme/helpdesk-7b-v2": base,
+            "acme/helpdesk-7b-v3": samples(f"{rel}/candidate/seed-1234", "helpdesk_qa", "acc")}
+    pa, pb = [], []
+    for r in rows:
+        if "thumbs_up" in r and "doc_id" in r and r["model_id"] in item:
+            pa.append(str(int(item[r["model_id"]][r["doc_id"]])))
+            pb.append(str(int(r["thumbs_up"])))
+    out["agreement"] = {"offline": offline, "online": {k: v[0] for k, v in online.items()},
+                        "records": {k: v[1] for k, v in online.items()},
+                        "spearman": float(rho.statistic), "pairs": len(pa),
+                        "kappa": float(cohen_kappa_score(pa, pb))}
+
+    # feedback: now = the newest timestamp; the last 7 days, inclusive
+    from datetime import datetime, timezone
+
+    def t(s):
+        return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+
+    now = max(t(r["ts"]) for r in rows)
+    win = [r for r in rows if now - 7 * 86400 <= t(r["ts"]) <= now]
+    ev = [r for r in win if "thumbs_up" in r]
+    out["feedback"] = {"now": now, "events": len(ev), "traffic": len(win), "coverage": len(ev) / len(win),
+                       "newest_event": max(t(r["ts"]) for r in rows if "thumbs_up" in r)}
+
+    # fixtures/s7p6
+    srm_rows = records("fixtures/s7p6/srm/traffic.jsonl")
+    obs = [sum(1 for r in srm_rows if r["arm"] == k) for k in ("A", "B")]
+    c = st.chisquare(obs, [sum(obs) / 2] * 2)
+    out["s7p6_srm"] = {"observed": obs, "statistic": float(c.statistic), "p": float(c.pvalue)}
+    deg = records("fixtures/s7p6/degraded/traffic.jsonl")
+    A = [r for r in deg if r["arm"] == "A"]
+    B = [r for r in deg if r["arm"] == "B"]
+    out["s7p6_degraded"] = {
+        "thumbs": ztest_ref(sum(r["thumbs_up"] for r in B), len(B), sum(r["thumbs_up"] for r in A), len(A)),
+        "csat": welch_ref([r["csat"] for r in B], [r["csat"] for r in A]),
+        "latency": welch_ref([r["latency_ms"] for r in B], [r["latency_ms"] for r in A]),
+    }
+    dis = records("fixtures/s7p6/disagree/traffic.jsonl")
+    rates = {k: float(np.mean([int(r["thumbs_up"]) for r in dis if r["model_id"] == k])) for k in models}
+    out["s7p6_disagree"] = {"online": rates,
+                            "spearman": float(st.spearmanr([offline[k] for k in models],
+                                                           [rates[k] for k in models]).statistic)}
+    reqs = records("fixtures/s7p6/feedback/requests.jsonl")
+    evs = records("fixtures/s7p6/feedback/events.jsonl")
+    now = max(t(r["ts"]) for r in reqs + evs)
+    newest = max(t(r["ts"]) for r in evs)
+    out["s7p6_feedback"] = {"now": now, "newest_event": newest, "age": now - newest,
+                            "events_all": len(evs), "requests_all": len(reqs)}
+    # HELM trials
+    stats = json.load(open(glob.glob("fixtures/s7p5/helm-trials/benchmark_output/runs/v1/*/stats.json")[0]))
+    em = next(x for x in stats if x["name"]["name"] == "exact_match")
+    vals = [0.70, 0.74, 0.72]  # the trials the generator averaged
+    m, sd = float(np.mean(vals)), float(np.std(vals, ddof=1))
+    lo, hi = st.t.interval(0.95, 2, loc=em["mean"], scale=sd / math.sqrt(3))
+    out["helm_trials"] = {"count": em["count"], "mean": em["mean"], "sd": sd, "ci_low": float(lo),
+                          "ci_high": float(hi)}
+    return out
+
+
 def main():
     trial_rows, helm_rows = trials()
     versions = {"python": platform.python_version(), "numpy": np.__version__,
@@ -205,6 +368,7 @@ def main():
         "trials": trial_rows,
         "helm_trials": helm_rows,
         "power": power(),
+        "fixtures": fixtures_reference(),
     }
     with open("scripts/reference/s7p56_reference.json", "w") as f:
         json.dump(out, f, indent=1)

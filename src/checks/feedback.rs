@@ -77,7 +77,9 @@ fn age_text(secs: f64) -> String {
     match (d, h, m) {
         (0, 0, 0) => format!("{s}s"),
         (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
         (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
         (d, h, _) => format!("{d}d {h}h"),
     }
 }
@@ -328,4 +330,19 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         f.detail = Some(super::Detail::Feedback(Box::new(detail.clone())));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::age_text;
+
+    #[test]
+    fn ages_read_as_people_write_them() {
+        assert_eq!(age_text(3.0), "3s");
+        assert_eq!(age_text(600.0), "10m");
+        assert_eq!(age_text(7_200.0), "2h");
+        assert_eq!(age_text(7_500.0), "2h 5m");
+        assert_eq!(age_text(7.0 * 86_400.0), "7d");
+        assert_eq!(age_text(9.0 * 86_400.0 + 3_600.0 * 5.0), "9d 5h");
+    }
 }

@@ -2,8 +2,8 @@
 //! significantly better than the runner-up.
 //!
 //! ## What it checks
-//! For every metric the selector names in the current runs, every run of the same model
-//! (current, baseline and history) that holds the metric, keyed by the values its
+//! For every model of the current runs, and every metric the selector names in that
+//! model's runs (current, baseline and history), the runs keyed by the values their
 //! provenance records for the parameters in `over`:
 //!
 //! * `num_fewshot` — the task's few-shot count;
@@ -14,7 +14,7 @@
 //! * `limit` — `--limit` (`none` without one).
 //!
 //! A **setting** is one combination of values; runs that do not record a parameter are left
-//! out and named. The sweep needs at least `min_configs` settings. A setting with several
+//! out and named, and a metric none of whose runs records them is not part of the sweep. The sweep needs at least `min_configs` settings. A setting with several
 //! runs (seeds) scores their mean. The best setting is the one with the best score in the
 //! metric's direction; it is compared with the runner-up by the tests of `regression` when
 //! each has one run (paired McNemar or bootstrap on the samples logs, else the unpaired
@@ -143,26 +143,60 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
         .chain(&evidence.baseline)
         .chain(&evidence.history)
         .collect();
-    let mut done: Vec<(String, String)> = Vec::new();
-    let mut out = Vec::new();
+    let mut models: Vec<String> = Vec::new();
     for run in &evidence.current {
-        for m in run.metrics.iter().filter(|m| s.selector.matches(m)) {
-            let model = model_key(run);
-            let id = (m.label(), model.clone());
-            if done.contains(&id) {
-                continue;
-            }
-            done.push(id);
-            let members: Vec<(&Run, &Metric)> = all
-                .iter()
-                .filter(|r| model_key(r) == model)
-                .filter_map(|r| Some((*r, r.metrics.iter().find(|x| x.key() == m.key())?)))
-                .collect();
-            out.push(judge(s, m, &model, &members, cache)?);
+        let m = model_key(run);
+        if !models.contains(&m) {
+            models.push(m);
         }
     }
-    if out.is_empty() {
+    let names: Vec<&str> = s.over.iter().map(|(n, _)| n.as_str()).collect();
+    let mut out = Vec::new();
+    let mut matched = 0usize;
+    for model in &models {
+        let runs: Vec<&Run> = all
+            .iter()
+            .copied()
+            .filter(|r| model_key(r) == *model)
+            .collect();
+        // metric identities in first-seen order
+        let mut labels: Vec<&Metric> = Vec::new();
+        for r in &runs {
+            for m in r.metrics.iter().filter(|m| s.selector.matches(m)) {
+                if !labels.iter().any(|x| x.key() == m.key()) {
+                    labels.push(m);
+                }
+            }
+        }
+        matched += labels.len();
+        for m in labels {
+            let members: Vec<(&Run, &Metric)> = runs
+                .iter()
+                .filter_map(|r| Some((*r, r.metrics.iter().find(|x| x.key() == m.key())?)))
+                .collect();
+            // a metric none of whose runs records the swept parameters is not in the sweep
+            let recorded = members.iter().any(|(r, x)| {
+                s.over
+                    .iter()
+                    .all(|(_, p)| param_value(r, &x.task, p).is_some())
+            });
+            if recorded {
+                out.push(judge(s, m, model, &members, cache)?);
+            }
+        }
+    }
+    if matched == 0 {
         out.push(Finding::no_metric(&s.selector, expected(s)));
+    } else if out.is_empty() {
+        let mut f = Finding::pending(&s.selector.text, &expected(s));
+        f.message = format!(
+            "no run of {} records {} for a metric matching `{}`: no sweep to judge",
+            models.join(", "),
+            names.join(", "),
+            s.selector
+        );
+        f.observed = "no recorded settings".into();
+        out.push(f);
     }
     Ok(out)
 }

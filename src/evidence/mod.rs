@@ -610,24 +610,33 @@ pub fn load_evidence(inputs: &Inputs) -> Result<Evidence> {
     Ok(evidence)
 }
 
-/// Runs of the same model that report the same tasks: (model, their files, the tasks).
+/// Runs of the same model, made the same way (seeds, generation settings, few-shot), that
+/// report the same tasks: (model, their files, the tasks).
 pub fn repeated_runs(runs: &[Run]) -> Vec<(String, Vec<String>, Vec<String>)> {
-    let mut by_task: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    type Task = (String, String, String);
+    let mut by_task: BTreeMap<Task, Vec<String>> = BTreeMap::new();
     for r in runs {
         let model = r
             .model
             .name
             .clone()
             .unwrap_or_else(|| "(unnamed model)".into());
+        // runs made differently (other seeds: trials; other generation settings: a sweep)
+        // are not repeats
+        let p = &r.provenance;
+        let setup = format!(
+            "{:?} {:?} {:?} {:?}",
+            p.seeds, p.gen_kwargs, p.generation, p.num_fewshot
+        );
         for t in &r.tasks {
             by_task
-                .entry((model.clone(), t.name.clone()))
+                .entry((model.clone(), t.name.clone(), setup.clone()))
                 .or_default()
                 .push(r.label());
         }
     }
     let mut groups: BTreeMap<(String, Vec<String>), Vec<String>> = BTreeMap::new();
-    for ((model, task), files) in by_task {
+    for ((model, task, _), files) in by_task {
         if files.len() > 1 {
             groups.entry((model, files)).or_default().push(task);
         }

@@ -558,6 +558,11 @@ pub const SHIPPED: &[(&str, &str, &str)] = &[
         "S7P2 bias and toxicity gates on HELM BBQ and RealToxicityPrompts runs",
         include_str!("../../rubrics/helm-safety.yaml"),
     ),
+    (
+        "release-readiness",
+        "All six processes as a pre-release checklist: quality, provenance, seeds and power, sweeps, A/B test, offline-online agreement, feedback",
+        include_str!("../../rubrics/release-readiness.yaml"),
+    ),
 ];
 
 /// The embedded default rubric's text.
@@ -675,7 +680,7 @@ mod tests {
         let err = resolve(Path::new("eu-ai-akt")).expect_err("unknown name");
         assert!(
             err.to_string()
-                .contains("not the name of a shipped rubric (default, eu-ai-act, helm-safety)"),
+                .contains("not the name of a shipped rubric (default, eu-ai-act, helm-safety, release-readiness)"),
             "{err}"
         );
     }
