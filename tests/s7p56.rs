@@ -528,7 +528,10 @@ fn agreement_matches_scipy_and_sklearn() {
     let models = d["models"].as_array().expect("models");
     assert_eq!(models.len(), 3);
     for m in models {
-        let name = m["model"].as_str().expect("model");
+        // the report names a version `name@revision`; the records use the name
+        let model = m["model"].as_str().expect("model");
+        let name = model.split('@').next().expect("name");
+        assert!(model.len() == name.len() + 13, "{model}: name@revision");
         close(f(&m["offline"]), f(&want["offline"][name]), name);
         close(f(&m["online"]), f(&want["online"][name]), name);
         assert_eq!(u(&m["records"]), u(&want["records"][name]));
@@ -574,9 +577,95 @@ fn agreement_needs_enough_models() {
     let m = message(&rep, "a");
     assert!(
         m.contains("2 model(s) both evaluated offline and seen online")
-            && m.contains("online only: acme/helpdesk-7b-v1"),
+            && m.ends_with("online only: acme/helpdesk-7b-v1")
+            && m.contains("offline only: none"),
         "{m}"
     );
+}
+
+#[test]
+fn versions_of_one_model_name_are_told_apart_by_revision() {
+    // the three helpdesk runs, renamed to one model name with three revisions
+    let dir = scratch("s7p56-agree-revisions");
+    let sources = [
+        (BASELINE, "r2"),
+        ("fixtures/release/history/v1", "r1"),
+        ("fixtures/release/candidate/seed-1234", "r3"),
+    ];
+    for (i, (src, rev)) in sources.iter().enumerate() {
+        let path = std::fs::read_dir(common::root().join(src))
+            .expect("dir")
+            .flatten()
+            .flat_map(|d| std::fs::read_dir(d.path()).expect("model dir").flatten())
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("results_"))
+            })
+            .expect("a results file");
+        let mut doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        doc["model_name"] = Value::from("acme/helpdesk");
+        doc["config"]["model_args"] =
+            Value::from(format!("pretrained=acme/helpdesk,revision={rev}"));
+        common::write(
+            &dir.join(format!(
+                "runs/{i}/results_2026-11-2{i}T00-00-00.000000.json"
+            )),
+            &doc.to_string(),
+        );
+    }
+    // online: r1 < r2 < r3 by revision id, and the bare name, which names no single version
+    let mut lines = String::new();
+    for (id, ups) in [
+        ("r1", 5),
+        ("acme/helpdesk@r2", 6),
+        ("r3", 7),
+        ("acme/helpdesk", 9),
+    ] {
+        for k in 0..10 {
+            lines.push_str(&format!(
+                "{{\"model_id\": \"{id}\", \"thumbs_up\": {}}}\n",
+                k < ups
+            ));
+        }
+    }
+    common::write(&dir.join("online.jsonl"), &lines);
+    let r = rubric(
+        &dir,
+        "r.yaml",
+        "{}",
+        "  S7P6:\n    - { id: a, level: 3, agreement: { offline: \"*/acc@none\", online: { model: model_id, outcome: thumbs_up }, min_spearman: 0.9 } }\n",
+    );
+    let out = govgate(&[
+        "check",
+        "--rubric",
+        r.to_str().expect("p"),
+        "-f",
+        "json",
+        dir.join("runs").to_str().expect("p"),
+        "--production",
+        dir.join("online.jsonl").to_str().expect("p"),
+    ]);
+    let rep = json(&out.stdout);
+    assert_eq!(status(&rep, "a"), "pass", "{}", message(&rep, "a"));
+    let d = &findings(&rep, "a")[0]["detail"];
+    let got: Vec<(String, f64)> = d["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .map(|m| (m["model"].as_str().expect("m").to_owned(), f(&m["online"])))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("acme/helpdesk@r2".to_owned(), 0.6),
+            ("acme/helpdesk@r1".to_owned(), 0.5),
+            ("acme/helpdesk@r3".to_owned(), 0.7)
+        ]
+    );
+    assert_eq!(d["online_only"], serde_json::json!(["acme/helpdesk"]));
+    assert_eq!(f(&d["spearman"]), 1.0);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::repeatability::model_key;
 use super::{Detail, Finding, SampleCache, Status, row_files};
 use crate::error::Result;
 use crate::evidence::production::{self, Scalar};
@@ -96,22 +97,75 @@ pub struct AgreementDetail {
     pub kappa: Option<KappaDetail>,
 }
 
-/// The names a run's model goes by, normalized as record categories are.
-fn identities(run: &Run) -> Vec<String> {
+/// A model version seen offline: the runs of one model name and version.
+#[derive(Debug)]
+struct Version {
+    /// `name version`, as `model_key` writes it.
+    key: String,
+    /// `name@version` (or the name), for the report.
+    display: String,
+    name: String,
+    /// The ids that name this version alone: the version (`model_sha`, revision, HELM
+    /// deployment), `name@version`, and the key.
+    specific: Vec<String>,
+}
+
+/// The most specific version a run records.
+fn version_of(run: &Run) -> Option<&str> {
     let p = &run.provenance;
-    [
-        run.model.name.as_deref(),
-        run.model.sha.as_deref(),
-        run.model.revision.as_deref(),
-        p.model_args_revision.as_deref(),
-        p.model_deployment.as_deref(),
-        run.name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .map(crate::rubric::normalize_category)
-    .collect()
+    run.model
+        .sha
+        .as_deref()
+        .or(run.model.revision.as_deref())
+        .or(p.model_args_revision.as_deref())
+        .or(p.model_deployment.as_deref())
+        .filter(|s| !s.is_empty())
+}
+
+/// The offline model versions, and a resolver from a record's model value to one of them:
+/// a version-specific id, or the bare model name when only one version has that name.
+struct Versions {
+    list: Vec<Version>,
+}
+
+impl Versions {
+    fn index(&mut self, run: &Run) -> usize {
+        let key = model_key(run);
+        if let Some(i) = self.list.iter().position(|v| v.key == key) {
+            return i;
+        }
+        let norm = crate::rubric::normalize_category;
+        let name = norm(run.model.name.as_deref().unwrap_or("?"));
+        let mut specific = vec![norm(&key)];
+        let mut display = name.clone();
+        if let Some(v) = version_of(run) {
+            display = format!("{name}@{v}");
+            specific.push(norm(v));
+            specific.push(norm(&display));
+        }
+        self.list.push(Version {
+            key,
+            display,
+            name,
+            specific,
+        });
+        self.list.len() - 1
+    }
+
+    fn resolve(&self, id: &str) -> Option<usize> {
+        if let Some(i) = self
+            .list
+            .iter()
+            .position(|v| v.specific.iter().any(|s| s == id))
+        {
+            return Some(i);
+        }
+        let mut by_name = self.list.iter().enumerate().filter(|(_, v)| v.name == id);
+        match (by_name.next(), by_name.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 /// An item id as the samples readers key it: an integer `doc_id` as itself, HELM's text ids
@@ -140,10 +194,19 @@ fn expected(a: &Agreement) -> String {
     e
 }
 
-/// Offline score per metric label, then per model: (runs with their metric).
-type Offline<'r> = BTreeMap<String, Vec<(String, Vec<(&'r Run, &'r Metric)>)>>;
+/// Per metric label, the runs holding it, by offline version index.
+type Offline<'r> = BTreeMap<String, BTreeMap<usize, Vec<(&'r Run, &'r Metric)>>>;
+
+/// Online outcomes read: per version, and per unmatched model value (for the report).
+#[derive(Debug, Default)]
+struct Online {
+    by_version: BTreeMap<usize, Running>,
+    unmatched: BTreeMap<String, u64>,
+    wrong_type: u64,
+}
 
 pub fn run(a: &Agreement, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
+    let mut versions = Versions { list: Vec::new() };
     let mut offline: Offline<'_> = BTreeMap::new();
     for run in evidence
         .current
@@ -152,15 +215,13 @@ pub fn run(a: &Agreement, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         .chain(&evidence.history)
     {
         for m in run.metrics.iter().filter(|m| a.offline.matches(m)) {
-            let models = offline.entry(m.label()).or_default();
-            let name = identities(run)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| "?".into());
-            match models.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, list)) => list.push((run, m)),
-                None => models.push((name, vec![(run, m)])),
-            }
+            let v = versions.index(run);
+            offline
+                .entry(m.label())
+                .or_default()
+                .entry(v)
+                .or_default()
+                .push((run, m));
         }
     }
     if offline.is_empty() {
@@ -181,25 +242,21 @@ pub fn run(a: &Agreement, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         }
     };
 
-    // offline per-item labels for kappa: (metric label, model category, item) -> label
-    let mut item_labels: HashMap<(usize, String, u64), String> = HashMap::new();
+    // offline per-item labels for kappa: (label index, version, item) -> label, from the
+    // first of a version's runs with a usable samples log
     let labels: Vec<&String> = offline.keys().collect();
+    let mut item_labels: HashMap<(usize, usize, u64), String> = HashMap::new();
     if a.kappa.is_some() {
         for (li, label) in labels.iter().enumerate() {
-            for (_, runs) in &offline[*label] {
-                // the first run with a usable samples log speaks for the model
+            for (v, runs) in &offline[*label] {
                 for (run, m) in runs {
                     let Ok(values) = super::regression::side_values("offline", run, m, cache)?
                     else {
                         continue;
                     };
-                    for id in identities(run) {
-                        for (doc, v) in &values.values {
-                            item_labels.insert(
-                                (li, id.clone(), *doc),
-                                crate::rubric::normalize_category(&fmt(*v)),
-                            );
-                        }
+                    for (doc, x) in &values.values {
+                        item_labels
+                            .insert((li, *v, *doc), crate::rubric::normalize_category(&fmt(*x)));
                     }
                     break;
                 }
@@ -207,15 +264,13 @@ pub fn run(a: &Agreement, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         }
     }
 
-    // online: per model, the outcome's running mean; per (label, offline label, online label)
-    // the kappa table
     let mut fields = vec![a.model.clone(), a.outcome.clone()];
     if let Some((item, _)) = &a.kappa {
         fields.push(item.clone());
     }
-    let mut online: BTreeMap<String, Running> = BTreeMap::new();
-    let mut wrong_type = 0u64;
+    let mut online = Online::default();
     let mut tables: Vec<BTreeMap<(String, String), u64>> = vec![BTreeMap::new(); labels.len()];
+    let mut resolved: HashMap<String, Option<usize>> = HashMap::new();
     let reads = production::read_rows(&files, &fields, "agreement", &mut |row| {
         let Some(model) = row[0].as_ref().and_then(Scalar::category) else {
             return;
@@ -224,18 +279,31 @@ pub fn run(a: &Agreement, evidence: &Evidence, cache: &mut SampleCache) -> Resul
             return;
         };
         let Some(x) = outcome.number() else {
-            wrong_type += 1;
+            online.wrong_type += 1;
             return;
         };
-        if !online.contains_key(&model) && online.len() >= production::MAX_CATEGORIES {
+        let v = match resolved.get(&model) {
+            Some(v) => *v,
+            None => {
+                let v = versions.resolve(&model);
+                if resolved.len() < production::MAX_CATEGORIES {
+                    resolved.insert(model.clone(), v);
+                }
+                v
+            }
+        };
+        let Some(v) = v else {
+            if online.unmatched.len() < MAX_UNMATCHED || online.unmatched.contains_key(&model) {
+                *online.unmatched.entry(model).or_default() += 1;
+            }
             return;
-        }
-        online.entry(model.clone()).or_default().push(x);
-        if let Some(item) = row.get(2).and_then(|v| v.as_ref()).and_then(item_key)
+        };
+        online.by_version.entry(v).or_default().push(x);
+        if let Some(item) = row.get(2).and_then(|c| c.as_ref()).and_then(item_key)
             && let Some(on) = outcome.category()
         {
             for (li, table) in tables.iter_mut().enumerate() {
-                if let Some(off) = item_labels.get(&(li, model.clone(), item)) {
+                if let Some(off) = item_labels.get(&(li, v, item)) {
                     *table.entry((off.clone(), on.clone())).or_default() += 1;
                 }
             }
@@ -243,29 +311,26 @@ pub fn run(a: &Agreement, evidence: &Evidence, cache: &mut SampleCache) -> Resul
     })?;
     cache.note_records(&a.records, reads);
 
-    let mut out = Vec::new();
-    for (li, label) in labels.iter().enumerate() {
-        out.push(judge(
-            a,
-            label,
-            &offline[*label],
-            &online,
-            wrong_type,
-            &tables[li],
-        ));
-    }
-    Ok(out)
+    Ok(labels
+        .iter()
+        .enumerate()
+        .map(|(li, label)| judge(a, label, &offline[*label], &versions, &online, &tables[li]))
+        .collect())
 }
+
+/// Distinct unmatched model values kept for the report.
+const MAX_UNMATCHED: usize = 50;
 
 fn judge(
     a: &Agreement,
     label: &str,
-    models: &[(String, Vec<(&Run, &Metric)>)],
-    online: &BTreeMap<String, Running>,
-    wrong_type: u64,
+    models: &BTreeMap<usize, Vec<(&Run, &Metric)>>,
+    versions: &Versions,
+    online: &Online,
     table: &BTreeMap<(String, String), u64>,
 ) -> Finding {
     let mut f = Finding::pending(label, &expected(a));
+    let wrong_type = online.wrong_type;
     if wrong_type > 0 {
         f.status = Status::Error;
         f.message = format!(
@@ -276,8 +341,8 @@ fn judge(
         return f;
     }
     let hib = models
-        .iter()
-        .flat_map(|(_, runs)| runs.iter().map(|(_, m)| m.higher_is_better))
+        .values()
+        .flat_map(|runs| runs.iter().map(|(_, m)| m.higher_is_better))
         .find_map(|h| h);
     let Some(hib) = hib else {
         f.status = Status::Error;
@@ -290,33 +355,26 @@ fn judge(
     };
     let mut points = Vec::new();
     let mut offline_only = Vec::new();
-    let mut matched: Vec<&str> = Vec::new();
-    for (name, runs) in models {
+    for (v, runs) in models {
         let value = describe::mean(runs.iter().map(|(_, m)| m.value));
-        // the first identity the records use
-        let hit = runs
-            .iter()
-            .flat_map(|(r, _)| identities(r))
-            .find_map(|id| online.get_key_value(&id));
-        match hit {
-            Some((id, r)) if r.n > 0 => {
-                matched.push(id);
-                points.push(ModelPoint {
-                    model: id.clone(),
-                    offline: value,
-                    runs: runs.iter().map(|(r, _)| r.label()).collect(),
-                    online: r.mean(),
-                    records: r.n,
-                });
-            }
-            _ => offline_only.push(name.clone()),
+        match online.by_version.get(v) {
+            Some(r) if r.n > 0 => points.push(ModelPoint {
+                model: versions.list[*v].display.clone(),
+                offline: value,
+                runs: runs.iter().map(|(r, _)| r.label()).collect(),
+                online: r.mean(),
+                records: r.n,
+            }),
+            _ => offline_only.push(versions.list[*v].display.clone()),
         }
     }
-    let online_only: Vec<String> = online
+    let mut online_only: Vec<String> = online
+        .by_version
         .keys()
-        .filter(|k| !matched.contains(&k.as_str()))
-        .cloned()
+        .filter(|v| !models.contains_key(v))
+        .map(|v| versions.list[*v].display.clone())
         .collect();
+    online_only.extend(online.unmatched.keys().cloned());
     let mut detail = AgreementDetail {
         models: points,
         offline_only,
