@@ -113,16 +113,30 @@ fn trials_pass_on_three_seeds_and_match_scipy() {
 }
 
 #[test]
-fn trials_fail_on_one_run_and_on_a_wide_spread() {
+fn trials_fail_on_too_few_runs_and_on_a_wide_spread() {
+    // one run: no repeat at all, the evidence is missing
     let one = report(
         "trials-one",
         "S7P5",
         "    - { id: t, level: 1, trials: { metric: \"arc_easy/acc@none\", min_runs: 3 } }\n",
         &["fixtures/demo"],
     );
-    assert_eq!(status(&one, "t"), "fail");
+    assert_eq!(status(&one, "t"), "missing");
     let m = message(&one, "t");
-    assert!(m.contains("1 run(s)") && m.contains("needs 3"), "{m}");
+    assert!(m.contains("1 run(s)") && m.contains("no repeat"), "{m}");
+    // two seeds where three are asked: shown insufficient
+    let two = report(
+        "trials-two",
+        "S7P5",
+        "    - { id: t, level: 1, trials: { metric: \"*/acc@none\", min_runs: 3 } }\n",
+        &[
+            "fixtures/release/candidate/seed-1234",
+            "fixtures/release/candidate/seed-42",
+        ],
+    );
+    assert_eq!(status(&two, "t"), "fail");
+    let m = message(&two, "t");
+    assert!(m.contains("2 run(s)") && m.contains("needs 3"), "{m}");
 
     let wide = report(
         "trials-wide",

@@ -29,8 +29,9 @@
 //! ```
 //!
 //! ## Failure
-//! Fewer runs than `min_runs`, or a standard deviation above `max_sd`, fails and names the
-//! runs. A non-finite value fails. No current metric matching the selector is `missing`.
+//! Two or more runs but fewer than `min_runs`, or a standard deviation above `max_sd`,
+//! fails and names the runs. A single run (no repeat to measure) is `missing`, as is no
+//! current metric matching the selector. A non-finite value fails.
 
 use std::collections::BTreeSet;
 
@@ -210,6 +211,16 @@ fn judge(t: &Trials, run: &Run, m: &Metric, members: &[(&Run, &Metric)]) -> Find
         f.message = format!("{label}: a value of {what} is not finite");
         f.observed = "non-finite value".into();
         detail.spread = None;
+        f.detail = Some(Detail::Trials(detail));
+        return f;
+    }
+    if count < 2 {
+        // one run: the evidence of repetition is absent, not shown insufficient
+        f.message = format!(
+            "{label}: {what}, no repeat made alike except for seeds (rerun with other seeds: \
+             lm-eval `--seed`, HELM `--num-train-trials`)"
+        );
+        f.observed = "1 run".into();
         f.detail = Some(Detail::Trials(detail));
         return f;
     }

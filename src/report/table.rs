@@ -105,10 +105,30 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
         .iter()
         .filter(|o| o.status == Status::Missing && !required(o))
         .collect();
+    // Of a process nobody requires, the table shows the checks that hold it at its level
+    // (those of the level above it); failures further up are one line.
+    let reached = |o: &&crate::checks::Outcome| {
+        verdict
+            .processes
+            .iter()
+            .find(|p| p.id == o.process)
+            .map_or(0, |p| p.level)
+    };
+    let beyond: Vec<_> = verdict
+        .outcomes
+        .iter()
+        .filter(|o| {
+            o.status != Status::Pass
+                && o.status != Status::Missing
+                && !required(o)
+                && o.level > reached(o) + 1
+        })
+        .collect();
     let not_passing: Vec<_> = verdict
         .outcomes
         .iter()
         .filter(|o| o.status != Status::Pass && (o.status != Status::Missing || required(o)))
+        .filter(|o| !beyond.iter().any(|b| std::ptr::eq(*b, *o)))
         .collect();
     if !not_passing.is_empty() {
         out.push_str("\nChecks not passing:\n");
@@ -158,6 +178,17 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
         for o in &not_passing {
             out.push_str(&format!("  {} [{}]: {}\n", o.id, o.status, o.message));
         }
+    }
+
+    if !beyond.is_empty() {
+        let parts: Vec<String> = beyond
+            .iter()
+            .map(|o| format!("{} {} (L{} {})", o.process, o.id, o.level, o.status))
+            .collect();
+        out.push_str(&format!(
+            "\nNot required, above the level reached: {} (--format json has each reason)\n",
+            parts.join(", ")
+        ));
     }
 
     if !quiet.is_empty() {
