@@ -794,6 +794,7 @@ fn the_release_example_reaches_level_3_on_s7p5_and_s7p6() {
     for (id, level) in [
         ("S7P1", "3"),
         ("S7P2", "0"),
+        ("S7P3", "0"),
         ("S7P4", "2"),
         ("S7P5", "3"),
         ("S7P6", "3"),

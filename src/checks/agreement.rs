@@ -44,7 +44,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::repeatability::model_key;
+use super::repeatability::{model_display, model_key};
 use super::{Detail, Finding, SampleCache, Status, row_files};
 use crate::error::Result;
 use crate::evidence::production::{self, Scalar};
@@ -136,12 +136,10 @@ impl Versions {
         }
         let norm = crate::rubric::normalize_category;
         let name = norm(run.model.name.as_deref().unwrap_or("?"));
-        let mut specific = vec![norm(&key)];
-        let mut display = name.clone();
+        let display = model_display(run);
+        let mut specific = vec![norm(&key), norm(&display)];
         if let Some(v) = version_of(run) {
-            display = format!("{name}@{v}");
             specific.push(norm(v));
-            specific.push(norm(&display));
         }
         self.list.push(Version {
             key,

@@ -92,6 +92,8 @@ struct Pass {
     after_now: u64,
     /// Records (with the field, when asked) in the window.
     in_window: u64,
+    /// Every record in the window, with the field or not.
+    all_in_window: u64,
     newest: Option<f64>,
 }
 
@@ -122,6 +124,9 @@ fn count(
         if t > to {
             p.after_now += 1;
             return;
+        }
+        if from.is_none_or(|f| t >= f) {
+            p.all_in_window += 1;
         }
         if is_event {
             p.newest = Some(p.newest.map_or(t, |n: f64| n.max(t)));
@@ -188,11 +193,8 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
     // the traffic in the same window
     let traffic: Option<std::result::Result<u64, String>> = match (&fb.coverage, traffic_files) {
         (None, _) => None,
-        (Some(_), None) => {
-            // coverage of the feedback records themselves: every record is traffic
-            let (all, _) = count(&files, &fb.timestamp, None, Some((from, now)))?;
-            Some(Ok(all.in_window))
-        }
+        // coverage of the feedback records themselves: every record is traffic
+        (Some(_), None) => Some(Ok(events.all_in_window)),
         (Some(_), Some(Err(why))) => Some(Err(why)),
         (Some(c), Some(Ok(tf))) => {
             let (t, reads) = count(&tf, &c.timestamp, None, Some((from, now)))?;

@@ -50,6 +50,24 @@ pub(crate) fn model_key(run: &Run) -> String {
     .to_owned()
 }
 
+/// The model a run evaluated as people write it: `name@version`, or the name.
+pub(crate) fn model_display(run: &Run) -> String {
+    let p = &run.provenance;
+    let name = run.model.name.as_deref().unwrap_or("?");
+    match run
+        .model
+        .sha
+        .as_deref()
+        .or(run.model.revision.as_deref())
+        .or(p.model_args_revision.as_deref())
+        .or(p.model_deployment.as_deref())
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => format!("{name}@{v}"),
+        None => name.to_owned(),
+    }
+}
+
 /// What must be identical for two runs of a task to be repeats, as named parts; with
 /// `seeds: false` the seeds are left out (`trials`: runs that differ only in their seeds).
 pub(crate) fn key(run: &Run, task: &str, seeds: bool) -> Key {

@@ -40,7 +40,7 @@
 use serde::Serialize;
 
 use super::regression::{SigTest, significance, test_text};
-use super::repeatability::model_key;
+use super::repeatability::{model_display, model_key};
 use super::{Detail, Finding, SampleCache, Status};
 use crate::error::Result;
 use crate::evidence::json;
@@ -181,7 +181,8 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
                     .all(|(_, p)| param_value(r, &x.task, p).is_some())
             });
             if recorded {
-                out.push(judge(s, m, model, &members, cache)?);
+                let shown = model_display(members[0].0);
+                out.push(judge(s, m, &shown, &members, cache)?);
             }
         }
     }

@@ -593,7 +593,7 @@ impl Scalar {
         Some(match v {
             Value::Null => return None,
             Value::Bool(b) => Scalar::Bool(*b),
-            Value::Int(_) | Value::Float(_) => Scalar::Num(v.as_f64()?),
+            Value::Int(_) | Value::Float(_) => Scalar::Num(v.as_f64().filter(|x| x.is_finite())?),
             Value::Str(s) => Scalar::Text(s.clone()),
             _ => Scalar::Other,
         })
@@ -602,11 +602,12 @@ impl Scalar {
     fn of_csv(t: &str) -> Option<Scalar> {
         let t = t.trim();
         Some(match t {
-            "" => return None,
+            "" | "NaN" | "nan" | "NA" | "null" | "inf" | "-inf" => return None,
             "true" | "True" => Scalar::Bool(true),
             "false" | "False" => Scalar::Bool(false),
             _ => match t.parse::<f64>() {
-                Ok(x) => Scalar::Num(x),
+                Ok(x) if x.is_finite() => Scalar::Num(x),
+                Ok(_) => return None,
                 Err(_) => Scalar::Text(t.to_owned()),
             },
         })
@@ -657,7 +658,8 @@ impl Scalar {
 
 /// Streams the records of `files` (JSON Lines, JSON arrays or CSV, detected by content),
 /// giving `f` the values of `fields` (dotted paths, or CSV columns) of each record, in the
-/// order asked; `None` where a record lacks the field or holds `null` / an empty cell.
+/// order asked; `None` where a value is missing as the drift reader counts it (absent,
+/// `null`, an empty cell, NaN or ±Infinity).
 /// Memory is one record at a time. A histogram document has no records: it is an error
 /// naming `what` (the check that needs records).
 pub fn read_rows(
@@ -1271,5 +1273,60 @@ mod tests {
         }
         assert!(f.overflow);
         assert!(f.categories.is_empty());
+    }
+
+    #[test]
+    fn rows_read_several_fields_of_a_record_together() {
+        let dir = std::env::temp_dir().join(format!("govgate-rows-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let jsonl = dir.join("r.jsonl");
+        std::fs::write(
+            &jsonl,
+            "{\"arm\": \"A\", \"y\": true, \"m\": {\"lat\": 12.5}}\n\
+             {\"arm\": 2.0, \"y\": NaN, \"m\": {\"lat\": null}}\n\
+             {\"y\": [1], \"m\": 3}\n",
+        )
+        .expect("write");
+        let csv = dir.join("r.csv");
+        std::fs::write(&csv, "arm,y,m.lat\nA,true,12.5\n2,NA,\n").expect("write");
+        let fields = vec!["arm".to_owned(), "y".to_owned(), "m.lat".to_owned()];
+        let mut rows: Vec<Vec<Option<Scalar>>> = Vec::new();
+        let reads = read_rows(&[jsonl.clone(), csv], &fields, "ab_test", &mut |r| {
+            rows.push(r.to_vec())
+        })
+        .expect("read");
+        assert_eq!(reads.iter().map(|r| r.records).collect::<Vec<_>>(), [3, 2]);
+        let cat = |r: &[Option<Scalar>], i: usize| r[i].as_ref().and_then(Scalar::category);
+        let num = |r: &[Option<Scalar>], i: usize| r[i].as_ref().and_then(Scalar::number);
+        // JSON: a boolean outcome is 1, NaN and null are missing, `2.0` is category `2`
+        assert_eq!(
+            (cat(&rows[0], 0), num(&rows[0], 1)),
+            (Some("A".into()), Some(1.0))
+        );
+        assert_eq!(num(&rows[0], 2), Some(12.5));
+        assert_eq!(
+            (cat(&rows[1], 0), rows[1][1].clone(), rows[1][2].clone()),
+            (Some("2".into()), None, None)
+        );
+        assert_eq!(
+            (rows[2][0].clone(), rows[2][1].clone(), rows[2][2].clone()),
+            (None, Some(Scalar::Other), None)
+        );
+        // CSV reads the same values from text
+        assert_eq!(rows[3], rows[0]);
+        assert_eq!(
+            (cat(&rows[4], 0), rows[4][1].clone(), rows[4][2].clone()),
+            (Some("2".into()), None, None)
+        );
+        // a histogram document is not records
+        let hist = dir.join("h.json");
+        std::fs::write(&hist, "{\"govgate_histograms\": 1, \"fields\": {}}").expect("write");
+        let err = read_rows(&[hist], &fields, "ab_test", &mut |_| {}).expect_err("histograms");
+        assert!(
+            err.to_string()
+                .contains("`ab_test` needs the records themselves"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
