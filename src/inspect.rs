@@ -185,6 +185,9 @@ struct JsonMetric<'a> {
     direction_source: Option<DirectionSource>,
     group: bool,
     informational: bool,
+    /// HELM: the trials the value averages, and their sample sd.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trials: Option<crate::model::TrialSpread>,
 }
 
 /// JSON listing of runs (`schema_version` 1).
@@ -221,6 +224,7 @@ pub fn render_json(runs: &[Run]) -> String {
                         direction_source: m.direction_source,
                         group: m.is_group,
                         informational: m.informational,
+                        trials: m.trials,
                     })
                     .collect(),
             })

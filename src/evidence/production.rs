@@ -1262,6 +1262,16 @@ mod tests {
         let side =
             read_side(std::slice::from_ref(&path), &req(Span::Last(86_400.0))).expect("read");
         assert_eq!(side.fields["x"].numbers, vec![2.0, 3.0, 4.0]);
+        // with `--now` at 2026-11-23T00:00:00.5Z the day ends there: the record after it
+        // (2026-11-24) is left out, the one a second before midnight is in
+        let mut at_now = req(Span::Last(86_400.0));
+        at_now.now = Some(1_795_392_000.5);
+        let side = read_side(std::slice::from_ref(&path), &at_now).expect("read");
+        assert_eq!(side.fields["x"].numbers, vec![1.0, 2.0, 3.0]);
+        assert_eq!(
+            side.bounds,
+            Some((Some(1_795_305_600.5), Some(1_795_392_000.5)))
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
