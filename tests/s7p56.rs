@@ -859,6 +859,39 @@ fn invalid_s7p5_and_s7p6_checks_are_rejected_with_locations() {
 }
 
 #[test]
+fn the_contract_forms_are_valid_rubric_yaml() {
+    // the check kinds exactly as the S7P5 / S7P6 contract writes them
+    let dir = scratch("s7p56-contract");
+    let r = rubric(
+        &dir,
+        "contract.yaml",
+        "{}",
+        r#"  S7P5:
+    - { id: t, level: 1, trials: { metric: "*/acc", min_runs: 3, max_sd: 0.01 } }
+    - { id: p, level: 2, power: { metric: "*/acc", detect: 0.02, alpha: 0.05, power: 0.8 } }
+    - { id: s, level: 3, sweep: { metric: "*/acc", over: [gen_kwargs.temperature, num_fewshot], min_configs: 3 } }
+  S7P6:
+    - id: ab
+      level: 2
+      ab_test:
+        variant: arm              # field naming the arm
+        control: A
+        treatment: B
+        outcome: thumbs_up        # 0/1 (two-proportion z-test) or numeric (Welch t-test)
+        min_lift: 0.0             # treatment must not be worse than control by more than this…
+        alpha: 0.05               # …with significance
+        min_samples: 1000         # per arm
+        expected_split: { A: 0.5, B: 0.5 }   # sample-ratio-mismatch check (chi-square, p < 0.001 fails)
+        guardrails: [latency_ms]  # must not degrade significantly
+    - { id: a, level: 3, agreement: { offline: "*/acc", online: { records: production, model: model_id, outcome: thumbs_up }, min_spearman: 0.6, min_models: 3 } }
+    - { id: f, level: 1, feedback: { records: production, timestamp: ts, max_age: 7d, min_events: 500, coverage: { of: requests, min: 0.05 } } }
+"#,
+    );
+    let out = govgate(&["rubric", "validate", r.to_str().expect("p")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
 fn a_histogram_document_is_not_records_for_an_ab_test() {
     let out = run(
         "ab-histogram",

@@ -144,10 +144,12 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
         .chain(&evidence.history)
         .collect();
     let mut models: Vec<String> = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
     for run in &evidence.current {
         let m = model_key(run);
         if !models.contains(&m) {
             models.push(m);
+            shown.push(model_display(run));
         }
     }
     let names: Vec<&str> = s.over.iter().map(|(n, _)| n.as_str()).collect();
@@ -192,7 +194,7 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
         let mut f = Finding::pending(&s.selector.text, &expected(s));
         f.message = format!(
             "no run of {} records {} for a metric matching `{}`: no sweep to judge",
-            models.join(", "),
+            shown.join(", "),
             names.join(", "),
             s.selector
         );

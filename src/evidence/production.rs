@@ -391,6 +391,14 @@ pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
     Ok(side)
 }
 
+/// A number as UNIX seconds: finite and within years 0 to 9999 (what RFC 3339 can write);
+/// anything else is not a readable time.
+fn unix_seconds(x: f64) -> Option<f64> {
+    (-62_167_219_200.0..253_402_300_800.0)
+        .contains(&x)
+        .then_some(x)
+}
+
 /// One record of any format, for field access.
 pub enum Rec<'a> {
     Json(&'a Object),
@@ -402,14 +410,14 @@ impl Rec<'_> {
         match self {
             Rec::Json(o) => match lookup_segs(o, segs?)? {
                 Value::Str(s) => parse_time(s),
-                v => v.as_f64().filter(|x| x.is_finite()),
+                v => v.as_f64().and_then(unix_seconds),
             },
             Rec::Csv(r, headers) => {
                 let i = headers.iter().position(|h| h == path)?;
                 let t = r.get(i)?.trim();
                 t.parse::<f64>()
                     .ok()
-                    .filter(|x| x.is_finite())
+                    .and_then(unix_seconds)
                     .or_else(|| parse_time(t))
             }
         }
@@ -635,10 +643,10 @@ impl Scalar {
         }
     }
 
-    /// As a time: RFC 3339 text (or a date), or UNIX seconds.
+    /// As a time: RFC 3339 text (or a date), or UNIX seconds (years 0 to 9999).
     pub fn time(&self) -> Option<f64> {
         match self {
-            Scalar::Num(x) if x.is_finite() => Some(*x),
+            Scalar::Num(x) => unix_seconds(*x),
             Scalar::Text(s) => parse_time(s),
             _ => None,
         }
@@ -1328,6 +1336,15 @@ mod tests {
             (cat(&rows[4], 0), rows[4][1].clone(), rows[4][2].clone()),
             (Some("2".into()), None, None)
         );
+        // times: UNIX seconds within years 0-9999, RFC 3339 text
+        assert_eq!(Scalar::Num(1_795_392_000.0).time(), Some(1_795_392_000.0));
+        assert_eq!(
+            Scalar::Text("2026-11-23T00:00:00Z".into()).time(),
+            Some(1_795_392_000.0)
+        );
+        assert_eq!(Scalar::Num(1e300).time(), None);
+        assert_eq!(Scalar::Num(-1e13).time(), None);
+        assert_eq!(Scalar::Bool(true).time(), None);
         // a histogram document is not records
         let hist = dir.join("h.json");
         std::fs::write(&hist, "{\"govgate_histograms\": 1, \"fields\": {}}").expect("write");
