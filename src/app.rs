@@ -131,12 +131,19 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
 /// `govgate check`.
 pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
     let j = judge(&args.gate)?;
+    // `--format github` in a GitHub Actions step also writes the step summary
+    let summary = (args.format == report::Format::Github)
+        .then(|| std::env::var_os("GITHUB_STEP_SUMMARY"))
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
     let ctx = report::Context {
         rubric: &j.rubric,
         evidence: &j.evidence,
         samples_read: &j.cache.read,
         records_read: &j.cache.records,
         color,
+        step_summary: summary.is_some(),
     };
     let stdout = report::render(args.format, &j.verdict, &ctx);
     let files_ctx = report::Context {
@@ -149,6 +156,16 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
         .map(|(f, p)| (p.clone(), report::render(*f, &j.verdict, &files_ctx)))
         .collect();
     report::write_all(&files)?;
+    if let Some(path) = summary {
+        let md =
+            report::markdown::render(&j.verdict, &files_ctx, report::markdown::STEP_SUMMARY_LIMIT);
+        if let Err(e) = report::append(&path, &md) {
+            for (p, _) in &files {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e);
+        }
+    }
     Ok(Output {
         stdout,
         code: j.verdict.exit_code,

@@ -68,8 +68,9 @@ pub struct CheckArgs {
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Also write a report file, `FORMAT=PATH` (`table` or `json`; repeatable). Files are
-    /// written atomically, and only when the run was judged.
+    /// Also write a report file, `FORMAT=PATH` (`table`, `json`, `markdown`, `junit`,
+    /// `sarif`, `github`, `html`; repeatable). Files are written atomically, and only when
+    /// the run was judged.
     #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub report: Vec<(Format, PathBuf)>,
 }

@@ -4,7 +4,7 @@ use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
 use super::Context;
 use crate::checks::Status;
-use crate::level::{ProcessStatus, Verdict};
+use crate::level::Verdict;
 
 /// At most this many findings per check are listed; the JSON report has them all.
 const MAX_ROWS_PER_CHECK: usize = 10;
@@ -209,23 +209,8 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
         ));
     }
 
-    let below: Vec<String> = verdict
-        .processes
-        .iter()
-        .filter(|p| p.status == ProcessStatus::Fail)
-        .map(|p| {
-            format!(
-                "{} at level {}, required {}",
-                p.id,
-                p.level,
-                p.required.unwrap_or(0)
-            )
-        })
-        .collect();
-    if below.is_empty() {
-        out.push_str("\nPASS: every required level is met\n");
-    } else {
-        out.push_str(&format!("\nFAIL: {}\n", below.join("; ")));
-    }
+    out.push('\n');
+    out.push_str(&super::verdict_line(verdict));
+    out.push('\n');
     out
 }
