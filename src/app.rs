@@ -32,6 +32,19 @@ pub fn run(cli: &Cli) -> Result<Output> {
             stdout: rubric::DEFAULT_RUBRIC.to_owned(),
             code: exit::PASS,
         }),
+        Command::Rubric(RubricCommand::Explain { kind }) => {
+            match rubric::explain::explain(kind.as_deref()) {
+                Ok(stdout) => Ok(Output {
+                    stdout,
+                    code: exit::PASS,
+                }),
+                Err(e) => Err(Error::Usage(e)),
+            }
+        }
+        Command::Rubric(RubricCommand::Schema) => Ok(Output {
+            stdout: rubric::schema::rubric_schema_text(),
+            code: exit::PASS,
+        }),
         Command::Rubric(RubricCommand::List) => Ok(Output {
             stdout: rubric::SHIPPED
                 .iter()

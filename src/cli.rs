@@ -195,12 +195,21 @@ pub enum RubricCommand {
     List,
     /// Print a shipped rubric, a starting point for your own.
     Show {
-        /// `default`, `eu-ai-act` or `helm-safety`.
+        /// `default`, `eu-ai-act`, `helm-safety` or `release-readiness`.
         #[arg(value_name = "NAME")]
         name: String,
     },
     /// Print the embedded default rubric (the same as `show default`).
     Default,
+    /// Explain the check kinds: parameters, defaults, formula and an example (Markdown).
+    Explain {
+        /// One check kind (`threshold`, `regression`, `drift`, …); without it, all of them.
+        #[arg(value_name = "KIND")]
+        kind: Option<String>,
+    },
+    /// Print the rubric's JSON Schema (draft-07), for editors: save it and point
+    /// yaml-language-server at it with `# yaml-language-server: $schema=govgate.schema.json`.
+    Schema,
 }
 
 /// Parses `S7Pn=L`.

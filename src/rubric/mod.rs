@@ -6,7 +6,9 @@
 //! ids, known process ids, valid selectors and globs. Both phases collect every error with
 //! its line and column; checks only ever see the validated types below.
 
+pub mod explain;
 pub mod raw;
+pub mod schema;
 pub mod selector;
 mod validate;
 pub mod yaml;

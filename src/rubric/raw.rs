@@ -4,6 +4,7 @@
 //! deserialized separately from the YAML node tree, so one bad check does not hide the
 //! errors of the next: all structural errors of a file are collected.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::yaml::{DeError, Key, Kind, Loc, Node, Sp, from_node, unknown_key_message};
@@ -20,8 +21,9 @@ pub const TOP_KEYS: &[&str] = &[
 
 /// `inputs:` — default input paths, relative to the rubric file. Command-line arguments
 /// override them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Inputs")]
 pub struct RawInputs {
     /// Evaluation outputs of the candidate (files, directories or globs).
     #[serde(default)]
@@ -43,14 +45,17 @@ pub struct RawInputs {
     pub history: Option<Vec<Sp<String>>>,
 }
 
-/// One check as written.
-#[derive(Debug, Clone, Deserialize)]
+/// One check as written: `id`, `level`, and exactly one check kind.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::exactly_one_kind)]
+#[schemars(rename = "Check")]
 pub struct RawCheck {
     /// Stable identifier, unique in the rubric (used in reports, JUnit names, SARIF rule ids).
     pub id: Sp<String>,
     /// Support level this check belongs to: 1 evidence exists, 2 meets thresholds,
     /// 3 meets them with rigor.
+    #[schemars(range(min = 1, max = 3))]
     pub level: Sp<u8>,
     /// Why this check and this threshold (shown in reports).
     #[serde(default)]
@@ -116,14 +121,19 @@ pub const KIND_KEYS: &[&str] = &[
 ];
 
 /// `threshold: { metric, min, max, confidence }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Threshold")]
 pub struct RawThreshold {
+    /// Selector of the metrics (`task/metric@variant`, globs allowed).
     pub metric: Sp<String>,
+    /// Lower bound: value >= min.
     #[serde(default)]
     pub min: Option<Sp<f64>>,
+    /// Upper bound: value <= max.
     #[serde(default)]
     pub max: Option<Sp<f64>>,
+    /// The bound must hold for the end of this two-sided confidence interval (0.95: value ± 1.96·stderr).
     #[serde(default)]
     pub confidence: Option<Sp<f64>>,
     /// Gate on |value| (signed scores such as BBQ bias, where −0.3 is as biased as 0.3).
@@ -132,27 +142,37 @@ pub struct RawThreshold {
 }
 
 /// `regression: { metric, max_drop, max_relative_drop, alpha, higher_is_better }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Regression")]
 pub struct RawRegression {
+    /// Selector of the metrics compared with the baseline (`task/metric@variant`, globs allowed).
     pub metric: Sp<String>,
+    /// Tolerated absolute worsening (at least 0).
     #[serde(default)]
     pub max_drop: Option<Sp<f64>>,
+    /// Tolerated worsening relative to |baseline| (0.02 = 2%).
     #[serde(default)]
     pub max_relative_drop: Option<Sp<f64>>,
+    /// Fail only if the drop is also significant at this two-sided level.
     #[serde(default)]
     pub alpha: Option<Sp<f64>>,
+    /// Overrides the direction the evidence gives.
     #[serde(default)]
     pub higher_is_better: Option<bool>,
 }
 
 /// `coverage: { tasks, min_samples, allow_limit }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Coverage")]
 pub struct RawCoverage {
+    /// Task names or globs; each must match a task of the current runs.
     pub tasks: Sp<Vec<Sp<String>>>,
+    /// Documents each matched task must have evaluated.
     #[serde(default)]
     pub min_samples: Option<Sp<u64>>,
+    /// Accept runs made with `--limit` (HELM: `max_eval_instances` reached); default false.
     #[serde(default)]
     pub allow_limit: Option<bool>,
 }
@@ -297,8 +317,9 @@ fn collect_processes(node: &Node, errors: &mut Vec<DeError>) -> Vec<RawProcess> 
 }
 
 /// `fairness: { records, group, score | prediction [+ label], … }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Fairness")]
 pub struct RawFairness {
     /// `current` / `baseline` (the per-sample logs of those runs) or a path or glob of
     /// JSON Lines records, relative to the rubric.
@@ -335,18 +356,22 @@ pub struct RawFairness {
 }
 
 /// `perturbation_gap: { metric, perturbation, max_gap }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PerturbationGap")]
 pub struct RawPerturbationGap {
+    /// Selector of unperturbed metrics (`task/metric@variant`, globs allowed).
     pub metric: Sp<String>,
     /// `fairness`, `robustness`, or one perturbation's name (`dialect`, `mild_mix`).
     pub perturbation: Sp<String>,
+    /// Largest allowed `value − worst` (HELM worst-case row), at least 0.
     pub max_gap: Sp<f64>,
 }
 
 /// `documentation: { file, sections, fields, claims_match }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Documentation")]
 pub struct RawDocumentation {
     /// Markdown file with optional YAML front matter, relative to the rubric.
     pub file: Sp<String>,
@@ -362,8 +387,9 @@ pub struct RawDocumentation {
 }
 
 /// `claims_match: { tolerance, map }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ClaimsMatch")]
 pub struct RawClaimsMatch {
     /// Allowed absolute difference between a claimed and a measured value.
     pub tolerance: Sp<f64>,
@@ -374,8 +400,9 @@ pub struct RawClaimsMatch {
 
 /// `drift: { fields, exclude, method, threshold, drift_share, kind, timestamp, window,
 /// reference_window }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Drift")]
 pub struct RawDrift {
     /// Dotted paths (or CSV columns), or globs over every field found (`"*"`).
     pub fields: Sp<Vec<Sp<String>>>,
@@ -406,21 +433,27 @@ pub struct RawDrift {
 }
 
 /// `{ last: 7d }` or `{ from, to }` (RFC 3339 dates or UNIX seconds).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Window")]
 pub struct RawWindow {
+    /// The last span before `--now` (`7d`, `36h`, `90m`).
     #[serde(default)]
     pub last: Option<Sp<String>>,
+    /// Start (inclusive): RFC 3339 date or time, or UNIX seconds.
     #[serde(default)]
     pub from: Option<Sp<String>>,
+    /// End (exclusive): RFC 3339 date or time, or UNIX seconds.
     #[serde(default)]
     pub to: Option<Sp<String>>,
 }
 
 /// `trend: { metric, history, max_drop_from_best, band, higher_is_better }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Trend")]
 pub struct RawTrend {
+    /// Selector of the metric followed across runs.
     pub metric: Sp<String>,
     /// Earlier runs (paths relative to the rubric); default: `--history` / `inputs.history`.
     #[serde(default)]
@@ -432,20 +465,25 @@ pub struct RawTrend {
     /// threshold).
     #[serde(default)]
     pub band: Option<Sp<RawBand>>,
+    /// Overrides the direction the evidence gives.
     #[serde(default)]
     pub higher_is_better: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Band")]
 pub struct RawBand {
+    /// The first runs of the history that define the band (at least 2).
     pub reference_runs: Sp<u64>,
+    /// Half-width of the band in standard deviations of the reference runs.
     pub sigmas: Sp<f64>,
 }
 
 /// `provenance: { require, forbid_limit }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Provenance")]
 pub struct RawProvenance {
     /// Items every current run must record.
     #[serde(default)]
@@ -456,8 +494,9 @@ pub struct RawProvenance {
 }
 
 /// `manifest: { file, root }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Manifest")]
 pub struct RawManifest {
     /// The committed manifest, relative to the rubric.
     pub file: Sp<String>,
@@ -467,18 +506,22 @@ pub struct RawManifest {
 }
 
 /// `repeatability: { metric, tolerance }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Repeatability")]
 pub struct RawRepeatability {
+    /// Selector of the metrics (`task/metric@variant`, globs allowed).
     pub metric: Sp<String>,
     /// A number (absolute) or `stderr`.
     pub tolerance: Sp<String>,
 }
 
 /// `trials: { metric, min_runs, max_sd }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Trials")]
 pub struct RawTrials {
+    /// Selector of the metrics (`task/metric@variant`, globs allowed).
     pub metric: Sp<String>,
     /// Runs (or HELM trials) the group needs (default 3).
     #[serde(default)]
@@ -489,9 +532,11 @@ pub struct RawTrials {
 }
 
 /// `power: { metric, detect, alpha, power, correlation }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Power")]
 pub struct RawPower {
+    /// Selector of the metrics (`task/metric@variant`, globs allowed).
     pub metric: Sp<String>,
     /// The effect the next comparison must be able to detect (absolute, metric units).
     pub detect: Sp<f64>,
@@ -508,9 +553,11 @@ pub struct RawPower {
 }
 
 /// `sweep: { metric, over, min_configs, alpha, require_significant, higher_is_better }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Sweep")]
 pub struct RawSweep {
+    /// Selector of the metric compared across settings.
     pub metric: Sp<String>,
     /// The parameters the runs vary (`gen_kwargs.temperature`, `num_fewshot`, …).
     pub over: Sp<Vec<Sp<String>>>,
@@ -523,6 +570,7 @@ pub struct RawSweep {
     /// Fail unless the best setting beats the runner-up significantly.
     #[serde(default)]
     pub require_significant: Option<bool>,
+    /// Overrides the direction the evidence gives.
     #[serde(default)]
     pub higher_is_better: Option<bool>,
 }
@@ -534,10 +582,13 @@ pub enum RawGuardrail {
     Spec(RawGuardrailSpec),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "GuardrailSpec")]
 pub struct RawGuardrailSpec {
+    /// The field that must not degrade.
     pub field: String,
+    /// Direction of the field (default: lower is better).
     #[serde(default)]
     pub higher_is_better: Option<bool>,
     /// Degradation tolerated before the test (default 0).
@@ -569,15 +620,18 @@ impl<'de> Deserialize<'de> for RawGuardrail {
 }
 
 /// `ab_test: { records, variant, control, treatment, outcome, … }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AbTest")]
 pub struct RawAbTest {
     /// `production` (default), `reference`, `requests`, or a path or glob of records.
     #[serde(default)]
     pub records: Option<Sp<String>>,
     /// The field naming each record's arm.
     pub variant: Sp<String>,
+    /// The `variant` value of the control arm.
     pub control: Sp<String>,
+    /// The `variant` value of the treatment arm.
     pub treatment: Sp<String>,
     /// The per-record outcome: 0/1 (two-proportion z-test) or numeric (Welch t-test).
     pub outcome: Sp<String>,
@@ -587,6 +641,7 @@ pub struct RawAbTest {
     /// Treatment may be worse than control by at most this, shown at `alpha` (default 0).
     #[serde(default)]
     pub min_lift: Option<Sp<f64>>,
+    /// Significance level: the lift's two-sided 1 − alpha interval must lie above −min_lift (default 0.05).
     #[serde(default)]
     pub alpha: Option<Sp<f64>>,
     /// Records each arm needs (default 100).
@@ -601,12 +656,15 @@ pub struct RawAbTest {
 }
 
 /// `agreement: { offline, online: { records, model, outcome }, min_spearman, min_models, kappa }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Agreement")]
 pub struct RawAgreement {
     /// Selector of the offline metric in the evaluation runs.
     pub offline: Sp<String>,
+    /// The production records and how to read a model and an outcome from them.
     pub online: Sp<RawOnline>,
+    /// Smallest allowed Spearman rank correlation of offline and online results across models.
     pub min_spearman: Sp<f64>,
     /// Models present on both sides needed (default 3, at least 3).
     #[serde(default)]
@@ -616,8 +674,9 @@ pub struct RawAgreement {
     pub kappa: Option<Sp<RawKappa>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Online")]
 pub struct RawOnline {
     /// `production` (default), `reference`, `requests`, or a path or glob of records.
     #[serde(default)]
@@ -631,21 +690,25 @@ pub struct RawOnline {
     pub higher_is_better: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Kappa")]
 pub struct RawKappa {
     /// The field carrying the id of an evaluated item (`doc_id`, HELM `instance_id`).
     pub item: Sp<String>,
+    /// Smallest allowed Cohen's kappa.
     pub min: Sp<f64>,
 }
 
 /// `feedback: { records, timestamp, field, max_age, min_events, coverage }`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Feedback")]
 pub struct RawFeedback {
     /// `production` (default), `reference`, `requests`, or a path or glob of records.
     #[serde(default)]
     pub records: Option<Sp<String>>,
+    /// The timestamp field of a feedback record (RFC 3339 or UNIX seconds).
     pub timestamp: Sp<String>,
     /// A record is a feedback event when it carries this field (default: every record).
     #[serde(default)]
@@ -653,14 +716,17 @@ pub struct RawFeedback {
     /// The newest event may be at most this old (`7d`, `36h`); also the window counted.
     #[serde(default)]
     pub max_age: Option<Sp<String>>,
+    /// Feedback events the window needs.
     #[serde(default)]
     pub min_events: Option<Sp<u64>>,
+    /// The share of the traffic that received feedback.
     #[serde(default)]
     pub coverage: Option<Sp<RawFeedbackCoverage>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "FeedbackCoverage")]
 pub struct RawFeedbackCoverage {
     /// The traffic: `requests` (default), `production`, `reference`, or a path or glob.
     #[serde(default)]
