@@ -32,6 +32,7 @@ pub fn run(cli: &Cli) -> Result<Output> {
             stdout: rubric::DEFAULT_RUBRIC.to_owned(),
             code: exit::PASS,
         }),
+        Command::Rubric(RubricCommand::Init(args)) => init_cmd(args),
         Command::Rubric(RubricCommand::Explain { kind }) => {
             match rubric::explain::explain(kind.as_deref()) {
                 Ok(stdout) => Ok(Output {
@@ -61,6 +62,49 @@ pub fn run(cli: &Cli) -> Result<Output> {
                 "no shipped rubric `{name}`; `govgate rubric list` lists them"
             ))),
         },
+    }
+}
+
+/// `govgate rubric init`.
+fn init_cmd(args: &crate::cli::InitArgs) -> Result<Output> {
+    let rubric_dir = args
+        .output
+        .as_ref()
+        .and_then(|o| o.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    if let Some(out) = &args.output
+        && out.exists()
+        && !args.force
+    {
+        return Err(Error::Usage(format!(
+            "{} exists; pass --force to overwrite it",
+            out.display()
+        )));
+    }
+    let text = rubric::init::init(&rubric::init::InitInputs {
+        inputs: evidence::Inputs {
+            current: args.inputs.clone(),
+            baseline: args.baseline.clone(),
+            reference: args.reference.clone(),
+            production: args.production.clone(),
+            requests: Vec::new(),
+            history: args.history.clone(),
+        },
+        rubric_dir,
+    })?;
+    match &args.output {
+        Some(path) => {
+            report::write_atomic(path, text.as_bytes())?;
+            Ok(Output {
+                stdout: String::new(),
+                code: exit::PASS,
+            })
+        }
+        None => Ok(Output {
+            stdout: text,
+            code: exit::PASS,
+        }),
     }
 }
 

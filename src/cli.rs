@@ -201,6 +201,13 @@ pub enum RubricCommand {
     },
     /// Print the embedded default rubric (the same as `show default`).
     Default,
+    /// Write a starter rubric for the evidence given: today's results become tomorrow's floor.
+    ///
+    /// Each metric with a known direction and a standard error gets a threshold at its value
+    /// less 2 standard errors; provenance items every run records are required; drift checks
+    /// are added for --reference and --production records, a trend for 3+ --history runs.
+    /// The rubric is validated before it is written.
+    Init(InitArgs),
     /// Explain the check kinds: parameters, defaults, formula and an example (Markdown).
     Explain {
         /// One check kind (`threshold`, `regression`, `drift`, …); without it, all of them.
@@ -210,6 +217,32 @@ pub enum RubricCommand {
     /// Print the rubric's JSON Schema (draft-07), for editors: save it and point
     /// yaml-language-server at it with `# yaml-language-server: $schema=govgate.schema.json`.
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Evaluation outputs of the current runs: results files, directories or globs.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Baseline runs: adds a `regression` check per ratcheted metric.
+    #[arg(short, long, value_name = "PATH")]
+    pub baseline: Vec<PathBuf>,
+    /// Records of the validated reference window (with --production: drift checks).
+    #[arg(long, value_name = "PATH")]
+    pub reference: Vec<PathBuf>,
+    /// Records of the production window (with --reference: drift checks).
+    #[arg(long, value_name = "PATH")]
+    pub production: Vec<PathBuf>,
+    /// Earlier evaluation runs (three or more: a trend check).
+    #[arg(long, value_name = "PATH")]
+    pub history: Vec<PathBuf>,
+    /// Write the rubric here (atomically) instead of stdout; input paths in it are made
+    /// relative to its directory.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// Parses `S7Pn=L`.

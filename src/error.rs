@@ -49,6 +49,9 @@ pub enum Error {
     /// Bad command-line usage that clap cannot catch (a malformed `--require`, …).
     #[error("{0}")]
     Usage(String),
+    /// govgate itself is wrong (a generated rubric it cannot read back, …): a bug to report.
+    #[error("internal error (a bug in govgate; please report it): {0}")]
+    Internal(String),
     /// A report file could not be written.
     #[error("{}: cannot write report: {source}", path.display())]
     Report {
@@ -68,6 +71,7 @@ impl Error {
             | Error::Rubric(_)
             | Error::Usage(_)
             | Error::Report { .. } => exit::INVALID,
+            Error::Internal(_) => exit::INTERNAL,
         }
     }
 

@@ -7,6 +7,7 @@
 //! its line and column; checks only ever see the validated types below.
 
 pub mod explain;
+pub mod init;
 pub mod raw;
 pub mod schema;
 pub mod selector;
