@@ -23,10 +23,29 @@ pub struct Output {
 /// Runs the command line.
 pub fn run(cli: &Cli) -> Result<Output> {
     match &cli.command {
-        Command::Check(args) => check(args, use_color(cli.color)),
+        Command::Check(args) => check(args, use_color(cli.color), cli.quiet),
         Command::Inspect(args) => inspect_cmd(args),
         Command::Manifest(args) => manifest_cmd(args),
-        Command::Verify(args) => verify_cmd(args),
+        Command::Verify(args) => verify_cmd(args, cli.quiet),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "govgate", &mut buf);
+            Ok(Output {
+                stdout: String::from_utf8_lossy(&buf).into_owned(),
+                code: exit::PASS,
+            })
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut buf)
+                .map_err(|e| Error::Internal(format!("cannot render the man page: {e}")))?;
+            Ok(Output {
+                stdout: String::from_utf8_lossy(&buf).into_owned(),
+                code: exit::PASS,
+            })
+        }
         Command::Rubric(RubricCommand::Validate { file }) => validate(file),
         Command::Rubric(RubricCommand::Default) => Ok(Output {
             stdout: rubric::DEFAULT_RUBRIC.to_owned(),
@@ -108,14 +127,14 @@ fn init_cmd(args: &crate::cli::InitArgs) -> Result<Output> {
     }
 }
 
-/// Colour only on a terminal, never with `NO_COLOR` set (https://no-color.org).
+/// `auto`: colour on a terminal unless `NO_COLOR` is set; an explicit `--color always` or
+/// `never` wins over `NO_COLOR`, as https://no-color.org asks of command-line arguments.
 fn use_color(when: ColorWhen) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match when {
-        _ if no_color => false,
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => std::io::stdout().is_terminal(),
+        ColorWhen::Auto => !no_color && std::io::stdout().is_terminal(),
     }
 }
 
@@ -136,6 +155,13 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
     for (pid, level) in &args.require {
         rubric.require[pid.index()] = (*level > 0).then_some(*level);
     }
+    tracing::debug!(
+        rubric = %rubric.name,
+        origin = %rubric.origin,
+        checks = rubric.checks.len(),
+        require = ?rubric.require,
+        "rubric read"
+    );
     // the command line wins over the rubric, role by role
     let pick = |cli: &[PathBuf], rubric: &[PathBuf]| -> Vec<PathBuf> {
         if cli.is_empty() {
@@ -186,7 +212,8 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
 }
 
 /// `govgate check`.
-pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
+/// With `quiet`, stdout is the verdict line alone.
+pub fn check(args: &CheckArgs, color: bool, quiet: bool) -> Result<Output> {
     let j = judge(&args.gate)?;
     // `--format github` in a GitHub Actions step also writes the step summary
     let summary = (args.format == report::Format::Github)
@@ -224,7 +251,11 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<Output> {
         }
     }
     Ok(Output {
-        stdout,
+        stdout: if quiet {
+            format!("{}\n", report::verdict_line(&j.verdict))
+        } else {
+            stdout
+        },
         code: j.verdict.exit_code,
     })
 }
@@ -248,9 +279,15 @@ pub fn manifest_cmd(args: &ManifestArgs) -> Result<Output> {
 }
 
 /// `govgate verify`.
-pub fn verify_cmd(args: &VerifyArgs) -> Result<Output> {
+pub fn verify_cmd(args: &VerifyArgs, quiet: bool) -> Result<Output> {
     let v = manifest::verify(&args.manifest, &args.root, args.strict)?;
     let stdout = match args.format {
+        // the verdict is the text's last line
+        InspectFormat::Text | InspectFormat::Json if quiet => {
+            let text = manifest::render(&args.manifest, &args.root, &v);
+            let last = text.lines().last().unwrap_or_default();
+            format!("{last}\n")
+        }
         InspectFormat::Text => manifest::render(&args.manifest, &args.root, &v),
         InspectFormat::Json => {
             let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();

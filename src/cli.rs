@@ -12,9 +12,30 @@ lmms-eval and Stanford HELM results, model cards and JSON Lines records, applies
 prints a support level (0-3) per governance process and exits nonzero when a required level \
 is not met.";
 
-const AFTER_HELP: &str = "Exit codes: 0 every required level met; 1 a process is below its \
-required level; 2 the run could not be judged (bad arguments, invalid rubric, unreadable or \
-malformed input, no evidence found); 3 internal error.";
+const AFTER_HELP: &str = "\
+Examples:
+  govgate check results/                        # the default rubric, a table, exit 0/1/2
+  govgate check results/ -b baseline/ --require S7P1=3
+  govgate check -r gate.yaml -f github --report sarif=govgate.sarif --report html=gate.html
+  govgate rubric init results/ -o gate.yaml     # a starter rubric: today's results as floors
+  govgate rubric explain drift                  # parameters, defaults, formula, example
+  govgate inspect results/                      # what was found, and each metric's selector
+
+Exit codes: 0 every required level met; 1 a process is below its required level; 2 the run \
+could not be judged (bad arguments, invalid rubric, unreadable or malformed input, no \
+evidence found); 3 internal error.";
+
+const CHECK_AFTER_HELP: &str = "\
+Examples:
+  govgate check results/
+  govgate check results/ --baseline baseline/ --require S7P1=3
+  govgate check --rubric eu-ai-act results/      # a shipped rubric (`govgate rubric list`)
+  govgate check -r gate.yaml -q                  # only the verdict line
+  govgate check -r gate.yaml -f github --report junit=govgate.xml --report sarif=govgate.sarif
+  govgate check results/ --reference records/validated/ --production records/last-week/
+
+Exit codes: 0 every required level met; 1 a process is below its required level; 2 the run \
+could not be judged; 3 internal error.";
 
 #[derive(Debug, Parser)]
 #[command(name = "govgate", version, about = ABOUT, after_help = AFTER_HELP, propagate_version = true)]
@@ -23,7 +44,13 @@ pub struct Cli {
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
 
-    /// When to colour the table. `auto`: on a terminal, and never when NO_COLOR is set.
+    /// Print only the verdict line of `check` and `verify` (reports are still written) and
+    /// errors; no log output, no progress display.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// When to colour the table. `auto`: on a terminal unless NO_COLOR is set; `always` and
+    /// `never` win over NO_COLOR.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true, value_name = "WHEN")]
     pub color: ColorWhen,
 
@@ -42,6 +69,7 @@ pub enum ColorWhen {
 pub enum Command {
     /// Judge evaluation outputs against a rubric: print the support-level table, exit 0 when
     /// every required level is met, 1 when not, 2 when the run cannot be judged.
+    #[command(after_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
     /// Show what govgate finds in evaluation outputs: format and tool version, model,
     /// provenance, and every metric with the selector a rubric uses to name it.
@@ -57,6 +85,14 @@ pub enum Command {
     /// Work with rubric files.
     #[command(subcommand)]
     Rubric(RubricCommand),
+    /// Print a shell completion script: `govgate completions bash > /etc/bash_completion.d/govgate`
+    /// (zsh: into a directory of `$fpath` as `_govgate`; fish: `~/.config/fish/completions/govgate.fish`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `govgate man > govgate.1 && man ./govgate.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]

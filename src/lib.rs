@@ -20,6 +20,7 @@ pub mod level;
 pub mod manifest;
 pub mod model;
 pub mod num;
+pub mod progress;
 pub mod report;
 pub mod rubric;
 pub mod stats;

@@ -10,7 +10,7 @@ use govgate::error::exit;
 
 fn main() -> ExitCode {
     let cli = Cli::parse(); // usage errors exit 2 from clap itself
-    init_logging(cli.verbose);
+    init_logging(cli.verbose, cli.quiet);
     match std::panic::catch_unwind(|| run(&cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(e)) => {
@@ -32,7 +32,9 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
     if std::env::var_os("GOVGATE_FAULT").is_some_and(|v| v == "panic") {
         panic!("fault injected by GOVGATE_FAULT=panic");
     }
-    let out = govgate::app::run(cli)?;
+    // a spinner for long inputs, on a terminal only
+    let show = !cli.quiet && std::io::stderr().is_terminal();
+    let out = govgate::progress::while_running(show, || govgate::app::run(cli))?;
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(out.stdout.as_bytes())
@@ -54,8 +56,9 @@ fn exit_code_for(e: &anyhow::Error) -> u8 {
     }
 }
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, quiet: bool) {
     let default = match verbose {
+        _ if quiet => "error",
         0 => "warn",
         1 => "debug",
         _ => "trace",

@@ -300,7 +300,19 @@ fn run_one(
         CheckKind::Agreement(a) => agreement::run(a, evidence, cache)?,
         CheckKind::Feedback(f) => feedback::run(f, evidence, cache)?,
     };
-    Ok(outcome(check, findings))
+    let outcome = outcome(check, findings);
+    tracing::debug!(
+        check = %outcome.id,
+        process = %outcome.process.as_str(),
+        level = outcome.level,
+        status = ?outcome.status,
+        findings = outcome.findings.len(),
+        "checked"
+    );
+    for f in &outcome.findings {
+        tracing::trace!(check = %outcome.id, status = ?f.status, "{}", f.message);
+    }
+    Ok(outcome)
 }
 
 /// Rolls findings up: the most severe status wins, and the message says how many of what.

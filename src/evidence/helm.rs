@@ -511,7 +511,7 @@ fn fill_stderr(path: &Path, metrics: &mut [Metric]) -> Result<()> {
 /// Streams the records of a `per_instance_stats.json`.
 fn for_each_instance(path: &Path, mut f: impl FnMut(&Object)) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut stream = RecordStream::new(file);
+    let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| {
         matches!(
             k,

@@ -17,6 +17,7 @@ pub mod direction;
 pub mod helm;
 pub mod json;
 pub mod lmeval;
+pub mod meter;
 pub mod production;
 pub mod records;
 pub mod samples;
@@ -65,7 +66,7 @@ pub fn sniff(path: &Path) -> Result<FileKind> {
             // scenario_state.json: do not skip through its request_states
             || (has("adapter_spec") && has("request_states"))
     };
-    let shape = json::top_level(file, &stop).map_err(|e| Error::json(path, e))?;
+    let shape = json::top_level(meter::Metered(file), &stop).map_err(|e| Error::json(path, e))?;
     Ok(classify(&shape))
 }
 
@@ -179,6 +180,7 @@ impl<R: Read> HashingReader<R> {
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        meter::add(n);
         self.hasher.update(&buf[..n]);
         self.bytes += n as u64;
         Ok(n)
@@ -379,7 +381,9 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
         if !f.explicit && !is_json_name(&f.path) {
             continue;
         }
-        match sniff(&f.path)? {
+        let kind = sniff(&f.path)?;
+        tracing::trace!(path = %f.path.display(), kind = ?kind, "classified");
+        match kind {
             FileKind::LmEvalResults => results.push(f.path.clone()),
             FileKind::Samples => samples.push((f.path.clone(), f.explicit)),
             FileKind::HelmRun => match helm::run_dir_of(&f.path) {
@@ -459,6 +463,16 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
             "no evaluation results found (lm-eval / lmms-eval results files, HELM run \
              directories or summary tables)",
         ));
+    }
+    for r in &runs {
+        tracing::debug!(
+            path = %r.source.path.display(),
+            tool = ?r.format.tool,
+            model = r.model.name.as_deref().unwrap_or("(unnamed)"),
+            tasks = r.tasks.len(),
+            metrics = r.metrics.len(),
+            "run read"
+        );
     }
     Ok(runs)
 }
@@ -598,6 +612,15 @@ pub fn load_evidence(inputs: &Inputs) -> Result<Evidence> {
         history: runs(&inputs.history)?,
         now: None,
     };
+    tracing::debug!(
+        current = evidence.current.len(),
+        baseline = evidence.baseline.len(),
+        history = evidence.history.len(),
+        reference_files = evidence.reference.len(),
+        production_files = evidence.production.len(),
+        request_files = evidence.requests.len(),
+        "evidence found"
+    );
     for (model, files, tasks) in repeated_runs(&evidence.current) {
         tracing::warn!(
             "{} current runs of {model} report the same tasks ({}): each is checked; lm-eval \

@@ -71,7 +71,7 @@ pub fn for_each_record(
     mut f: impl FnMut(&Object),
 ) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut stream = RecordStream::new(file);
+    let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| keys.contains(k);
     while let Some(rec) = stream
         .next_record(&want)
@@ -128,7 +128,8 @@ pub fn for_each_instance(
         let mut want = keys.clone();
         want.extend(["instance", "id", "perturbation"].map(str::to_owned));
         let file = File::open(state).map_err(|e| Error::io(state, e))?;
-        let mut stream = RecordStream::with_wrapper_key(file, "request_states");
+        let mut stream =
+            RecordStream::with_wrapper_key(super::meter::Metered(file), "request_states");
         let filter = |k: &str| want.contains(k);
         while let Some(rec) = stream
             .next_record(&filter)
@@ -148,7 +149,7 @@ pub fn for_each_instance(
         }
     }
     let file = File::open(per_instance).map_err(|e| Error::io(per_instance, e))?;
-    let mut stream = RecordStream::new(file);
+    let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| {
         matches!(
             k,

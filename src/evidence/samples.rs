@@ -158,7 +158,7 @@ pub fn read_samples_log(
 pub fn count_documents(source: &SampleSource) -> Result<u64> {
     let path = source.path();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut stream = RecordStream::new(file);
+    let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| k == "doc_id" || k == "instance_id";
     let mut ids = HashSet::new();
     while let Some(rec) = stream
