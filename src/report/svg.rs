@@ -123,13 +123,44 @@ fn line(x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, extra: &str) -> String
     )
 }
 
+/// "Nice" tick positions over `[lo, hi]`: multiples of 1, 2, 2.5 or 5 × 10^k, about
+/// `target` of them (Heckbert, "Nice numbers for graph labels", Graphics Gems 1990), and
+/// the decimals their labels need.
+fn ticks(lo: f64, hi: f64, target: f64) -> (Vec<f64>, usize) {
+    let range = hi - lo;
+    if !(range.is_finite() && range > 0.0) {
+        return (vec![lo], 4);
+    }
+    let raw = range / target;
+    let exp = raw.log10().floor();
+    let base = 10f64.powf(exp);
+    let (mult, extra) = [(1.0, 0), (2.0, 0), (2.5, 1), (5.0, 0), (10.0, 0)]
+        .into_iter()
+        .find(|(m, _)| m * base >= raw)
+        .unwrap_or((10.0, 0));
+    let step = mult * base;
+    let decimals = (-(step.log10().floor()) as i64 + extra).clamp(0, 12) as usize;
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    let out = (first..=last).map(|k| k as f64 * step).collect();
+    (out, decimals)
+}
+
 fn axis(s: &Scale, y: f64) -> String {
     let mut out = line(s.a, y, s.b, y, "#999", "");
-    for k in 0..=4 {
-        let v = s.lo + (s.hi - s.lo) * f64::from(k) / 4.0;
+    let (values, decimals) = ticks(s.lo, s.hi, 5.0);
+    for v in values {
         let x = s.at(v);
+        // `-0.00` is `0.00`
+        let v = if v.abs() < 1e-12 { 0.0 } else { v };
         out.push_str(&line(x, y, x, y + 4.0, "#999", ""));
-        out.push_str(&text(x, y + 16.0, "middle", "#555", &fmt(v)));
+        out.push_str(&text(
+            x,
+            y + 16.0,
+            "middle",
+            "#555",
+            &format!("{v:.decimals$}"),
+        ));
     }
     out
 }
@@ -432,6 +463,25 @@ pub fn scatter(title: &str, x_name: &str, y_name: &str, points: &[(String, f64, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_round_numbers_inside_the_range() {
+        let (t, d) = ticks(-0.003121, 0.06554, 5.0);
+        assert_eq!(t, [0.0, 0.02, 0.04, 0.06]);
+        assert_eq!(d, 2);
+        let (t, d) = ticks(0.6997, 0.7437, 5.0);
+        assert_eq!(d, 2);
+        assert!(
+            t.len() >= 3 && t.iter().all(|v| (0.6997..=0.7437).contains(v)),
+            "{t:?}"
+        );
+        let (t, d) = ticks(0.0, 1.0, 4.0);
+        assert_eq!((t.len(), d), (5, 2)); // 0, 0.25, …
+        let (t, _) = ticks(3.0, 3.0, 5.0);
+        assert_eq!(t, [3.0]);
+        let (t, d) = ticks(0.0, 1200.0, 5.0);
+        assert_eq!((t, d), (vec![0.0, 250.0, 500.0, 750.0, 1000.0], 0));
+    }
 
     #[test]
     fn charts_are_escaped_and_survive_odd_data() {
