@@ -463,3 +463,44 @@ fn every_format_at_once_with_stdout_unchanged() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn markdown_stays_within_its_byte_limit_and_says_what_it_left_out() {
+    use govgate::cli::GateArgs;
+    let at = |p: &str| vec![common::root().join(p)];
+    let args = GateArgs {
+        inputs: at("fixtures/history/slide"),
+        baseline: Vec::new(),
+        reference: at("fixtures/s7p3/reference"),
+        production: at("fixtures/s7p3/drifted"),
+        requests: Vec::new(),
+        history: at("fixtures/history/runs"),
+        now: None,
+        rubric: None,
+        require: Vec::new(),
+    };
+    let j = govgate::app::judge(&args).expect("judged");
+    let ctx = govgate::report::Context {
+        rubric: &j.rubric,
+        evidence: &j.evidence,
+        samples_read: &j.cache.read,
+        records_read: &j.cache.records,
+        color: false,
+        step_summary: true,
+    };
+    let full = govgate::report::markdown::render(&j.verdict, &ctx, 1_000_000);
+    assert!(!full.contains("more not shown"), "{full}");
+    let limit = full.len() / 2;
+    let cut = govgate::report::markdown::render(&j.verdict, &ctx, limit);
+    assert!(cut.len() <= limit, "{} > {limit}", cut.len());
+    assert!(
+        cut.contains("more not shown to stay under GitHub's step-summary limit"),
+        "{cut}"
+    );
+    assert!(
+        cut.contains("| S7P1 "),
+        "the support-level table is always there"
+    );
+    assert_eq!(govgate::report::markdown::STEP_SUMMARY_LIMIT, 1_000_000);
+    const { assert!(govgate::report::markdown::STEP_SUMMARY_LIMIT < 1 << 20) };
+}
