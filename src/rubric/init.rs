@@ -47,14 +47,99 @@ pub fn init(args: &InitInputs) -> Result<String> {
         ));
     }
     let evidence = evidence::load_evidence(&args.inputs)?;
-    let text = render(&evidence, &args.inputs, &args.rubric_dir);
-    super::parse(
-        &text,
-        super::Origin::Embedded("rubric init"),
-        &args.rubric_dir,
-    )
-    .map_err(|e| Error::Internal(format!("the generated rubric does not validate: {e}")))?;
+    let draft = render(&evidence, &args.inputs, &args.rubric_dir);
+    // Today's evidence must pass the rubric written from it: judge the draft, leave out
+    // (as comments, with the reason) the checks it does not pass, and require no more
+    // than the levels then reached.
+    let rubric = read_back(&draft, &args.rubric_dir)?;
+    let mut cache = crate::checks::SampleCache::default();
+    let outcomes = crate::checks::run(&rubric, &evidence, &mut cache)?;
+    let unmet: BTreeMap<String, String> = outcomes
+        .iter()
+        .filter(|o| o.status != crate::checks::Status::Pass)
+        .map(|o| (o.id.clone(), format!("{}: {}", o.status, o.message)))
+        .collect();
+    let kept = leave_out(&draft, &unmet);
+    let rubric = read_back(&kept, &args.rubric_dir)?;
+    let mut cache = crate::checks::SampleCache::default();
+    let outcomes = crate::checks::run(&rubric, &evidence, &mut cache)?;
+    let verdict = crate::level::roll_up(outcomes, rubric.require);
+    let require: Vec<String> = verdict
+        .processes
+        .iter()
+        .filter_map(|p| {
+            let want = rubric.require[p.id.index()]?;
+            let level = want.min(p.level);
+            (level > 0).then(|| format!("{}: {level}", p.id.as_str()))
+        })
+        .collect();
+    let text: String = kept
+        .lines()
+        .map(|l| {
+            if l.starts_with("require: ") {
+                format!("require: {{ {} }}\n", require.join(", "))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let rubric = read_back(&text, &args.rubric_dir)?;
+    let mut cache = crate::checks::SampleCache::default();
+    let outcomes = crate::checks::run(&rubric, &evidence, &mut cache)?;
+    let verdict = crate::level::roll_up(outcomes, rubric.require);
+    if verdict.exit_code != crate::error::exit::PASS {
+        return Err(Error::Internal(
+            "the starter rubric does not pass the evidence it was written from".into(),
+        ));
+    }
     Ok(text)
+}
+
+fn read_back(text: &str, dir: &Path) -> Result<super::Rubric> {
+    super::parse(text, super::Origin::Embedded("rubric init"), dir)
+        .map_err(|e| Error::Internal(format!("the generated rubric does not validate: {e}")))
+}
+
+/// Turns the checks named in `unmet` into comments saying why, and a process left without
+/// checks into `[]`. Relies on [`check`]'s layout: `    - id: X` and three more lines.
+fn leave_out(text: &str, unmet: &BTreeMap<String, String>) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let id = lines[i].strip_prefix("    - id: ");
+        match id.and_then(|id| unmet.get(id).map(|why| (id, why))) {
+            Some((id, why)) => {
+                let why: String = why.chars().take(300).collect();
+                out.push(format!(
+                    "    # left out, not met by today's evidence: {id}: {}",
+                    why.replace('\n', " ")
+                ));
+                i += 4;
+            }
+            None => {
+                out.push(lines[i].to_owned());
+                i += 1;
+            }
+        }
+    }
+    // a process key whose checks all went: `  S7Pn: []`
+    let mut fixed = Vec::with_capacity(out.len());
+    for (k, line) in out.iter().enumerate() {
+        let is_process = line.len() == 7 && line.starts_with("  S7P") && line.ends_with(':');
+        let has_check = out[k + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("  S7P") && l.starts_with(' '))
+            .any(|l| l.starts_with("    - id: ") || l.starts_with("    []"));
+        if is_process && !has_check {
+            fixed.push(format!("{line} []"));
+        } else {
+            fixed.push(line.clone());
+        }
+    }
+    let mut text = fixed.join("\n");
+    text.push('\n');
+    text
 }
 
 /// Rounds `x` to 4 decimals away from the value it bounds: down for a floor, up for a
@@ -272,6 +357,7 @@ fn render(ev: &Evidence, inputs: &Inputs, dir: &Path) -> String {
         "# A ratchet: each floor is today's value less 2 standard errors (rounded down to 4\n\
          # decimals; for lower-is-better metrics a ceiling, rounded up), so a model as good as\n\
          # today's clears it and a worse one does not. Raise floors as results improve.\n\
+         # Checks today's evidence does not pass are left out as comments saying why.\n\
          # `govgate rubric explain KIND` documents each check kind; for an editor's help, save\n\
          # `govgate rubric schema > govgate.schema.json` beside this file.\n",
     );
@@ -314,7 +400,10 @@ fn render(ev: &Evidence, inputs: &Inputs, dir: &Path) -> String {
             "tasks-present",
             1,
             "The tasks evaluated today are evaluated again.",
-            &format!("coverage: {{ tasks: [{}] }}", task_list.join(", ")),
+            &format!(
+                "coverage: {{ tasks: [{}], allow_limit: true }}",
+                task_list.join(", ")
+            ),
         );
         if limited.is_empty() {
             check(
@@ -498,6 +587,20 @@ mod tests {
         assert_eq!(
             slug("floor", "bbq:subject=all,x/acc"),
             "floor:bbq:subject-all-x/acc"
+        );
+    }
+
+    #[test]
+    fn unmet_checks_become_comments() {
+        let text = "processes:\n  S7P1:\n    - id: a\n      level: 1\n      rationale: \"x\"\n      coverage: { tasks: [t] }\n    - id: b\n      level: 2\n      rationale: \"y\"\n      coverage: { tasks: [u] }\n  S7P4:\n    - id: c\n      level: 1\n      rationale: \"z\"\n      provenance: { require: [config] }\n";
+        let unmet = BTreeMap::from([
+            ("a".to_owned(), "fail: no\nway".to_owned()),
+            ("c".to_owned(), "missing: none".to_owned()),
+        ]);
+        let out = leave_out(text, &unmet);
+        assert_eq!(
+            out,
+            "processes:\n  S7P1:\n    # left out, not met by today's evidence: a: fail: no way\n    - id: b\n      level: 2\n      rationale: \"y\"\n      coverage: { tasks: [u] }\n  S7P4: []\n    # left out, not met by today's evidence: c: missing: none\n"
         );
     }
 
