@@ -20,6 +20,8 @@ pub enum Tool {
     LmmsEval,
     #[serde(rename = "helm")]
     Helm,
+    #[serde(rename = "inspect")]
+    Inspect,
 }
 
 impl fmt::Display for Tool {
@@ -28,6 +30,7 @@ impl fmt::Display for Tool {
             Tool::LmEval => "lm-eval",
             Tool::LmmsEval => "lmms-eval",
             Tool::Helm => "HELM",
+            Tool::Inspect => "Inspect AI",
         })
     }
 }
@@ -140,6 +143,15 @@ pub struct Provenance {
     pub scenario: Option<String>,
     /// HELM: `adapter_spec.model_deployment`.
     pub model_deployment: Option<String>,
+    /// Inspect AI: `eval.revision.dirty` — the task's repository had uncommitted changes.
+    pub git_dirty: Option<bool>,
+    /// Inspect AI: `eval.config.limit` as a `[start, end)` range (`--limit 5-15` is
+    /// `[4, 15]`); `limit` then holds the number of samples it selects.
+    pub limit_range: Option<(u64, u64)>,
+    /// The evaluation data per task, as the file names it (lm-eval: the task config's
+    /// `dataset_path` and `dataset_name`; Inspect AI: `eval.dataset` name or location, and
+    /// its size).
+    pub datasets: BTreeMap<String, String>,
 }
 
 impl Provenance {
@@ -214,6 +226,11 @@ pub struct TaskInfo {
     /// HELM: the run's `scenario_state.json`, whose instances carry the metadata a fairness
     /// check can group by.
     pub instances: Option<PathBuf>,
+    /// Inspect AI: samples that ended in an error. Inspect leaves them out of its metrics
+    /// (and of `scored_samples`) without a warning; govgate counts them.
+    pub errored: Option<u64>,
+    /// Inspect AI: `eval.config.epochs`, each sample's repeats (reduced into one value).
+    pub epochs: Option<u64>,
 }
 
 /// Where a task's per-sample values are.
@@ -224,12 +241,16 @@ pub enum SampleSource {
     LmEval(PathBuf),
     /// A HELM run's `per_instance_stats.json`.
     HelmPerInstance(PathBuf),
+    /// An Inspect AI log (`.eval` or JSON): its `reductions` and samples.
+    Inspect(PathBuf),
 }
 
 impl SampleSource {
     pub fn path(&self) -> &std::path::Path {
         match self {
-            SampleSource::LmEval(p) | SampleSource::HelmPerInstance(p) => p,
+            SampleSource::LmEval(p)
+            | SampleSource::HelmPerInstance(p)
+            | SampleSource::Inspect(p) => p,
         }
     }
 }
@@ -352,6 +373,30 @@ pub struct Run {
     pub perturbations: Vec<Perturbation>,
     /// Stats the file lists with no value (HELM `count: 0`): never measured, so not metrics.
     pub unmeasured: Vec<String>,
+    /// Set when the file records a run that did not finish (Inspect AI `status` other than
+    /// `success`). Nothing read from such a run passes a check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfinished: Option<Unfinished>,
+}
+
+/// A run that did not finish, as its log says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unfinished {
+    /// The framework's status (`error`, `cancelled`, `started`).
+    pub status: String,
+    /// The error message, when the log has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for Unfinished {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "status `{}`", self.status)?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        Ok(())
+    }
 }
 
 impl Run {

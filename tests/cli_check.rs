@@ -347,7 +347,7 @@ fn errors_exit_2_with_one_message_naming_file_line_and_column() {
         ),
         (
             &["check", "fixtures/bad/not-eval.json"],
-            "error: fixtures/bad/not-eval.json: not a recognized evaluation output: a JSON object with keys [name, values], not an lm-eval/lmms-eval results file (`results` with `versions`/`config`), samples log (`doc_id`) or HELM output\n",
+            "error: fixtures/bad/not-eval.json: not a recognized evaluation output: a JSON object with keys [name, values], not an lm-eval/lmms-eval results file (`results` with `versions`/`config`), samples log (`doc_id`), HELM output or Inspect AI log (`eval` with `version`/`status`)\n",
         ),
         (
             &["check", "fixtures/bad/samples-only"],
@@ -464,7 +464,7 @@ fn an_empty_directory_is_an_error() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: results: no evaluation results found (lm-eval / lmms-eval results files, HELM run directories or summary tables)\n"
+        "error: results: no evaluation results found (lm-eval / lmms-eval results files, HELM run directories or summary tables, Inspect AI logs)\n"
     );
 }
 

@@ -38,11 +38,12 @@ fn lists_runs_and_metrics_with_their_selectors() {
     );
     assert!(lines[3].contains("limit 4"), "{}", lines[3]);
     // the provenance items: the file has git_hash, date, the four seeds, transformers,
-    // gsm8k's version and hash; no lm_eval_version (0.4.8), no model_sha, and gsm8k
-    // generates (generate_until) with neither gen_kwargs nor generation_kwargs
+    // gsm8k's version, hash and dataset_path; no lm_eval_version (0.4.8), no model_sha, and
+    // gsm8k generates (generate_until) with neither gen_kwargs nor generation_kwargs
     assert_eq!(
         lines[4],
-        "  recorded:   config, seeds, git_hash, task_versions, task_hashes, environment, date"
+        "  recorded:   config, seeds, git_hash, task_versions, task_hashes, environment, date, \
+         dataset"
     );
     assert_eq!(
         lines[5],

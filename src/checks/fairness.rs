@@ -98,6 +98,8 @@ enum Source {
         per_instance: PathBuf,
         scenario_state: Option<PathBuf>,
     },
+    /// An Inspect AI log: one record per sample, reduced across epochs.
+    Inspect(PathBuf),
 }
 
 /// Tallies per source label.
@@ -150,6 +152,11 @@ fn sources(f: &Fairness, evidence: &Evidence) -> Result<Vec<(String, Option<Path
                                 per_instance: p.clone(),
                                 scenario_state: task.instances.clone(),
                             },
+                        )),
+                        Some(SampleSource::Inspect(p)) => out.push((
+                            label,
+                            Some(run.source.path.clone()),
+                            Source::Inspect(p.clone()),
                         )),
                         None => {}
                     }
@@ -220,7 +227,7 @@ pub fn run(f: &Fairness, evidence: &Evidence) -> Result<Vec<Finding>> {
             baseline: None,
             status: Status::Missing,
             message: "no per-sample records to group: the runs have no samples logs (lm-eval \
-                      --log_samples) or HELM per_instance_stats.json"
+                      --log_samples), HELM per_instance_stats.json or Inspect AI samples"
                 .into(),
             observed: "no records".into(),
             expected: expected(f),
@@ -249,6 +256,9 @@ pub fn run(f: &Fairness, evidence: &Evidence) -> Result<Vec<Finding>> {
                 per_instance,
                 scenario_state,
             } => records::for_each_instance(per_instance, scenario_state.as_deref(), &keys, |r| {
+                tally(f, &mut tallies, label.clone(), r)
+            })?,
+            Source::Inspect(p) => crate::evidence::inspect::for_each_record(p, &keys, |r| {
                 tally(f, &mut tallies, label.clone(), r)
             })?,
             Source::Samples { path, filters } => {

@@ -35,6 +35,9 @@ use crate::evidence::samples::{self, SampleValues};
 use crate::model::{Evidence, SampleSource};
 use crate::rubric::{Check, CheckKind, ProcessId, RowSource, Rubric};
 
+/// What a finding observed when no metric matches its selector.
+const NO_SUCH_METRIC: &str = "no such metric";
+
 /// Status of a check or of one of its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -123,7 +126,7 @@ impl Finding {
             message: format!(
                 "no metric matches `{selector}` in the current runs (`govgate inspect` lists the selectors)"
             ),
-            observed: "no such metric".into(),
+            observed: NO_SUCH_METRIC.into(),
             expected,
             detail: None,
         }
@@ -300,6 +303,8 @@ fn run_one(
         CheckKind::Agreement(a) => agreement::run(a, evidence, cache)?,
         CheckKind::Feedback(f) => feedback::run(f, evidence, cache)?,
     };
+    let mut findings = findings;
+    gate_unfinished(&mut findings, evidence);
     let outcome = outcome(check, findings);
     tracing::debug!(
         check = %outcome.id,
@@ -313,6 +318,61 @@ fn run_one(
         tracing::trace!(check = %outcome.id, status = ?f.status, "{}", f.message);
     }
     Ok(outcome)
+}
+
+/// Nothing read from a run that did not finish passes (an Inspect AI log whose status is
+/// `error`, `cancelled` or `started`: Inspect exits 0 for those, so the gate must not).
+/// A finding about such a run fails, with the reason first. A finding that found no
+/// metric for a selector fails too when a current run of a task the selector names did not
+/// finish and wrote no results: that is why the metric is missing.
+fn gate_unfinished(findings: &mut [Finding], evidence: &Evidence) {
+    let unfinished: BTreeMap<&std::path::Path, &crate::model::Unfinished> =
+        [&evidence.current, &evidence.baseline, &evidence.history]
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.unfinished.as_ref().map(|u| (r.source.path.as_path(), u)))
+            .collect();
+    if unfinished.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut() {
+        let hit = [f.run.as_deref(), f.baseline.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|p| unfinished.get(p).map(|u| (p, *u)));
+        if let Some((path, u)) = hit {
+            f.status = Status::Fail;
+            f.message = format!(
+                "{} did not finish ({u}), so nothing read from it can pass; {}",
+                path.display(),
+                f.message
+            );
+            continue;
+        }
+        if f.run.is_some() || f.status == Status::Pass || f.observed != NO_SUCH_METRIC {
+            continue;
+        }
+        let Ok(selector) = crate::rubric::Selector::parse(&f.subject) else {
+            continue;
+        };
+        if let Some((run, u)) = evidence.current.iter().find_map(|r| {
+            r.unfinished
+                .as_ref()
+                .filter(|_| {
+                    r.metrics.is_empty() && r.tasks.iter().any(|t| selector.matches_task(&t.name))
+                })
+                .map(|u| (r, u))
+        }) {
+            f.status = Status::Fail;
+            f.run = Some(run.source.path.clone());
+            f.message = format!(
+                "{} did not finish ({u}) and has no value for `{}`; {}",
+                run.label(),
+                f.subject,
+                f.message
+            );
+        }
+    }
 }
 
 /// Rolls findings up: the most severe status wins, and the message says how many of what.

@@ -57,10 +57,11 @@ pub enum Item {
     TaskHashes,
     Environment,
     Date,
+    Dataset,
 }
 
 impl Item {
-    pub const ALL: [Item; 10] = [
+    pub const ALL: [Item; 11] = [
         Item::Config,
         Item::Seeds,
         Item::ToolVersion,
@@ -71,6 +72,7 @@ impl Item {
         Item::TaskHashes,
         Item::Environment,
         Item::Date,
+        Item::Dataset,
     ];
 
     pub fn name(self) -> &'static str {
@@ -85,6 +87,7 @@ impl Item {
             Item::TaskHashes => "task_hashes",
             Item::Environment => "environment",
             Item::Date => "date",
+            Item::Dataset => "dataset",
         }
     }
 
@@ -129,6 +132,12 @@ fn is_commit(s: &str) -> bool {
 
 /// Whether a run records `item`, and where it looked.
 pub fn assess(run: &Run, item: Item) -> ItemStatus {
+    if run.format.tool == Tool::Inspect {
+        return assess_inspect(run, item);
+    }
+    if item == Item::Dataset {
+        return dataset(run);
+    }
     let p = &run.provenance;
     let helm = run.format.tool == Tool::Helm;
     let lmms = run.format.tool == Tool::LmmsEval;
@@ -343,12 +352,167 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
         }
         (Item::Date, false) => status(item, p.date.clone(), "`date`"),
         (Item::Date, true) => status(item, p.date.clone(), "`date` in the suite's summary.json"),
+        (Item::Dataset, _) => dataset(run),
+    }
+}
+
+/// lm-eval / lmms-eval: every task's `dataset_path`; HELM: the scenario.
+fn dataset(run: &Run) -> ItemStatus {
+    let p = &run.provenance;
+    if run.format.tool == Tool::Helm {
+        return status(Item::Dataset, p.scenario.clone(), "`scenario_spec`");
+    }
+    let tasks: Vec<&str> = run
+        .tasks
+        .iter()
+        .filter(|t| !t.is_group)
+        .map(|t| t.name.as_str())
+        .collect();
+    let missing: Vec<&str> = tasks
+        .iter()
+        .copied()
+        .filter(|t| !p.datasets.contains_key(*t))
+        .collect();
+    let found = (missing.is_empty() && !tasks.is_empty()).then(|| {
+        tasks
+            .iter()
+            .map(|t| p.datasets[*t].clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
+    let looked = if missing.is_empty() {
+        "`configs.<task>.dataset_path`".to_owned()
+    } else {
+        format!("`configs.<task>.dataset_path` of {}", missing.join(", "))
+    };
+    status(Item::Dataset, found, looked)
+}
+
+/// What an Inspect AI log records, item by item (`formats-inspect.md` §3, §8).
+fn assess_inspect(run: &Run, item: Item) -> ItemStatus {
+    let p = &run.provenance;
+    match item {
+        Item::Config => status(
+            item,
+            p.config_recorded.then(|| "eval.config".into()),
+            "`eval.config`",
+        ),
+        Item::Seeds => {
+            if p.generation.get("sample_shuffle").map(String::as_str) == Some("true") {
+                return status(
+                    item,
+                    None,
+                    "a seed for the sample shuffle: `eval.config.sample_shuffle` is `true`, \
+                     an unseeded shuffle (`--sample-shuffle <seed>`)",
+                );
+            }
+            let found = p.seeds.get("seed").map(|_| {
+                p.seeds
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            status(item, found, "`plan.config.seed` (`--seed`)")
+        }
+        Item::ToolVersion => status(
+            item,
+            run.format.version.clone(),
+            "`eval.packages.inspect_ai`",
+        ),
+        Item::GitHash => match (&p.git_hash, p.git_dirty) {
+            (Some(c), Some(true)) => status(
+                item,
+                None,
+                format!(
+                    "`eval.revision` of a clean tree: commit {c} had uncommitted changes \
+                     (`dirty: true`), so the code that ran is not that commit"
+                ),
+            ),
+            (Some(c), Some(false)) => {
+                status(item, Some(format!("{c} (clean)")), "`eval.revision.commit`")
+            }
+            (Some(c), None) => status(
+                item,
+                Some(format!("{c} (clean or dirty not recorded)")),
+                "`eval.revision.commit`",
+            ),
+            (None, _) => status(
+                item,
+                None,
+                "`eval.revision.commit` (Inspect records it when the task runs from a git \
+                 repository)",
+            ),
+        },
+        Item::ModelRevision => status(
+            item,
+            run.model
+                .revision
+                .as_ref()
+                .filter(|r| is_commit(r))
+                .map(|r| format!("revision {r}")),
+            "a pinned commit as `revision` in `eval.model_args` (`-M revision=<commit>`); \
+             Inspect otherwise records only `provider/name`",
+        ),
+        Item::Generation => {
+            let settings: Vec<String> = p
+                .generation
+                .iter()
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "epochs" | "epochs_reducer" | "sample_shuffle")
+                })
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            status(
+                item,
+                (!settings.is_empty()).then(|| settings.join(", ")),
+                "generation settings in `plan.config` or `eval.model_generate_config` \
+                 (`--temperature`, `--max-tokens`, …); none recorded means the provider's \
+                 defaults",
+            )
+        }
+        Item::TaskVersions => status(
+            item,
+            p.task_versions
+                .values()
+                .next()
+                .map(|v| format!("task_version {v}")),
+            "`eval.task_version`",
+        ),
+        Item::TaskHashes => status(
+            item,
+            None,
+            "a hash of the samples: Inspect writes none (a govgate manifest pins the log)",
+        ),
+        Item::Environment => status(
+            item,
+            (!p.environment.is_empty()).then(|| {
+                p.environment
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }),
+            "`eval.packages`",
+        ),
+        Item::Date => status(item, p.date.clone(), "`eval.created`"),
+        Item::Dataset => status(
+            item,
+            p.datasets.values().next().cloned(),
+            "`eval.dataset` name or location",
+        ),
     }
 }
 
 /// How a run was limited, if it was.
 pub fn limited(run: &Run) -> Option<String> {
     let limit = run.provenance.limit;
+    if let Some((start, end)) = run.provenance.limit_range {
+        return Some(format!(
+            "config.limit = [{start}, {end}] (samples {} to {end})",
+            start + 1
+        ));
+    }
     if run.format.tool == Tool::Helm {
         let l = limit?;
         let capped: Vec<&str> = run

@@ -472,6 +472,7 @@ pub(crate) fn side_values(
     let what = match source {
         crate::model::SampleSource::LmEval(_) => "samples log",
         crate::model::SampleSource::HelmPerInstance(_) => "per_instance_stats.json",
+        crate::model::SampleSource::Inspect(_) => "Inspect log's reductions",
     };
     let v = cache.values(source, &m.name, m.variant.as_deref(), &task.filters)?;
     let filter = m

@@ -457,10 +457,13 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             filters: Vec::new(),
             samples: per_instance.map(SampleSource::HelmPerInstance),
             instances: scenario_state.is_file().then_some(scenario_state),
+            errored: None,
+            epochs: None,
         }],
         metrics,
         perturbations,
         unmeasured,
+        unfinished: None,
     })
 }
 
@@ -599,6 +602,7 @@ pub fn read_instance_values(
         non_scalar: 0,
         without_doc_id: without_id,
         duplicates: 0,
+        unscored: 0,
     })
 }
 
@@ -739,11 +743,14 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
                         filters: Vec::new(),
                         samples: None,
                         instances: None,
+                        errored: None,
+                        epochs: None,
                     })
                     .collect(),
                 metrics,
                 perturbations: Vec::new(),
                 unmeasured: Vec::new(),
+                unfinished: None,
             })
         })
         .collect())

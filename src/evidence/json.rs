@@ -253,7 +253,7 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
-type Result<T> = std::result::Result<T, JsonError>;
+pub type Result<T> = std::result::Result<T, JsonError>;
 
 /// Which object keys to keep when parsing selectively.
 pub trait KeyFilter {
@@ -324,10 +324,15 @@ impl<R: Read> JsonReader<R> {
     }
 
     fn err<T>(&self, msg: impl Into<String>) -> Result<T> {
-        Err(JsonError {
+        Err(self.error(msg))
+    }
+
+    /// A syntax error at the current position.
+    pub fn error(&self, msg: impl Into<String>) -> JsonError {
+        JsonError {
             position: self.position(),
             kind: JsonErrorKind::Syntax(msg.into()),
-        })
+        }
     }
 
     fn refill(&mut self) -> Result<bool> {
@@ -537,6 +542,53 @@ impl<R: Read> JsonReader<R> {
             ));
         }
         Ok(())
+    }
+
+    /// Reads an object entry by entry: `visit(key, reader)` is called at each value and
+    /// must consume it (parse it, skip it, or walk into it). For documents too large to
+    /// build whole, whose parts are handled one at a time (an Inspect AI log's `samples`).
+    pub fn for_each_entry(
+        &mut self,
+        mut visit: impl FnMut(&str, &mut Self) -> Result<()>,
+    ) -> Result<()> {
+        match self.expect_more("where an object was expected")? {
+            b'{' => self.bump(),
+            b => return self.err(format!("expected a JSON object, found {}", describe(b))),
+        }
+        if self.expect_more("inside an object")? == b'}' {
+            self.bump();
+            return Ok(());
+        }
+        loop {
+            let key = self.object_key()?;
+            visit(&key, self)?;
+            if self.object_next()? {
+                return Ok(());
+            }
+            self.no_trailing_comma(b'}')?;
+        }
+    }
+
+    /// Reads an array element by element: `visit(reader)` must consume each element.
+    pub fn for_each_element(
+        &mut self,
+        mut visit: impl FnMut(&mut Self) -> Result<()>,
+    ) -> Result<()> {
+        match self.expect_more("where an array was expected")? {
+            b'[' => self.bump(),
+            b => return self.err(format!("expected a JSON array, found {}", describe(b))),
+        }
+        if self.expect_more("inside an array")? == b']' {
+            self.bump();
+            return Ok(());
+        }
+        loop {
+            visit(self)?;
+            if self.array_next()? {
+                return Ok(());
+            }
+            self.no_trailing_comma(b']')?;
+        }
     }
 
     /// Steps over one value without building it.

@@ -90,6 +90,7 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
         metrics,
         perturbations: Vec::new(),
         unmeasured: Vec::new(),
+        unfinished: None,
     })
 }
 
@@ -255,6 +256,16 @@ fn provenance(top: &Object, config: Option<&Object>, format: &Format) -> Provena
                 .get("generation_kwargs")
                 .is_some_and(|g| g.as_object().is_some_and(|o| !o.is_empty()));
             p.task_outputs.insert(task.to_owned(), (output, gen_kwargs));
+            if let Some(path) = c.get("dataset_path").and_then(Value::as_str)
+                && !path.is_empty()
+            {
+                let name = c.get("dataset_name").and_then(Value::as_str);
+                let d = match name {
+                    Some(n) if !n.is_empty() => format!("{path} {n}"),
+                    _ => path.to_owned(),
+                };
+                p.datasets.insert(task.to_owned(), d);
+            }
         }
     }
     p.model_args_revision = cfg("model_args").and_then(|a| {
@@ -502,6 +513,8 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
             filters,
             samples: None,
             instances: None,
+            errored: None,
+            epochs: None,
         });
     }
 

@@ -15,6 +15,7 @@
 pub mod card;
 pub mod direction;
 pub mod helm;
+pub mod inspect;
 pub mod json;
 pub mod lmeval;
 pub mod meter;
@@ -50,16 +51,30 @@ pub enum FileKind {
     /// A helm-summarize suite file (`schema.json`, `runs.json`, `groups.json`, …): it
     /// repeats or describes the runs, so it is not read as evidence.
     HelmSuite,
+    /// An Inspect AI log: an `.eval` archive or a `--log-format json` document.
+    InspectLog,
     /// Something else; the string says what was seen.
     Unrecognized(String),
 }
 
 /// Classifies a file by its content, reading as little as possible.
 pub fn sniff(path: &Path) -> Result<FileKind> {
+    if inspect::is_zip(&inspect::magic(path)?) {
+        return Ok(if inspect::is_inspect_zip(path)? {
+            FileKind::InspectLog
+        } else {
+            FileKind::Unrecognized(
+                "a ZIP archive without `header.json` or `_journal/start.json`, not an Inspect \
+                 AI .eval log"
+                    .into(),
+            )
+        });
+    }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let stop = |keys: &[(String, u8)]| {
         let has = |k: &str| keys.iter().any(|(key, _)| key == k);
-        has("doc_id")
+        inspect::is_inspect_keys(keys)
+            || has("doc_id")
             || keys.iter().any(|(k, b)| k == "logs" && *b == b'[')
             || (keys.iter().any(|(k, b)| k == "results" && *b == b'{')
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c)))
@@ -104,7 +119,9 @@ fn classify(shape: &TopLevel) -> FileKind {
         }
         TopLevel::Object(keys) => {
             let has = |k: &str| has_in(keys, k);
-            if has("doc_id") || keys.iter().any(|(k, b)| k == "logs" && *b == b'[') {
+            if inspect::is_inspect_keys(keys) {
+                FileKind::InspectLog
+            } else if has("doc_id") || keys.iter().any(|(k, b)| k == "logs" && *b == b'[') {
                 FileKind::Samples
             } else if keys.iter().any(|(k, b)| k == "results" && *b == b'{')
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c))
@@ -125,7 +142,8 @@ fn classify(shape: &TopLevel) -> FileKind {
                 let shown: Vec<&str> = keys.iter().take(6).map(|(k, _)| k.as_str()).collect();
                 FileKind::Unrecognized(format!(
                     "a JSON object with keys [{}{}], not an lm-eval/lmms-eval results file \
-                     (`results` with `versions`/`config`), samples log (`doc_id`) or HELM output",
+                     (`results` with `versions`/`config`), samples log (`doc_id`), HELM output \
+                     or Inspect AI log (`eval` with `version`/`status`)",
                     shown.join(", "),
                     if keys.len() > 6 { ", …" } else { "" }
                 ))
@@ -203,6 +221,15 @@ fn is_json_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonl"))
+}
+
+/// Files a directory scan reads: JSON, JSON Lines and Inspect AI `.eval` logs.
+fn is_evidence_name(path: &Path) -> bool {
+    is_json_name(path)
+        || path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("eval"))
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -312,7 +339,7 @@ fn expand_glob_with(pattern: &str, wanted: fn(&Path) -> bool) -> Result<Vec<Path
 }
 
 fn expand(inputs: &[PathBuf]) -> Result<Vec<Found>> {
-    expand_with(inputs, is_json_name)
+    expand_with(inputs, is_evidence_name)
 }
 
 /// The records files named by paths, directories (`.json`, `.jsonl`, `.ndjson`, `.csv`
@@ -377,8 +404,9 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     let mut samples: Vec<(PathBuf, bool)> = Vec::new();
     let mut helm_dirs: Vec<PathBuf> = Vec::new();
     let mut tables: Vec<(PathBuf, bool)> = Vec::new();
+    let mut inspect_logs: Vec<PathBuf> = Vec::new();
     for f in &found {
-        if !f.explicit && !is_json_name(&f.path) {
+        if !f.explicit && !is_evidence_name(&f.path) {
             continue;
         }
         let kind = sniff(&f.path)?;
@@ -403,6 +431,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
                 }
             },
             FileKind::HelmTable => tables.push((f.path.clone(), f.explicit)),
+            FileKind::InspectLog => inspect_logs.push(f.path.clone()),
             FileKind::HelmSuite if f.explicit => {
                 return Err(Error::input(
                     &f.path,
@@ -426,7 +455,11 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     let mut runs = Vec::new();
     if !results.is_empty() {
         runs.extend(load_lmeval(&found, &results, samples)?);
-    } else if !samples.is_empty() && helm_dirs.is_empty() && tables.is_empty() {
+    } else if !samples.is_empty()
+        && helm_dirs.is_empty()
+        && tables.is_empty()
+        && inspect_logs.is_empty()
+    {
         let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::input(
             names.join(", "),
@@ -446,6 +479,9 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
             .or_insert_with(|| helm::schema_directions(&suite));
         runs.push(helm::read_run_dir(dir, directions)?);
     }
+    for path in &inspect_logs {
+        runs.push(inspect::read_run(path)?);
+    }
     // Tables summarize runs: read them when named, or when nothing else was found.
     let use_scanned_tables = runs.is_empty();
     for (path, explicit) in &tables {
@@ -461,7 +497,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
         return Err(Error::input(
             names.join(", "),
             "no evaluation results found (lm-eval / lmms-eval results files, HELM run \
-             directories or summary tables)",
+             directories or summary tables, Inspect AI logs)",
         ));
     }
     for r in &runs {
@@ -863,12 +899,22 @@ mod tests {
             FileKind::Samples
         );
         // Inspect AI logs have `results` but none of lm-eval's companion keys
-        assert!(matches!(
+        assert_eq!(
             classify(&obj(&[
                 ("version", b'2'),
+                ("status", b'"'),
                 ("eval", b'{'),
                 ("results", b'{')
             ])),
+            FileKind::InspectLog
+        );
+        // `eval` alone (or not an object) is not enough
+        assert!(matches!(
+            classify(&obj(&[("eval", b'{'), ("notes", b'"')])),
+            FileKind::Unrecognized(_)
+        ));
+        assert!(matches!(
+            classify(&obj(&[("version", b'2'), ("eval", b'"')])),
             FileKind::Unrecognized(_)
         ));
         assert!(matches!(

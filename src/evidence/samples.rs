@@ -35,6 +35,9 @@ pub struct SampleValues {
     pub without_doc_id: u64,
     /// Records repeating a `(doc_id, filter)` already seen (the first is kept).
     pub duplicates: u64,
+    /// Samples scored NaN (Inspect AI's unscored samples), left out of the values as the
+    /// framework leaves them out of its metric.
+    pub unscored: u64,
 }
 
 impl SampleValues {
@@ -82,6 +85,7 @@ pub fn read_metric(
     match source {
         SampleSource::LmEval(p) => read_samples_log(p, metric, variant, filters),
         SampleSource::HelmPerInstance(p) => super::helm::read_instance_values(p, metric, variant),
+        SampleSource::Inspect(p) => super::inspect::read_values(p, variant),
     }
 }
 
@@ -107,6 +111,7 @@ pub fn read_samples_log(
         non_scalar: 0,
         without_doc_id: 0,
         duplicates: 0,
+        unscored: 0,
     };
     let mut occurrences: HashMap<u64, usize> = HashMap::new();
 
@@ -156,6 +161,9 @@ pub fn read_samples_log(
 
 /// Number of distinct documents in a per-sample source (over all filters / perturbations).
 pub fn count_documents(source: &SampleSource) -> Result<u64> {
+    if let SampleSource::Inspect(p) = source {
+        return super::inspect::count_samples(p);
+    }
     let path = source.path();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut stream = RecordStream::new(super::meter::Metered(file));

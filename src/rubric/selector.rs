@@ -99,6 +99,11 @@ impl Selector {
         })
     }
 
+    /// Whether the task part names this task.
+    pub fn matches_task(&self, task: &str) -> bool {
+        self.task.is_match(task)
+    }
+
     /// Whether the metric part is one exact name.
     pub fn names_one_metric(&self) -> bool {
         !self.metric_is_pattern
