@@ -23,6 +23,11 @@ pub fn render_text(runs: &[Run]) -> String {
             out.push_str(&format!("  run:        {name}\n"));
         }
         out.push_str(&format!("  format:     {}\n", run.format));
+        if let Some(u) = &run.unfinished {
+            out.push_str(&format!(
+                "  status:     did not finish ({u}): no check passes on this run\n"
+            ));
+        }
         out.push_str(&format!("  model:      {}\n", model_line(&run.model)));
         out.push_str(&format!("  provenance: {}\n", run.provenance.summary()));
         let items: Vec<ItemStatus> = Item::ALL.iter().map(|i| assess(run, *i)).collect();
@@ -63,6 +68,9 @@ pub fn render_text(runs: &[Run]) -> String {
                 with_samples.join(", ")
             }
         ));
+        for t in run.tasks.iter().filter(|t| t.errored.is_some()) {
+            out.push_str(&format!("  samples:    {}\n", sample_line(t)));
+        }
         if !run.perturbations.is_empty() {
             let p: Vec<String> = run
                 .perturbations
@@ -127,6 +135,26 @@ pub fn render_text(runs: &[Run]) -> String {
     out
 }
 
+/// An Inspect task's samples: ids scored of the dataset, epochs, errors.
+fn sample_line(t: &TaskInfo) -> String {
+    let mut s = format!("{}: ", t.name);
+    match (t.n_effective, t.n_original) {
+        (Some(e), Some(o)) => s.push_str(&format!("{e} of {o} completed")),
+        (Some(e), None) => s.push_str(&format!("{e} completed")),
+        _ => s.push_str("count unknown"),
+    }
+    if let Some(k) = t.epochs.filter(|k| *k > 1) {
+        s.push_str(&format!(", {k} epochs each"));
+    }
+    match t.errored {
+        Some(0) | None => s.push_str(", none errored"),
+        Some(e) => s.push_str(&format!(
+            ", {e} errored (left out of Inspect's metrics, counted here)"
+        )),
+    }
+    s
+}
+
 fn model_line(m: &ModelInfo) -> String {
     let name = m.name.clone().unwrap_or_else(|| "(not recorded)".into());
     let mut extra = Vec::new();
@@ -166,6 +194,9 @@ struct JsonRun<'a> {
     name: Option<&'a str>,
     perturbations: &'a [crate::model::Perturbation],
     unmeasured: &'a [String],
+    /// Set when the run did not finish (Inspect AI status other than `success`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unfinished: Option<&'a crate::model::Unfinished>,
     metrics: Vec<JsonMetric<'a>>,
 }
 
@@ -208,6 +239,7 @@ pub fn render_json(runs: &[Run]) -> String {
                 name: r.name.as_deref(),
                 perturbations: &r.perturbations,
                 unmeasured: &r.unmeasured,
+                unfinished: r.unfinished.as_ref(),
                 metrics: r
                     .metrics
                     .iter()

@@ -453,7 +453,7 @@ fn malformed_records_exit_2_naming_file_and_line() {
         ),
         (
             "fixtures/s7p2/cards",
-            "error: fixtures/s7p2/cards: no records files here (.jsonl, .ndjson, .json or .csv)\n",
+            "error: fixtures/s7p2/cards: no records files here (.jsonl, .ndjson, .json, .csv or Inspect .eval)\n",
         ),
         (
             // an evaluation results file is not a window of records

@@ -18,9 +18,15 @@
 //!   coverage: { tasks: ["mmlu*", gsm8k], min_samples: 100, allow_limit: false }
 //! ```
 //!
+//! For an Inspect AI log a document is a sample id (its epochs are repeats of it, so `n`
+//! counts ids, not sample × epoch records); `--limit` (`config.limit`, a `[start, end)`
+//! range too) or a dataset subset is a limited run, and a sample that ended in an error
+//! fails the task whatever `allow_limit` says: Inspect leaves it out of its metrics.
+//!
 //! ## Failure
-//! A glob that matches no task is `missing`. A limited run fails. Fewer documents than
-//! `min_samples` fails; an unknown count, with `min_samples` set, is `missing`.
+//! A glob that matches no task is `missing`. A limited run fails, as does an Inspect task
+//! with errored samples. Fewer documents than `min_samples` fails; an unknown count, with
+//! `min_samples` set, is `missing`.
 
 use serde::Serialize;
 
@@ -115,6 +121,11 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
         _ => "--limit",
     };
     let sep = if flag == "--limit" { " " } else { " = " };
+    // Inspect's `--limit 5-15` is stored as [4, 15]: say it as it was typed
+    let limit_text = |l: f64| match run.provenance.limit_range {
+        Some((start, end)) => format!("{}-{end}", start + 1),
+        None => fmt(l),
+    };
     let mut problems = Vec::new();
     let mut status = Status::Pass;
 
@@ -122,12 +133,25 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
         status = Status::Fail;
         let mut why = Vec::new();
         if let (true, Some(l)) = (capped, limit) {
-            why.push(format!("the run was made with {flag}{sep}{}", fmt(l)));
+            why.push(format!(
+                "the run was made with {flag}{sep}{}",
+                limit_text(l)
+            ));
         }
         if let (true, Some(e), Some(o)) = (partial, task.n_effective, task.n_original) {
             why.push(format!("{e} of {o} documents were evaluated"));
         }
         problems.push(why.join("; "));
+    }
+    // Inspect leaves errored samples out of its metrics without a word: a task with one is
+    // not covered, limit or not
+    if let Some(e) = task.errored.filter(|e| *e > 0) {
+        status = Status::Fail;
+        problems.push(format!(
+            "{e} sample{} ended in an error (Inspect leaves {} out of its metrics)",
+            if e == 1 { "" } else { "s" },
+            if e == 1 { "it" } else { "them" }
+        ));
     }
     if let Some(min) = c.min_samples {
         match n {
@@ -148,13 +172,19 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
         }
     }
 
-    let n_text = n
+    let mut n_text = n
         .map(|n| format!("n = {n}"))
         .unwrap_or_else(|| "n unknown".into());
-    let observed = match limit {
-        Some(l) => format!("{n_text}, {flag}{sep}{}", fmt(l)),
+    if let Some(k) = task.epochs.filter(|k| *k > 1) {
+        n_text.push_str(&format!(" × {k} epochs"));
+    }
+    let mut observed = match limit {
+        Some(l) => format!("{n_text}, {flag}{sep}{}", limit_text(l)),
         None => n_text.clone(),
     };
+    if let Some(e) = task.errored.filter(|e| *e > 0) {
+        observed.push_str(&format!(", {e} errored"));
+    }
     let message = if problems.is_empty() {
         format!("{}: present, {n_text}", task.name)
     } else {

@@ -3,18 +3,11 @@
 //! ## What it checks
 //! Every current run records each required item. What an item means per format:
 //!
-//! | item | lm-eval / lmms-eval | HELM |
-//! |---|---|---|
-//! | `config` | `config` (lmms-eval ≤ 0.2.2: `model_configs`) | `adapter_spec` |
-//! | `seeds` | `config.random_seed`, `numpy_seed`, `torch_seed`, `fewshot_seed` | `adapter_spec.random` |
-//! | `tool_version` | `lm_eval_version` / `lmms_eval_version` | none: HELM writes no version into a run |
-//! | `git_hash` | `git_hash` | none |
-//! | `model_revision` | `config.model_sha`, or a commit (7–64 hex digits) as `config.model_revision` or `revision=` in `model_args` | `adapter_spec.model_deployment` |
-//! | `generation` | `config.gen_kwargs`, or `generation_kwargs` in the config of every task whose `output_type` is `generate_until`; a run whose tasks all score log-likelihoods generates nothing and has it | `adapter_spec` `method` and its generation settings |
-//! | `task_versions` | `versions`: a value other than `N/A` for every task (lmms-eval writes `Yaml`, not a version; its `task_hashes` pin the task instead) | `scenario_spec` (class and arguments) |
-//! | `task_hashes` | `task_hashes` for every task (written with `--log_samples`) | none |
-//! | `environment` | `pretty_env_info` or `transformers_version` (not `N/A`) | none |
-//! | `date` | `date` | the suite's `summary.json` `date` |
+//! `config`, `seeds`, `tool_version`, `git_hash`, `model_revision`, `generation`,
+//! `task_versions`, `task_hashes`, `environment`, `date` and `dataset`; the fields each
+//! means in lm-eval / lmms-eval, HELM and Inspect AI files are tabulated in
+//! `docs/checks/provenance.md` (and `govgate rubric explain provenance`), and [`assess`]
+//! names the field it looked for in every finding.
 //!
 //! With `forbid_limit: true` the run must not be limited: lm-eval `config.limit` unset and
 //! every document evaluated; HELM `max_eval_instances` not reached.

@@ -261,10 +261,10 @@ fn skipped(entry: &walkdir::DirEntry) -> bool {
     is_hidden(entry) || is_helm_cache(entry)
 }
 
-/// Records files by name: JSON, JSON Lines and CSV.
+/// Records files by name: JSON, JSON Lines, CSV and Inspect AI `.eval` logs.
 pub fn is_records_name(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["json", "jsonl", "ndjson", "csv"]
+        ["json", "jsonl", "ndjson", "csv", "eval"]
             .iter()
             .any(|x| e.eq_ignore_ascii_case(x))
     })
@@ -352,7 +352,7 @@ pub fn expand_records(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if found.is_empty() {
             return Err(Error::input(
                 input,
-                "no records files here (.jsonl, .ndjson, .json or .csv)",
+                "no records files here (.jsonl, .ndjson, .json, .csv or Inspect .eval)",
             ));
         }
         out.extend(found.into_iter().map(|f| f.path));

@@ -39,6 +39,8 @@ pub enum Format {
     JsonArray,
     Csv,
     Histograms,
+    /// An Inspect AI log: one record per sample (see [`super::inspect::for_each_record`]).
+    InspectLog,
 }
 
 impl Format {
@@ -48,6 +50,7 @@ impl Format {
             Format::JsonArray => "JSON array of records",
             Format::Csv => "CSV records",
             Format::Histograms => "govgate histograms",
+            Format::InspectLog => "Inspect AI log (one record per sample)",
         }
     }
 }
@@ -289,6 +292,9 @@ pub fn detect(path: &Path) -> Result<Format> {
         }
         n += k;
     }
+    if super::inspect::is_zip(&head[..n]) {
+        return Ok(Format::InspectLog);
+    }
     let first = head[..n]
         .iter()
         .copied()
@@ -298,12 +304,18 @@ pub fn detect(path: &Path) -> Result<Format> {
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => {
             let f = File::open(path).map_err(|e| Error::io(path, e))?;
-            let stop = |keys: &json::KeysSeen| keys.iter().any(|(k, _)| k == "govgate_histograms");
+            let stop = |keys: &json::KeysSeen| {
+                keys.iter().any(|(k, _)| k == "govgate_histograms")
+                    || super::inspect::is_inspect_keys(keys)
+            };
             match json::top_level(f, &stop) {
                 Ok(TopLevel::Object(keys))
                     if keys.iter().any(|(k, _)| k == "govgate_histograms") =>
                 {
                     Ok(Format::Histograms)
+                }
+                Ok(TopLevel::Object(keys)) if super::inspect::is_inspect_keys(&keys) => {
+                    Ok(Format::InspectLog)
                 }
                 _ => {
                     // JSON Lines: the first record must end on its line; a document spread
@@ -572,6 +584,22 @@ fn scan(
             }
         }
         Format::Histograms => {}
+        Format::InspectLog => {
+            // the samples live inside the log: built only as far as the fields need
+            let mut keys: std::collections::HashSet<String> = req
+                .fields
+                .iter()
+                .filter_map(|f| f.split('.').next())
+                .map(str::to_owned)
+                .collect();
+            if !req.patterns.is_empty() {
+                keys.extend(["metadata", "target", "output"].map(str::to_owned));
+            }
+            super::inspect::for_each_record(path, &keys, |rec| {
+                records += 1;
+                f(Rec::Json(rec));
+            })?;
+        }
     }
     let (sha256, bytes) = reader.finish().map_err(|e| Error::io(path, e))?;
     Ok(FileRead {
