@@ -1434,6 +1434,44 @@ mod tests {
     }
 
     #[test]
+    fn a_member_past_its_bound_is_an_error_not_an_allocation() {
+        let data = [b' '; 64];
+        let mut r = Bounded {
+            inner: &data[..],
+            left: 10,
+            limit: 10,
+        };
+        let mut buf = Vec::new();
+        let e = r.read_to_end(&mut buf).expect_err("past the bound");
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(
+            e.to_string(),
+            "decompresses to more than 10 bytes, the bound for this member"
+        );
+        // within the bound it reads everything
+        let mut r = Bounded {
+            inner: &data[..],
+            left: 64,
+            limit: 64,
+        };
+        buf.clear();
+        assert_eq!(r.read_to_end(&mut buf).expect("within"), 64);
+        // the JSON reader reports it against the member
+        let path = Path::new("x.eval");
+        let mut reader = JsonReader::new(Bounded {
+            inner: &b"[1, 2, 3, 4, 5, 6]"[..],
+            left: 4,
+            limit: 4,
+        });
+        let e = reader.parse_value().expect_err("bounded");
+        assert_eq!(
+            member_error(path, "header.json", e).to_string(),
+            "x.eval: member `header.json`: decompresses to more than 4 bytes, the bound for \
+             this member"
+        );
+    }
+
+    #[test]
     fn ids_sort_as_inspect_sorts_them() {
         let mut ids = vec!["10", "9", "mcq-001", "100"];
         ids.sort_by_key(|i| order_key(i));
