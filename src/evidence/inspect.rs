@@ -69,6 +69,9 @@ pub const MAX_PARSED_MEMBER_BYTES: u64 = 1024 * 1024 * 1024;
 /// Decompressed size bound of one sample member (streamed, its transcript stepped over).
 pub const MAX_SAMPLE_MEMBER_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
+/// The read buffer of one member.
+const MEMBER_BUFFER: usize = 8 * 1024;
+
 /// Whether the first bytes of a file are a ZIP archive's.
 pub fn is_zip(head: &[u8]) -> bool {
     head.starts_with(&ZIP_MAGIC)
@@ -196,11 +199,15 @@ fn with_member<T>(
     let file = archive
         .by_index(index)
         .map_err(|e| zip_error(path, Some(name), e))?;
-    let mut reader = JsonReader::new(Bounded {
-        inner: file,
-        left: limit,
-        limit,
-    });
+    // members are many and mostly small: a small buffer each
+    let mut reader = JsonReader::with_buffer(
+        Bounded {
+            inner: file,
+            left: limit,
+            limit,
+        },
+        MEMBER_BUFFER,
+    );
     let out = f(&mut reader).map_err(|e| member_error(path, name, e))?;
     Ok(Some(out))
 }
@@ -348,52 +355,57 @@ fn labels(mut scores: Vec<Score>) -> Vec<Score> {
 struct Reduction {
     scorer: String,
     reducer: Option<String>,
-    /// `(id, reduced value)`; `None` for a value that is not a number (a dict-valued score).
-    rows: Vec<(String, Option<f64>)>,
+    /// `(id key, reduced value)`; `None` for a value that is not a number (a dict-valued
+    /// score). The key is the sample id hashed ([`instance_key`] of `str(id)`), as paired
+    /// tests match samples.
+    rows: Vec<(u64, Option<f64>)>,
 }
 
 fn same_reducer(a: Option<&str>, b: Option<&str>) -> bool {
     a.unwrap_or("mean") == b.unwrap_or("mean")
 }
 
-/// The keys a reductions document needs (a filter applies at every depth).
-fn reduction_keys(k: &str) -> bool {
-    matches!(k, "scorer" | "reducer" | "samples" | "value" | "sample_id")
+/// Reads a reductions array entry by entry, each row built alone: a million-sample log's
+/// reductions never exist as one tree.
+fn read_reductions<R: Read>(r: &mut JsonReader<R>) -> json::Result<Vec<Reduction>> {
+    let mut out = Vec::new();
+    let row_keys = |k: &str| k == "value" || k == "sample_id";
+    r.for_each_element(|r| {
+        let mut red = Reduction::default();
+        let mut scorer = None;
+        r.for_each_entry(|key, r| {
+            match key {
+                "scorer" => scorer = r.parse_value()?.as_str().map(str::to_owned),
+                "reducer" => red.reducer = r.parse_value()?.as_str().map(str::to_owned),
+                "samples" => r.for_each_element(|r| {
+                    let row = r.parse_value_filtered(&row_keys)?;
+                    if let Some(id) = row.get("sample_id").and_then(id_text) {
+                        red.rows
+                            .push((instance_key(&id), row.get("value").and_then(score_value)));
+                    }
+                    Ok(())
+                })?,
+                _ => r.skip_value()?,
+            }
+            Ok(())
+        })?;
+        if let Some(sc) = scorer {
+            red.scorer = sc;
+            out.push(red);
+        }
+        Ok(())
+    })?;
+    Ok(out)
 }
 
-fn reductions_of(v: &Value) -> Vec<Reduction> {
-    let Some(entries) = v.as_array() else {
-        return Vec::new();
-    };
-    entries
-        .iter()
-        .filter_map(|e| {
-            let scorer = e.get("scorer")?.as_str()?.to_owned();
-            let rows = e
-                .get("samples")
-                .and_then(Value::as_array)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|s| {
-                    let id = id_text(s.get("sample_id")?)?;
-                    Some((id, s.get("value").and_then(score_value)))
-                })
-                .collect();
-            Some(Reduction {
-                scorer,
-                reducer: e.get("reducer").and_then(Value::as_str).map(str::to_owned),
-                rows,
-            })
-        })
-        .collect()
-}
-
-/// What a sample listing says about one sample of one epoch.
-#[derive(Debug, Clone)]
+/// What a sample listing says about one sample of one epoch: its id (hashed: a listing
+/// is kept whole, and 8 bytes an id keep a million-sample log small), epoch, and whether
+/// it ended in an error.
+#[derive(Debug, Clone, Copy)]
 struct Listed {
-    id: String,
+    id: u64,
     epoch: u64,
-    error: Option<String>,
+    errored: bool,
 }
 
 fn summary_keys(k: &str) -> bool {
@@ -401,19 +413,10 @@ fn summary_keys(k: &str) -> bool {
 }
 
 fn listed_of(v: &Value) -> Option<Listed> {
-    let id = id_text(v.get("id")?)?;
+    let id = instance_key(&id_text(v.get("id")?)?);
     let epoch = v.get("epoch").and_then(Value::as_u64).unwrap_or(1);
-    let error = match v.get("error") {
-        None | Some(Value::Null) => None,
-        Some(Value::Str(s)) => Some(s.clone()),
-        Some(e) => Some(
-            e.get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("error")
-                .to_owned(),
-        ),
-    };
-    Some(Listed { id, epoch, error })
+    let errored = !matches!(v.get("error"), None | Some(Value::Null));
+    Some(Listed { id, epoch, errored })
 }
 
 /// Everything a log says about the run, without its per-sample transcripts.
@@ -520,13 +523,13 @@ impl Header {
 
 /// Keeps the last listing of each `(id, epoch)`, in first-seen order.
 fn dedupe(listed: Vec<Listed>) -> Vec<Listed> {
-    let mut index: HashMap<(String, u64), usize> = HashMap::new();
-    let mut out: Vec<Listed> = Vec::new();
+    let mut index: HashMap<(u64, u64), usize> = HashMap::with_capacity(listed.len());
+    let mut out: Vec<Listed> = Vec::with_capacity(listed.len());
     for l in listed {
-        match index.get(&(l.id.clone(), l.epoch)) {
+        match index.get(&(l.id, l.epoch)) {
             Some(i) => out[*i] = l,
             None => {
-                index.insert((l.id.clone(), l.epoch), out.len());
+                index.insert((l.id, l.epoch), out.len());
                 out.push(l);
             }
         }
@@ -534,9 +537,14 @@ fn dedupe(listed: Vec<Listed>) -> Vec<Listed> {
     out
 }
 
+/// The header's keys: everything but `sample_ids` (one per selected sample, not needed).
+fn header_keys(k: &str) -> bool {
+    k != "sample_ids"
+}
+
 fn read_zip_header(archive: &mut Archive, path: &Path) -> Result<Header> {
     let members = sample_members(archive, path)?;
-    let keep_all = json::AllKeys;
+    let keep_all = header_keys;
     let (doc, status) = match parse_member(archive, path, "header.json", &keep_all)? {
         Some(Value::Object(o)) => {
             let status = o
@@ -569,9 +577,20 @@ fn read_zip_header(archive: &mut Archive, path: &Path) -> Result<Header> {
             }
         },
     };
-    let reductions = parse_member(archive, path, "reductions.json", &reduction_keys)?
-        .map(|v| reductions_of(&v))
-        .unwrap_or_default();
+    let reductions = with_member(
+        archive,
+        path,
+        "reductions.json",
+        MAX_PARSED_MEMBER_BYTES,
+        |r| {
+            let red = read_reductions(r)?;
+            if !r.at_end()? {
+                return Err(r.error("trailing characters after the JSON value"));
+            }
+            Ok(red)
+        },
+    )?
+    .unwrap_or_default();
     // the consolidated listing; a killed run has only the journal's batches
     let listed = match parse_member(archive, path, "summaries.json", &summary_keys)? {
         Some(v) => v
@@ -609,9 +628,9 @@ fn read_zip_header(archive: &mut Archive, path: &Path) -> Result<Header> {
                 listed = members
                     .iter()
                     .map(|(id, epoch, _)| Listed {
-                        id: id.clone(),
+                        id: instance_key(id),
                         epoch: *epoch,
-                        error: None,
+                        errored: false,
                     })
                     .collect();
             }
@@ -639,12 +658,11 @@ fn read_json_header<R: Read>(reader: &mut JsonReader<R>) -> json::Result<Header>
                 Ok(())
             })?,
             "reductions" => {
-                let v = r.parse_value_filtered(&reduction_keys)?;
-                reductions = reductions_of(&v);
+                reductions = read_reductions(r)?;
             }
             "stats" => r.skip_value()?,
             _ => {
-                let v = r.parse_value()?;
+                let v = r.parse_value_filtered(&header_keys)?;
                 doc.0.push((key.to_owned(), v));
             }
         }
@@ -847,12 +865,12 @@ fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
         p.datasets.insert(task.clone(), d);
     }
 
-    let errored = h.listed.iter().filter(|l| l.error.is_some()).count() as u64;
-    let mut done: Vec<&str> = h
+    let errored = h.listed.iter().filter(|l| l.errored).count() as u64;
+    let mut done: Vec<u64> = h
         .listed
         .iter()
-        .filter(|l| l.error.is_none())
-        .map(|l| l.id.as_str())
+        .filter(|l| !l.errored)
+        .map(|l| l.id)
         .collect();
     done.sort_unstable();
     done.dedup();
@@ -1103,7 +1121,7 @@ fn read_sample<R: Read>(r: &mut JsonReader<R>, want: Want) -> json::Result<Epoch
 }
 
 /// Reduced values of one score, by sample id.
-type ByID = HashMap<String, Option<f64>>;
+type ByID = HashMap<u64, Option<f64>>;
 
 /// The record of one sample id: reduced across its epochs (see [`for_each_record`]).
 fn record(
@@ -1113,6 +1131,7 @@ fn record(
     reduced: &[(String, ByID)],
 ) -> Object {
     epochs.sort_by_key(|e| e.epoch);
+    let key = instance_key(id_key);
     let first_scorer = scores.first().map(|s| s.scorer.as_str());
     let mut o = Object::default();
     let id = epochs
@@ -1129,7 +1148,7 @@ fn record(
     // the first score's reduced value; without reductions (a run that did not finish),
     // the mean over the epochs that were scored
     let score = match reduced.first() {
-        Some((_, by_id)) => by_id.get(id_key).map(|v| v.unwrap_or(f64::NAN)),
+        Some((_, by_id)) => by_id.get(&key).map(|v| v.unwrap_or(f64::NAN)),
         None => first_scorer.and_then(|sc| {
             let xs: Vec<f64> = epochs.iter().filter_map(|e| raw(e, sc)).collect();
             (!xs.is_empty()).then(|| crate::stats::describe::mean(xs.iter().copied()))
@@ -1140,7 +1159,7 @@ fn record(
     }
     let mut by_label = Object::default();
     for (label, by_id) in reduced {
-        if let Some(v) = by_id.get(id_key) {
+        if let Some(v) = by_id.get(&key) {
             by_label
                 .0
                 .push((label.clone(), Value::Float(v.unwrap_or(f64::NAN))));
@@ -1320,12 +1339,12 @@ pub fn read_values(path: &Path, variant: Option<&str>) -> Result<SampleValues> {
         Some(l) => scores.iter().find(|s| s.label == l),
         None => scores.first(),
     };
-    let rows: Vec<(String, Option<f64>)> = score
+    let rows: Vec<(u64, Option<f64>)> = score
         .and_then(|s| header.reduction(s))
         .map(|r| r.rows.clone())
         .unwrap_or_default();
     // a group's members; `all` is every sample
-    let members: Option<std::collections::HashSet<String>> = match group {
+    let members: Option<std::collections::HashSet<u64>> = match group {
         Some((key, value)) if value != "all" => {
             let mut ids = std::collections::HashSet::new();
             let keys: std::collections::HashSet<String> =
@@ -1338,7 +1357,7 @@ pub fn read_values(path: &Path, variant: Option<&str>) -> Result<SampleValues> {
                 if g.as_deref() == Some(value)
                     && let Some(id) = rec.get("id").and_then(id_text)
                 {
-                    ids.insert(id);
+                    ids.insert(instance_key(&id));
                 }
             })?;
             Some(ids)
@@ -1361,7 +1380,7 @@ pub fn read_values(path: &Path, variant: Option<&str>) -> Result<SampleValues> {
         }
         match v {
             Some(x) if x.is_nan() => out.unscored += 1,
-            Some(x) => out.values.push((instance_key(&id), x)),
+            Some(x) => out.values.push((id, x)),
             None => out.non_scalar += 1,
         }
     }
@@ -1382,7 +1401,7 @@ pub fn count_samples(path: &Path) -> Result<u64> {
                 .map_err(|e| Error::json(path, e))?
         }
     };
-    let mut ids: Vec<&str> = header.listed.iter().map(|l| l.id.as_str()).collect();
+    let mut ids: Vec<u64> = header.listed.iter().map(|l| l.id).collect();
     ids.sort_unstable();
     ids.dedup();
     Ok(ids.len() as u64)

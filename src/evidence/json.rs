@@ -300,9 +300,15 @@ impl<'a> JsonReader<&'a [u8]> {
 
 impl<R: Read> JsonReader<R> {
     pub fn new(src: R) -> Self {
+        Self::with_buffer(src, BUF_SIZE)
+    }
+
+    /// A reader with a buffer of `size` bytes (at least 64): smaller for many small
+    /// documents read one after another (an Inspect log's sample members).
+    pub fn with_buffer(src: R, size: usize) -> Self {
         JsonReader {
             src,
-            buf: vec![0u8; BUF_SIZE].into_boxed_slice(),
+            buf: vec![0u8; size.max(64)].into_boxed_slice(),
             pos: 0,
             end: 0,
             eof: false,
