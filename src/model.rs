@@ -143,6 +143,9 @@ pub struct Provenance {
     pub scenario: Option<String>,
     /// HELM: `adapter_spec.model_deployment`.
     pub model_deployment: Option<String>,
+    /// Inspect AI: `eval.task_file`, the file that defines the task (relative to where the
+    /// run was started).
+    pub task_file: Option<String>,
     /// Inspect AI: `eval.revision.dirty` — the task's repository had uncommitted changes.
     pub git_dirty: Option<bool>,
     /// Inspect AI: `eval.config.limit` as a `[start, end)` range (`--limit 5-15` is
@@ -171,9 +174,13 @@ impl Provenance {
             let s: Vec<String> = self.seeds.iter().map(|(k, v)| format!("{k}={v}")).collect();
             parts.push(format!("seeds {}", s.join(" ")));
         }
-        match self.limit {
-            Some(l) => parts.push(format!("limit {}", crate::num::fmt(l))),
-            None => parts.push("no limit".into()),
+        match (self.limit, self.limit_range) {
+            (_, Some((a, b))) => parts.push(format!(
+                "limit [{a}, {b}) ({} samples)",
+                b.saturating_sub(a)
+            )),
+            (Some(l), None) => parts.push(format!("limit {}", crate::num::fmt(l))),
+            (None, None) => parts.push("no limit".into()),
         }
         let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         if !self.task_hashes.is_empty() {
@@ -181,6 +188,9 @@ impl Provenance {
         }
         if !self.task_versions.is_empty() {
             parts.push(count(self.task_versions.len(), "task version"));
+        }
+        if let Some(t) = &self.task_file {
+            parts.push(format!("task file {t}"));
         }
         if let Some(t) = &self.transformers_version {
             parts.push(format!("transformers {t}"));
@@ -195,6 +205,7 @@ impl Provenance {
             "num_train_trials",
             "num_trials",
             "random",
+            "epochs",
         ] {
             if let Some(v) = self.generation.get(key) {
                 parts.push(format!("{key} {v}"));

@@ -535,8 +535,9 @@ fn repeated_runs_of_one_model_are_each_checked_with_a_warning() {
     assert_eq!(
         out.stderr,
         " WARN 2 current runs of acme/acme-7b-v2 report the same tasks (arc_easy, gsm8k, \
-         hellaswag): each is checked; lm-eval appends a results file per run, so name the one \
-         to judge (acme-7b-v2/results_2026-03-02T14-05-33.518112.json, \
+         hellaswag): each is checked; every run writes a file of its own (an lm-eval results \
+         file, an Inspect log), so name the one to judge \
+         (acme-7b-v2/results_2026-03-02T14-05-33.518112.json, \
          acme-7b-v2/results_2026-03-03T09-00-00.000001.json)\n"
     );
     assert!(out.stdout.contains("2 current runs, 0 baseline runs"));

@@ -75,6 +75,9 @@ fn both_compressions_and_the_json_log_read_the_same_run() {
         assert_eq!(p["generation"]["temperature"], "0.0");
         assert_eq!(p["generation"]["epochs"], "1");
         assert_eq!(p["datasets"]["quiz"], "quiz (quiz.jsonl), 4 samples");
+        assert_eq!(p["task_file"], "tasks.py");
+        assert_eq!(p["tool_version"], "0.3.285");
+        assert_eq!(p["environment"]["inspect_ai"], "0.3.285");
         let t = &run["tasks"][0];
         assert_eq!(
             (&t["n_original"], &t["n_effective"]),
@@ -731,4 +734,60 @@ fn sample_ids_may_be_integers_or_strings() {
     let t = &check(&rep, "reg")["findings"][0]["detail"]["test"];
     assert_eq!(t["paired"], true, "{t:#}");
     assert_eq!(t["n"], 4);
+}
+
+#[test]
+fn damaged_logs_are_errors_never_panics() {
+    // every truncation point of a small archive and of a JSON log, and byte flips at
+    // pseudo-random places: the reader returns a run or an error, and never panics
+    let dir = scratch("inspect-damaged");
+    let mut log = Log::quiz();
+    log.samples.truncate(2);
+    log.reductions.as_mut().expect("r").truncate(2);
+    let logs = [
+        ("x.eval", zip(&log.members(), Method::Zstd)),
+        ("y.eval", zip(&log.members(), Method::Deflate)),
+        ("z.json", log.json().into_bytes()),
+    ];
+    let keys: std::collections::HashSet<String> =
+        ["metadata", "target", "output"].map(str::to_owned).into();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut ok, mut err) = (0, 0);
+    for (name, bytes) in &logs {
+        let p = dir.join(name);
+        let mut variants: Vec<Vec<u8>> = (0..bytes.len())
+            .step_by(7)
+            .map(|cut| bytes[..cut].to_vec())
+            .collect();
+        for _ in 0..300 {
+            let mut b = bytes.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % b.len() as u64) as usize;
+                b[at] ^= 1 << (next() % 8);
+            }
+            variants.push(b);
+        }
+        for v in variants {
+            write_bytes(&p, &v);
+            match govgate::evidence::inspect::read_run(&p) {
+                Ok(_) => {
+                    ok += 1;
+                    let _ = govgate::evidence::inspect::for_each_record(&p, &keys, |_| {});
+                    let _ = govgate::evidence::inspect::read_values(&p, Some("match"));
+                }
+                Err(e) => {
+                    err += 1;
+                    assert!(e.to_string().contains(name), "{e}");
+                }
+            }
+        }
+    }
+    eprintln!("damaged logs: {ok} still read, {err} refused with an error naming the file");
+    assert!(err > 0 && ok > 0);
 }

@@ -123,7 +123,7 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
     let sep = if flag == "--limit" { " " } else { " = " };
     // Inspect's `--limit 5-15` is stored as [4, 15]: say it as it was typed
     let limit_text = |l: f64| match run.provenance.limit_range {
-        Some((start, end)) => format!("{}-{end}", start + 1),
+        Some((start, end)) => format!("{}-{end}", start.saturating_add(1)),
         None => fmt(l),
     };
     let mut problems = Vec::new();

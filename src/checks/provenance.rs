@@ -503,7 +503,7 @@ pub fn limited(run: &Run) -> Option<String> {
     if let Some((start, end)) = run.provenance.limit_range {
         return Some(format!(
             "config.limit = [{start}, {end}] (samples {} to {end})",
-            start + 1
+            start.saturating_add(1)
         ));
     }
     if run.format.tool == Tool::Helm {

@@ -451,21 +451,24 @@ impl Header {
         };
         if let Some(entries) = results {
             return labels(
+                // one score per entry, so they stay aligned with `results.scores`
                 entries
                     .iter()
-                    .filter_map(|e| {
+                    .enumerate()
+                    .map(|(i, e)| {
                         let name = e
                             .get("name")
                             .or_else(|| e.get("scorer"))
-                            .and_then(Value::as_str)?
-                            .to_owned();
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| format!("score{}", i + 1));
                         let scorer = e
                             .get("scorer")
                             .and_then(Value::as_str)
                             .unwrap_or(&name)
                             .to_owned();
                         let reducer = e.get("reducer").and_then(Value::as_str).map(str::to_owned);
-                        Some(score(name, scorer, reducer))
+                        score(name, scorer, reducer)
                     })
                     .collect(),
             );
@@ -779,6 +782,7 @@ fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
         tool_version: version.clone(),
         config_recorded: config.is_some(),
         date: text(eval.get("created")),
+        task_file: text(eval.get("task_file")),
         ..Provenance::default()
     };
     if let Some(rev) = eval.get("revision") {

@@ -659,8 +659,9 @@ pub fn load_evidence(inputs: &Inputs) -> Result<Evidence> {
     );
     for (model, files, tasks) in repeated_runs(&evidence.current) {
         tracing::warn!(
-            "{} current runs of {model} report the same tasks ({}): each is checked; lm-eval \
-             appends a results file per run, so name the one to judge ({})",
+            "{} current runs of {model} report the same tasks ({}): each is checked; every \
+             run writes a file of its own (an lm-eval results file, an Inspect log), so name \
+             the one to judge ({})",
             files.len(),
             tasks.join(", "),
             files.join(", ")
