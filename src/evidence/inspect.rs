@@ -104,6 +104,10 @@ enum Container {
 }
 
 fn open(path: &Path) -> Result<Container> {
+    open_bounded(path, MAX_MEMBERS)
+}
+
+fn open_bounded(path: &Path, max_members: usize) -> Result<Container> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.len() > MAX_LOG_BYTES {
         return Err(Error::input(
@@ -119,11 +123,11 @@ fn open(path: &Path) -> Result<Container> {
     }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let archive = zip::ZipArchive::new(file).map_err(|e| zip_error(path, None, e))?;
-    if archive.len() > MAX_MEMBERS {
+    if archive.len() > max_members {
         return Err(Error::input(
             path,
             format!(
-                "the archive holds {} members, more than the {MAX_MEMBERS} govgate reads",
+                "the archive holds {} members, more than the {max_members} govgate reads",
                 archive.len()
             ),
         ));
@@ -1491,6 +1495,35 @@ mod tests {
             member_error(path, "header.json", e).to_string(),
             "x.eval: member `header.json`: decompresses to more than 4 bytes, the bound for \
              this member"
+        );
+    }
+
+    #[test]
+    fn an_archive_past_its_member_bound_is_refused() {
+        use std::io::Write;
+        let dir = std::env::temp_dir().join(format!("govgate-inspect-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("three.eval");
+        let mut w = zip::ZipWriter::new(File::create(&path).expect("create"));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for name in [
+            "header.json",
+            "samples/a_epoch_1.json",
+            "samples/b_epoch_1.json",
+        ] {
+            w.start_file(name, opts).expect("member");
+            w.write_all(b"{}").expect("write");
+        }
+        w.finish().expect("finish");
+        assert!(matches!(open_bounded(&path, 3), Ok(Container::Zip(_))));
+        let e = open_bounded(&path, 2).err().expect("past the bound");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: the archive holds 3 members, more than the 2 govgate reads",
+                path.display()
+            )
         );
     }
 
