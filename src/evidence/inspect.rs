@@ -1153,9 +1153,13 @@ fn record(
             .find(|(k, _)| k == scorer)
             .and_then(|(_, v)| *v)
     };
-    // the first score's reduced value; without reductions (a run that did not finish),
-    // the mean over the epochs that were scored
-    let score = match reduced.first() {
+    // the first score's reduced value; without its reductions (a run that did not
+    // finish), the mean over the epochs that were scored
+    let first_label = scores.first().map(|s| s.label.as_str());
+    let score = match reduced
+        .first()
+        .filter(|(l, _)| Some(l.as_str()) == first_label)
+    {
         Some((_, by_id)) => by_id.get(&key).map(|v| v.unwrap_or(f64::NAN)),
         None => first_scorer.and_then(|sc| {
             let xs: Vec<f64> = epochs.iter().filter_map(|e| raw(e, sc)).collect();
