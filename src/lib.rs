@@ -15,6 +15,8 @@ pub mod cli;
 pub mod diag;
 pub mod error;
 pub mod evidence;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inspect;
 pub mod level;
 pub mod manifest;
