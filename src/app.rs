@@ -22,6 +22,8 @@ pub struct Output {
 
 /// Runs the command line.
 pub fn run(cli: &Cli) -> Result<Output> {
+    crate::evidence::input::set_max_input_size(cli.max_input_size);
+    let _ = crate::rubric::set_allow_outside_root(cli.allow_outside_root);
     match &cli.command {
         Command::Check(args) => check(args, use_color(cli.color), cli.quiet),
         Command::Inspect(args) => inspect_cmd(args),

@@ -54,6 +54,18 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true, value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// Refuse any input file larger than this (bytes, or 500M, 4G, …); also refused:
+    /// anything but a regular file (a FIFO, a device, a directory where a file belongs).
+    #[arg(long, global = true, value_name = "SIZE", default_value = "8G",
+          value_parser = crate::evidence::input::parse_size)]
+    pub max_input_size: u64,
+
+    /// Let a rubric name files outside its own directory (absolute paths, `..`, symbolic
+    /// links leading out). Off by default: a rubric from a pull request cannot make govgate
+    /// read files elsewhere on the machine.
+    #[arg(long, global = true)]
+    pub allow_outside_root: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

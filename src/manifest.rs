@@ -12,7 +12,6 @@
 //! when verifying — a manifest from a pull request must not make govgate read elsewhere.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -210,7 +209,7 @@ fn subject_name(path: &Path, root: &Path) -> Result<String> {
 
 /// SHA-256 of a file, streamed.
 pub fn hash_file(path: &Path) -> Result<String> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = crate::evidence::input::open(path)?;
     let (sha, _) = HashingReader::new(file)
         .finish()
         .map_err(|e| Error::io(path, e))?;
@@ -338,7 +337,7 @@ pub fn read_subjects(path: &Path) -> Result<(Vec<Subject>, Option<String>)> {
             format!("{} bytes is too large for a manifest", meta.len()),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::evidence::input::read(path)?;
     let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
         path: path.to_path_buf(),
         line: e.line() as u64,

@@ -32,7 +32,13 @@ fn findings(r: &Value, id: &str) -> Vec<Value> {
 
 #[test]
 fn validate_accepts_a_good_rubric() {
-    let out = govgate(&["rubric", "validate", "fixtures/rubrics/release.yaml"]);
+    // release.yaml names ../demo: allowed only with --allow-outside-root
+    let out = govgate(&[
+        "rubric",
+        "validate",
+        "--allow-outside-root",
+        "fixtures/rubrics/release.yaml",
+    ]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stdout,
@@ -135,7 +141,12 @@ fn the_default_rubric_is_printed_and_valid() {
 #[test]
 fn rubric_inputs_are_relative_to_the_rubric_file() {
     // release.yaml names ../demo and ../demo-baseline
-    let out = govgate(&["check", "--rubric", "fixtures/rubrics/release.yaml"]);
+    let out = govgate(&[
+        "check",
+        "--allow-outside-root",
+        "--rubric",
+        "fixtures/rubrics/release.yaml",
+    ]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(process_row(&out.stdout, "S7P1")[2..5], ["3", "3", "pass"]);
 }
@@ -580,4 +591,47 @@ fn samples_that_do_not_reproduce_the_metric_are_not_paired() {
         t["unpaired_because"],
         "the mean of the current per-sample `acc` values (0.665) does not reproduce the reported 0.9 (the aggregation is not a plain mean)"
     );
+}
+
+#[test]
+fn rubric_paths_stay_inside_the_rubric_directory_unless_allowed() {
+    let dir = scratch("rubric-confined");
+    write(&dir.join("inside/records.jsonl"), "{\"a\": 1}\n");
+    let outside = scratch("rubric-confined-outside");
+    write(&outside.join("secret.jsonl"), "{\"a\": 1}\n");
+    #[cfg(unix)]
+    let _ = std::os::unix::fs::symlink(&outside, dir.join("link"));
+    let r = write(
+        &dir.join("r.yaml"),
+        &format!(
+            "version: 1\nname: confined\ninputs:\n  reference: [inside/records.jsonl]\n  production: [\"../rubric-confined-outside/secret.jsonl\"]\nprocesses:\n  S7P3:\n    - id: a\n      level: 1\n      drift: {{ fields: [a] }}\n  S7P2:\n    - id: b\n      level: 1\n      fairness: {{ records: \"{}\", group: a, score: a, max_difference: 1 }}\n    - id: c\n      level: 1\n      fairness: {{ records: link/secret.jsonl, group: a, score: a, max_difference: 1 }}\n",
+            outside.join("secret.jsonl").display()
+        ),
+    );
+    let rs = r.to_str().expect("utf-8");
+    let out = govgate(&["rubric", "validate", rs]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.stdout, "");
+    let lines: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with(rs)).collect();
+    let hint = "a rubric names files inside its own directory (--allow-outside-root lifts this)";
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "{rs}:5:16: `../rubric-confined-outside/secret.jsonl` climbs out of the rubric's directory with `..`; {hint}"
+            ),
+            format!(
+                "{rs}:14:28: `{}` is an absolute path; {hint}",
+                outside.join("secret.jsonl").display()
+            ),
+            format!(
+                "{rs}:17:28: `link/secret.jsonl` leads through a symbolic link outside the rubric's directory; {hint}"
+            ),
+        ],
+        "{}",
+        out.stderr
+    );
+    // `inside/records.jsonl` is fine; with the flag every path is
+    let out = govgate(&["rubric", "validate", "--allow-outside-root", rs]);
+    assert_eq!(out.code, 0, "{out:?}");
 }

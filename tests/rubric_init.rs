@@ -75,15 +75,38 @@ fn todays_evidence_passes_and_a_worse_run_fails() {
         "{text}"
     );
     assert!(text.contains("require: { S7P1: 3, S7P4: 2 }"), "{text}");
-    assert_eq!(govgate(&["rubric", "validate", gate_s]).code, 0);
+    // those paths climb out of the rubric's directory: the rubric says how to check it
+    assert!(
+        text.contains(
+            "# Its inputs lie outside its directory: check it with --allow-outside-root, or\n"
+        ),
+        "{text}"
+    );
+    let refused = govgate(&["rubric", "validate", gate_s]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains("`../../../fixtures/demo` climbs out of the rubric's directory with `..`"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        govgate(&["rubric", "validate", "--allow-outside-root", gate_s]).code,
+        0
+    );
 
-    let today = govgate_in(&dir, &["check", "--rubric", "gate.yaml"]);
+    let today = govgate_in(
+        &dir,
+        &["check", "--allow-outside-root", "--rubric", "gate.yaml"],
+    );
     assert_eq!(today.code, 0, "{}", today.stdout);
     assert!(today.stdout.contains("PASS: every required level is met"));
 
     // the baseline model scored lower on gsm8k strict-match: under today's floor
     let worse = govgate(&[
         "check",
+        "--allow-outside-root",
         "--rubric",
         gate_s,
         "fixtures/demo-baseline",
@@ -182,7 +205,10 @@ fn records_and_history_add_drift_and_trend_checks() {
         "{text}"
     );
     assert!(text.contains("    # left out, not met by today's evidence: field-drift: fail: "));
-    let check = govgate_in(&dir, &["check", "--rubric", "gate.yaml"]);
+    let check = govgate_in(
+        &dir,
+        &["check", "--allow-outside-root", "--rubric", "gate.yaml"],
+    );
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
 
@@ -217,7 +243,13 @@ fn corpus_runs_pass_the_rubric_written_from_them() {
             "--force",
         ]);
         assert_eq!(out.code, 0, "{sub}: {}", out.stderr);
-        let check = govgate(&["check", "-q", "--rubric", gate.to_str().unwrap()]);
+        let check = govgate(&[
+            "check",
+            "-q",
+            "--allow-outside-root",
+            "--rubric",
+            gate.to_str().unwrap(),
+        ]);
         assert_eq!(
             (check.code, check.stdout.as_str()),
             (0, "PASS: every required level is met\n"),

@@ -58,7 +58,7 @@ pub fn read(path: &Path) -> Result<Option<Card>> {
     if !path.exists() {
         return Ok(None);
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = super::input::read(path)?;
     if bytes.len() > yaml::MAX_RUBRIC_BYTES * 4 {
         return Err(Error::input(
             path,

@@ -25,7 +25,6 @@
 //! `test+mild_mix:perturbed`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use super::json::{self, Object, RecordStream, Value};
@@ -75,7 +74,7 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
             format!("{} bytes is too large", meta.len()),
         ));
     }
-    std::fs::read(path).map_err(|e| Error::io(path, e))
+    super::input::read(path)
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -273,7 +272,7 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             format!("{} bytes is too large", meta.len()),
         ));
     }
-    let bytes = std::fs::read(&stats_path).map_err(|e| Error::io(&stats_path, e))?;
+    let bytes = super::input::read(&stats_path)?;
     let stats = json::parse_document(&bytes).map_err(|e| Error::json(&stats_path, e))?;
     let rows = stats.as_array().ok_or_else(|| {
         Error::input(
@@ -513,7 +512,7 @@ fn fill_stderr(path: &Path, metrics: &mut [Metric]) -> Result<()> {
 
 /// Streams the records of a `per_instance_stats.json`.
 fn for_each_instance(path: &Path, mut f: impl FnMut(&Object)) -> Result<()> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| {
         matches!(
@@ -566,7 +565,7 @@ pub fn read_instance_values(
     metric: &str,
     variant: Option<&str>,
 ) -> Result<SampleValues> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let mut hashing = HashingReader::new(file);
     let mut by_instance: BTreeMap<u64, (f64, u32)> = BTreeMap::new();
     let mut without_id = 0;

@@ -79,7 +79,7 @@ pub fn is_zip(head: &[u8]) -> bool {
 
 /// Reads up to 4 bytes from the start of a file.
 pub fn magic(path: &Path) -> Result<[u8; 4]> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut f = super::input::open(path)?;
     let mut head = [0u8; 4];
     let mut n = 0;
     while n < 4 {
@@ -121,7 +121,7 @@ fn open_bounded(path: &Path, max_members: usize) -> Result<Container> {
     if !is_zip(&magic(path)?) {
         return Ok(Container::Json);
     }
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let archive = zip::ZipArchive::new(file).map_err(|e| zip_error(path, None, e))?;
     if archive.len() > max_members {
         return Err(Error::input(
@@ -699,14 +699,14 @@ pub fn read_run(path: &Path) -> Result<Run> {
     let (header, sha256, bytes) = match open(path)? {
         Container::Zip(mut archive) => {
             let header = read_zip_header(&mut archive, path)?;
-            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = super::input::open(path)?;
             let (sha, bytes) = HashingReader::new(file)
                 .finish()
                 .map_err(|e| Error::io(path, e))?;
             (header, sha, bytes)
         }
         Container::Json => {
-            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = super::input::open(path)?;
             let mut hashing = HashingReader::new(file);
             let header = {
                 let mut reader = JsonReader::new(&mut hashing);
@@ -1285,12 +1285,12 @@ pub fn for_each_record(
         }
         Container::Json => {
             // first pass: header and reductions (they follow the samples in the file)
-            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = super::input::open(path)?;
             let header = read_json_header(&mut JsonReader::new(meter::Metered(file)))
                 .map_err(|e| Error::json(path, e))?;
             let (scores, reduced) = reduced_by_label(&header);
             let single = header.epochs() == 1;
-            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = super::input::open(path)?;
             let mut reader = JsonReader::new(meter::Metered(file));
             let mut pending: BTreeMap<String, (String, Vec<EpochSample>)> = BTreeMap::new();
             reader
@@ -1327,14 +1327,14 @@ pub fn for_each_record(
 /// out as Inspect leaves them out of its metrics; for a group, the samples whose
 /// `metadata.<group_key>` is the group.
 pub fn read_values(path: &Path, variant: Option<&str>) -> Result<SampleValues> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let (sha256, _) = HashingReader::new(file)
         .finish()
         .map_err(|e| Error::io(path, e))?;
     let header = match open(path)? {
         Container::Zip(mut archive) => read_zip_header(&mut archive, path)?,
         Container::Json => {
-            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = super::input::open(path)?;
             read_json_header(&mut JsonReader::new(meter::Metered(file)))
                 .map_err(|e| Error::json(path, e))?
         }
@@ -1408,7 +1408,7 @@ pub fn count_samples(path: &Path) -> Result<u64> {
     let header = match open(path)? {
         Container::Zip(mut archive) => read_zip_header(&mut archive, path)?,
         Container::Json => {
-            let file = File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = super::input::open(path)?;
             read_json_header(&mut JsonReader::new(meter::Metered(file)))
                 .map_err(|e| Error::json(path, e))?
         }

@@ -15,6 +15,7 @@
 pub mod card;
 pub mod direction;
 pub mod helm;
+pub mod input;
 pub mod inspect;
 pub mod json;
 pub mod lmeval;
@@ -24,7 +25,6 @@ pub mod records;
 pub mod samples;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -70,7 +70,7 @@ pub fn sniff(path: &Path) -> Result<FileKind> {
             )
         });
     }
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = input::open(path)?;
     let stop = |keys: &[(String, u8)]| {
         let has = |k: &str| keys.iter().any(|(key, _)| key == k);
         inspect::is_inspect_keys(keys)
@@ -723,7 +723,7 @@ pub fn read_results(path: &Path) -> Result<Run> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = input::read(path)?;
     let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
     let source = Source {
         path: path.to_path_buf(),

@@ -20,7 +20,6 @@
 //! numbers then read as categories (`2.0` is `2`); otherwise numeric.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -282,7 +281,7 @@ fn lookup_segs<'v>(obj: &'v Object, segs: &[&str]) -> Option<&'v Value> {
 
 /// Sniffs a records file's format from its first bytes.
 pub fn detect(path: &Path) -> Result<Format> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut file = super::input::open(path)?;
     let mut head = [0u8; 4096];
     let mut n = 0;
     while n < head.len() {
@@ -303,7 +302,7 @@ pub fn detect(path: &Path) -> Result<Format> {
         None => Err(Error::input(path, "empty records file")),
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => {
-            let f = File::open(path).map_err(|e| Error::io(path, e))?;
+            let f = super::input::open(path)?;
             let stop = |keys: &json::KeysSeen| {
                 keys.iter().any(|(k, _)| k == "govgate_histograms")
                     || super::inspect::is_inspect_keys(keys)
@@ -541,7 +540,7 @@ fn scan(
     req: &Request,
     f: &mut dyn FnMut(Rec<'_>),
 ) -> Result<FileRead> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let mut reader = HashingReader::new(file);
     let mut records = 0u64;
     match format {
@@ -792,7 +791,7 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 /// categories. Several documents of one window add up (numeric histograms must share
 /// edges).
 pub fn read_histograms(path: &Path, req: &Request, side: &mut Side) -> Result<()> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let mut reader = HashingReader::new(file);
     let mut bytes = Vec::new();
     reader

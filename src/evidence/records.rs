@@ -11,7 +11,6 @@
 //! `extra_data`, `references`, …) under `instance`.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::path::Path;
 
 use super::json::{Object, RecordStream, Value};
@@ -70,7 +69,7 @@ pub fn for_each_record(
     keys: &HashSet<String>,
     mut f: impl FnMut(&Object),
 ) -> Result<()> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| keys.contains(k);
     while let Some(rec) = stream
@@ -127,7 +126,7 @@ pub fn for_each_instance(
     {
         let mut want = keys.clone();
         want.extend(["instance", "id", "perturbation"].map(str::to_owned));
-        let file = File::open(state).map_err(|e| Error::io(state, e))?;
+        let file = super::input::open(state)?;
         let mut stream =
             RecordStream::with_wrapper_key(super::meter::Metered(file), "request_states");
         let filter = |k: &str| want.contains(k);
@@ -148,7 +147,7 @@ pub fn for_each_instance(
             }
         }
     }
-    let file = File::open(per_instance).map_err(|e| Error::io(per_instance, e))?;
+    let file = super::input::open(per_instance)?;
     let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| {
         matches!(

@@ -10,7 +10,6 @@
 //! filter, so the k-th record of a document belongs to the task's k-th filter.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use super::HashingReader;
@@ -98,7 +97,7 @@ pub fn read_samples_log(
     variant: Option<&str>,
     filters: &[String],
 ) -> Result<SampleValues> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let mut hashing = HashingReader::new(file);
     let mut stream = RecordStream::new(&mut hashing);
     let want = |k: &str| k == "doc_id" || k == "filter" || k == metric;
@@ -165,7 +164,7 @@ pub fn count_documents(source: &SampleSource) -> Result<u64> {
         return super::inspect::count_samples(p);
     }
     let path = source.path();
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::input::open(path)?;
     let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| k == "doc_id" || k == "instance_id";
     let mut ids = HashSet::new();
@@ -191,7 +190,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("govgate-samples-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("mkdir");
         let p = dir.join(name);
-        let mut f = File::create(&p).expect("create");
+        let mut f = std::fs::File::create(&p).expect("create");
         f.write_all(content.as_bytes()).expect("write");
         p
     }

@@ -91,9 +91,14 @@ pub fn init(args: &InitInputs) -> Result<String> {
     Ok(text)
 }
 
+/// Validates the draft. Its inputs are the command line's own paths, so they may lie
+/// outside the rubric's directory (the header then says that checking it needs
+/// `--allow-outside-root`).
 fn read_back(text: &str, dir: &Path) -> Result<super::Rubric> {
-    super::parse(text, super::Origin::Embedded("rubric init"), dir)
-        .map_err(|e| Error::Internal(format!("the generated rubric does not validate: {e}")))
+    let was = super::set_allow_outside_root(true);
+    let parsed = super::parse(text, super::Origin::Embedded("rubric init"), dir);
+    super::set_allow_outside_root(was);
+    parsed.map_err(|e| Error::Internal(format!("the generated rubric does not validate: {e}")))
 }
 
 /// Turns the checks named in `unmet` into comments saying why, and a process left without
@@ -357,6 +362,23 @@ fn render(ev: &Evidence, inputs: &Inputs, dir: &Path) -> String {
          # `govgate rubric explain KIND` documents each check kind; for an editor's help, save\n\
          # `govgate rubric schema > govgate.schema.json` beside this file.\n",
     );
+    let outside = [
+        &inputs.current,
+        &inputs.baseline,
+        &inputs.reference,
+        &inputs.production,
+        &inputs.history,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| relative(dir, p))
+    .any(|r| r.is_absolute() || r.starts_with(".."));
+    if outside {
+        out.push_str(
+            "# Its inputs lie outside its directory: check it with --allow-outside-root, or\n\
+             # write it where its inputs are (a rubric names files inside its own directory).\n",
+        );
+    }
     out.push_str("version: 1\nname: starter\n");
     out.push_str("description: Starter rubric written by govgate rubric init; today's results are tomorrow's floor.\n");
     out.push_str("inputs:\n");

@@ -12,6 +12,7 @@ pub mod raw;
 pub mod schema;
 pub mod selector;
 mod validate;
+pub use validate::set_allow_outside_root;
 pub mod yaml;
 
 use std::fmt;

@@ -217,14 +217,7 @@ fn fairness(f: &Sp<RawFairness>, base: &Path, errors: &mut Vec<DeError>) -> Opti
             ok = false;
             RecordsSource::Role(Role::Current)
         }
-        path => {
-            let p = Path::new(path);
-            RecordsSource::Files(if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                base.join(p)
-            })
-        }
+        path => RecordsSource::Files(confine(base, path, raw.records.loc, errors)),
     };
     let group = record_path(&raw.group, "group", errors);
     let score = raw
@@ -416,13 +409,9 @@ fn documentation(
         }
         None => None,
     };
-    let p = Path::new(file);
-    ok.then(|| Documentation {
-        file: if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            base.join(p)
-        },
+    let file = confine(base, file, raw.file.loc, errors);
+    ok.then_some(Documentation {
+        file,
         sections,
         fields,
         claims_match,
@@ -754,25 +743,17 @@ fn manifest(m: &Sp<RawManifest>, base: &Path, errors: &mut Vec<DeError>) -> Opti
         errors.push(DeError::at(raw.file.loc, "`file` must name the manifest"));
         return None;
     }
-    let join = |s: &str| {
-        let p = Path::new(s);
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            base.join(p)
-        }
-    };
     let root = match &raw.root {
         Some(r) if r.value.trim().is_empty() => {
             errors.push(DeError::at(r.loc, "`root` must name a directory"));
             return None;
         }
-        Some(r) => join(r.value.trim()),
+        Some(r) => confine(base, r.value.trim(), r.loc, errors),
         None if base.as_os_str().is_empty() => PathBuf::from("."),
         None => base.to_path_buf(),
     };
     Some(Manifest {
-        file: join(file),
+        file: confine(base, file, raw.file.loc, errors),
         root,
     })
 }
@@ -978,14 +959,7 @@ fn row_source(
             ));
             return None;
         }
-        path => {
-            let p = Path::new(path);
-            RowSource::Files(if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                base.join(p)
-            })
-        }
+        path => RowSource::Files(confine(base, path, v.loc, errors)),
     })
 }
 
@@ -1425,6 +1399,90 @@ fn check(
     })
 }
 
+thread_local! {
+    /// Whether rubric paths may lead outside the rubric's directory (`--allow-outside-root`),
+    /// for rubrics read on this thread: the command line sets it once on the main thread.
+    static ALLOW_OUTSIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Lets rubric paths read on this thread lead outside the rubric's directory
+/// (`--allow-outside-root`); returns the previous setting.
+pub fn set_allow_outside_root(allow: bool) -> bool {
+    ALLOW_OUTSIDE.with(|a| a.replace(allow))
+}
+
+/// A path the rubric names, resolved against the rubric's directory `base` and kept inside
+/// it: an absolute path, one that climbs out with `..`, or one that leads through a
+/// symbolic link outside is an error at its location, unless `--allow-outside-root`.
+pub(super) fn confine(base: &Path, text: &str, loc: Loc, errors: &mut Vec<DeError>) -> PathBuf {
+    let p = Path::new(text);
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    };
+    if ALLOW_OUTSIDE.with(std::cell::Cell::get) {
+        return joined;
+    }
+    let refuse = |why: &str| {
+        DeError::at(
+            loc,
+            format!(
+                "`{text}` {why}; a rubric names files inside its own directory \
+                 (--allow-outside-root lifts this)"
+            ),
+        )
+    };
+    if p.is_absolute() || text.starts_with('/') || text.starts_with('\\') {
+        errors.push(refuse("is an absolute path"));
+        return joined;
+    }
+    let mut depth: i64 = 0;
+    for c in p.components() {
+        match c {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    errors.push(refuse("climbs out of the rubric's directory with `..`"));
+                    return joined;
+                }
+            }
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => {
+                errors.push(refuse("is an absolute path"));
+                return joined;
+            }
+        }
+    }
+    // the nearest existing ancestor must stay inside (a symlink may point anywhere)
+    let dir = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
+    if let Ok(root) = std::fs::canonicalize(dir) {
+        let mut probe = joined.as_path();
+        loop {
+            if probe.symlink_metadata().is_ok() {
+                if let Ok(real) = std::fs::canonicalize(probe)
+                    && !real.starts_with(&root)
+                {
+                    errors.push(refuse(
+                        "leads through a symbolic link outside the rubric's directory",
+                    ));
+                }
+                break;
+            }
+            match probe.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => probe = parent,
+                _ => break,
+            }
+        }
+    }
+    joined
+}
+
 fn resolve(
     paths: &Option<Vec<Sp<String>>>,
     base: &Path,
@@ -1437,12 +1495,7 @@ fn resolve(
             errors.push(DeError::at(p.loc, "an input path must not be empty"));
             continue;
         }
-        let path = Path::new(s);
-        out.push(if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            base.join(path)
-        });
+        out.push(confine(base, s, p.loc, errors));
     }
     out
 }
