@@ -876,7 +876,18 @@ impl<R: Read> JsonReader<R> {
             b"Infinity" => return Ok(Value::Float(f64::INFINITY)),
             b"-Infinity" => return Ok(Value::Float(f64::NEG_INFINITY)),
             b"" => {
+                let at_start = pos.line == 1 && pos.column == 1;
                 return match self.peek()? {
+                    Some(0xEF) if at_start => fail(
+                        "the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON \
+                         text must not have; save the file without it"
+                            .into(),
+                    ),
+                    Some(0xFF | 0xFE) if at_start => fail(
+                        "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); \
+                         JSON must be UTF-8"
+                            .into(),
+                    ),
                     Some(b) => fail(format!("expected a value, found {}", describe(b))),
                     None => fail("unexpected end of file where a value was expected".into()),
                 };
@@ -893,6 +904,9 @@ impl<R: Read> JsonReader<R> {
             return Ok(Value::Int(i));
         }
         match s.parse::<f64>() {
+            Ok(f) if f.is_infinite() => fail(format!(
+                "number `{s}` is out of range (beyond ±1.8e308; write Infinity if that is meant)"
+            )),
             Ok(f) => Ok(Value::Float(f)),
             Err(_) => fail(format!("invalid number `{s}`")),
         }

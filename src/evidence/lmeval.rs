@@ -56,6 +56,101 @@ pub const COMPANION_KEYS: &[&str] = &[
     "group_subtasks",
 ];
 
+/// A field of the wrong type, where the format fixes the type: an error naming the field
+/// (a count that is not a positive integer, a direction that is not a boolean, a limit
+/// that is not a non-negative number). Fields a check would read are refused rather than
+/// skipped, so a malformed file cannot pass as one that says less.
+fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String> {
+    let shown = |v: &Value| {
+        let t = v.to_json();
+        if t.len() > 40 {
+            format!(
+                "{}…",
+                &t[..t.char_indices().nth(40).map_or(t.len(), |(i, _)| i)]
+            )
+        } else {
+            t
+        }
+    };
+    let count = |field: String, v: &Value| match v {
+        Value::Int(i) if *i > 0 => Ok(()),
+        _ => Err(format!(
+            "`{field}` must be a positive whole number of documents, found {}",
+            shown(v)
+        )),
+    };
+    for (task, entry) in results.iter() {
+        let Some(entry) = entry.as_object() else {
+            return Err(format!(
+                "`results.{task}` must be an object of metrics, found {}",
+                shown(entry)
+            ));
+        };
+        if let Some(v) = entry.get("sample_len") {
+            count(format!("results.{task}.sample_len"), v)?;
+        }
+    }
+    if let Some(ns) = top.get("n-samples") {
+        let Some(ns) = ns.as_object() else {
+            return Err(format!(
+                "`n-samples` must be an object, found {}",
+                shown(ns)
+            ));
+        };
+        for (task, n) in ns.iter() {
+            let Some(n) = n.as_object() else {
+                return Err(format!(
+                    "`n-samples.{task}` must be an object, found {}",
+                    shown(n)
+                ));
+            };
+            for key in ["original", "effective"] {
+                if let Some(v) = n.get(key) {
+                    count(format!("n-samples.{task}.{key}"), v)?;
+                }
+            }
+        }
+    }
+    if let Some(hib) = top.get("higher_is_better") {
+        let Some(hib) = hib.as_object() else {
+            return Err(format!(
+                "`higher_is_better` must be an object, found {}",
+                shown(hib)
+            ));
+        };
+        for (task, m) in hib.iter() {
+            let Some(m) = m.as_object() else {
+                return Err(format!(
+                    "`higher_is_better.{task}` must be an object, found {}",
+                    shown(m)
+                ));
+            };
+            for (metric, b) in m.iter() {
+                if !matches!(b, Value::Bool(_) | Value::Null) {
+                    return Err(format!(
+                        "`higher_is_better.{task}.{metric}` must be true or false, found {}",
+                        shown(b)
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(limit) = top.get("config").and_then(|c| c.get("limit")) {
+        match limit {
+            Value::Null => {}
+            Value::Int(i) if *i >= 0 => {}
+            Value::Float(f) if f.is_finite() && *f >= 0.0 => {}
+            other => {
+                return Err(format!(
+                    "`config.limit` must be null or a non-negative number, found {}",
+                    shown(other)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads a parsed results document into a [`Run`].
 pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
     let top = doc
@@ -65,6 +160,7 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
         .get("results")
         .and_then(Value::as_object)
         .ok_or_else(|| Error::input(path, "`results` is missing or is not an object"))?;
+    check_types(top, results).map_err(|m| Error::input(path, m))?;
 
     let legacy = !results
         .iter()

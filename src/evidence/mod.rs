@@ -375,6 +375,9 @@ fn expand_with(inputs: &[PathBuf], wanted: fn(&Path) -> bool) -> Result<Vec<Foun
                 path,
                 explicit: false,
             }));
+        } else if input.symlink_metadata().is_ok() {
+            // there, but neither a file nor a directory: a FIFO, a device, a symlink loop
+            input::check(input)?;
         } else {
             let s = input.to_string_lossy();
             if has_glob_chars(&s) {

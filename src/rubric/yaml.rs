@@ -358,6 +358,8 @@ pub fn parse(src: &str) -> Result<Node, DeError> {
     // must be finite, instead of aborting the parse.
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        // `!!python/object`, `!Ref` and any other application tag: refused, not ignored
+        reject_unsupported_tags: true,
         non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
         budget: serde_saphyr::budget! {
             max_depth: 64,

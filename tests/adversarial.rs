@@ -1,0 +1,502 @@
+//! A bad-input corpus: inputs a pull request could bring, each of which must be refused
+//! with exit code 2 and one message naming the file (with line and column where the
+//! format has them), no report file written, no panic text, and in bounded time.
+//!
+//! Cases are built in a scratch directory from the project's fixtures. Each runs the
+//! release or debug binary with `--report json=<scratch>/report.json`, which must not
+//! exist afterwards.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{root, scratch, write};
+
+/// A case that takes longer than this hangs (the slowest case, the 200 MB file, takes
+/// about a second).
+const LIMIT: Duration = Duration::from_secs(60);
+
+struct Run {
+    code: i32,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[String]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govgate"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GOVGATE_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn govgate");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut stderr = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .expect("stderr")
+                .read_to_string(&mut stderr)
+                .expect("read stderr");
+            return Run {
+                code: status.code().unwrap_or(-1),
+                stderr,
+            };
+        }
+        if start.elapsed() > LIMIT {
+            let _ = child.kill();
+            panic!("{args:?}: still running after {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Runs `check` (or the given command) on a case and asserts the refusal contract:
+/// exit 2, one `error:` line naming `names` (and containing `detail`), no panic text, no
+/// report file.
+fn refused(case: &str, dir: &Path, args: &[&str], names: &str, detail: &str) {
+    let report = dir.join("report.json");
+    let _ = std::fs::remove_file(&report);
+    let mut full: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    if full.first().map(String::as_str) == Some("check") {
+        full.push("--report".into());
+        full.push(format!("json={}", report.display()));
+    }
+    let out = run(dir, &full);
+    assert_eq!(out.code, 2, "{case}: exit {}: {}", out.code, out.stderr);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{case}: {}", out.stderr);
+    assert!(out.stderr.starts_with("error: "), "{case}: {}", out.stderr);
+    assert!(
+        out.stderr.contains(names),
+        "{case}: `{names}` not in {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(detail),
+        "{case}: `{detail}` not in {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{case}: {}", out.stderr);
+    assert!(!report.exists(), "{case}: a report was written");
+}
+
+fn fixture(p: &str) -> PathBuf {
+    root().join("fixtures").join(p)
+}
+
+const RESULTS: &str = "lmeval/v048/acme__tiny-1b/results_2025-02-10T08-00-00.000001.json";
+
+fn results_text() -> String {
+    std::fs::read_to_string(fixture(RESULTS)).expect("fixture")
+}
+
+/// The results fixture with `from` replaced by `to` (which must occur).
+fn results_with(from: &str, to: &str) -> String {
+    let t = results_text();
+    assert!(t.contains(from), "{from} not in the fixture");
+    t.replacen(from, to, 1)
+}
+
+#[test]
+fn truncated_results_at_every_structural_position_are_refused_with_their_position() {
+    let dir = scratch("adv-truncated");
+    let text = results_text();
+    let mut cases = 0;
+    for (i, b) in text.bytes().enumerate() {
+        // after the last brace only whitespace is left: that cut is the whole document
+        if !matches!(b, b'{' | b'}' | b'[' | b']' | b':' | b',') || text[i + 1..].trim().is_empty()
+        {
+            continue;
+        }
+        let cut = &text[..=i];
+        write(&dir.join("results.json"), cut);
+        // the error is at the end of what is left: its last line and the column after it
+        let line = cut.matches('\n').count() + 1;
+        refused(
+            &format!("truncated after byte {i}"),
+            &dir,
+            &["check", "results.json"],
+            &format!("results.json:{line}:"),
+            "end of file",
+        );
+        cases += 1;
+    }
+    eprintln!("{cases} truncation points refused");
+    assert!(cases > 100, "{cases}");
+}
+
+#[test]
+fn encodings_and_layouts_are_refused() {
+    let dir = scratch("adv-encodings");
+    let text = results_text();
+    // an empty file
+    write(&dir.join("empty.json"), "");
+    refused(
+        "empty",
+        &dir,
+        &["check", "empty.json"],
+        "empty.json",
+        "empty",
+    );
+    // a UTF-8 byte-order mark: Python's json refuses it, so does govgate
+    std::fs::write(
+        dir.join("bom.json"),
+        [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+    )
+    .expect("write");
+    refused(
+        "bom",
+        &dir,
+        &["check", "bom.json"],
+        "bom.json:1:1:",
+        "byte-order mark",
+    );
+    // UTF-16 (little endian, with its BOM)
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(dir.join("utf16.json"), utf16).expect("write");
+    refused(
+        "utf-16",
+        &dir,
+        &["check", "utf16.json"],
+        "utf16.json:1:1:",
+        "UTF-16",
+    );
+    // invalid UTF-8 inside a string
+    let bad =
+        results_with("\"acme/tiny-1b\"", "\"acme/\u{FFFD}tiny\"").replace('\u{FFFD}', "\u{0}");
+    let bytes: Vec<u8> = bad.bytes().map(|b| if b == 0 { 0xC3 } else { b }).collect();
+    std::fs::write(dir.join("invalid.json"), bytes).expect("write");
+    refused(
+        "invalid utf-8",
+        &dir,
+        &["check", "invalid.json"],
+        "invalid.json:",
+        "UTF-8",
+    );
+    // CRLF line ends and a malformed value: the line counts CRLF as one line end
+    let crlf =
+        text.replace('\n', "\r\n")
+            .replacen("\"higher_is_better\"", "\"higher_is_better\" 1", 1);
+    write(&dir.join("crlf.json"), &crlf);
+    let line = text[..text.find("\"higher_is_better\"").expect("key")]
+        .matches('\n')
+        .count()
+        + 1;
+    refused(
+        "crlf",
+        &dir,
+        &["check", "crlf.json"],
+        &format!("crlf.json:{line}:"),
+        "expected ':'",
+    );
+    // 10,000 nested arrays inside a results file: refused at the 129th, not a stack overflow
+    let deep = results_with(
+        "\"exact_match,strict-match\": 0.25",
+        &format!(
+            "\"exact_match,strict-match\": 0.25, \"deep\": {}{}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        ),
+    );
+    write(&dir.join("deep.json"), &deep);
+    refused(
+        "deep",
+        &dir,
+        &["check", "deep.json"],
+        "deep.json:5:",
+        "nesting deeper than 128",
+    );
+    // and as a file of its own, which is not evaluation output at all
+    write(
+        &dir.join("deeper.json"),
+        &format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+    );
+    refused(
+        "deep alone",
+        &dir,
+        &["check", "deeper.json"],
+        "deeper.json",
+        "not a recognized",
+    );
+    // a JSON Lines file of results files is not one results file
+    write(
+        &dir.join("two.json"),
+        &format!("{}\n{}", text.replace('\n', ""), text.replace('\n', "")),
+    );
+    refused(
+        "two documents",
+        &dir,
+        &["check", "two.json"],
+        "two.json:",
+        "trailing characters",
+    );
+}
+
+#[test]
+fn a_200_mb_single_line_file_is_refused_quickly() {
+    let dir = scratch("adv-big");
+    let p = dir.join("big.json");
+    let mut f = std::fs::File::create(&p).expect("create");
+    f.write_all(b"{\"notes\": \"").expect("write");
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..200 {
+        f.write_all(&chunk).expect("write");
+    }
+    f.write_all(b"\"}").expect("write");
+    drop(f);
+    let start = Instant::now();
+    refused(
+        "200 MB",
+        &dir,
+        &["check", "big.json"],
+        "big.json",
+        "not a recognized evaluation output",
+    );
+    eprintln!("200 MB single line refused in {:?}", start.elapsed());
+    // and with a smaller --max-input-size it is not even opened
+    refused(
+        "max-input-size",
+        &dir,
+        &["check", "--max-input-size", "100M", "big.json"],
+        "big.json",
+        "larger than the input size limit of 104857600 bytes (--max-input-size)",
+    );
+    let _ = std::fs::remove_file(&p);
+}
+
+#[test]
+fn lm_eval_fields_of_the_wrong_type_are_refused() {
+    let dir = scratch("adv-lmeval-types");
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "results not an object",
+            "\"results\": {",
+            "\"results\": [], \"x\": {",
+            "`results`",
+        ),
+        (
+            "n-samples effective a string",
+            "\"effective\": 4",
+            "\"effective\": \"four\"",
+            "n-samples",
+        ),
+        (
+            "n-samples effective NaN",
+            "\"effective\": 4",
+            "\"effective\": NaN",
+            "n-samples",
+        ),
+        (
+            "n-samples effective negative",
+            "\"effective\": 4",
+            "\"effective\": -4",
+            "n-samples",
+        ),
+        (
+            "n-samples effective zero",
+            "\"effective\": 4",
+            "\"effective\": 0",
+            "n-samples",
+        ),
+        (
+            "n-samples effective 2^64",
+            "\"effective\": 4",
+            "\"effective\": 18446744073709551616",
+            "n-samples",
+        ),
+        (
+            "n-samples original 1e400",
+            "\"original\": 1319",
+            "\"original\": 1e400",
+            "out of range",
+        ),
+        (
+            "a metric 1e400",
+            "\"exact_match,strict-match\": 0.25",
+            "\"exact_match,strict-match\": 1e400",
+            "out of range",
+        ),
+        (
+            "higher_is_better a string",
+            "\"exact_match\": true",
+            "\"exact_match\": \"yes\"",
+            "higher_is_better",
+        ),
+        (
+            "a task entry not an object",
+            "\"gsm8k\": {\n      \"alias\"",
+            "\"gsm8k\": 5, \"gsm8k_x\": {\n      \"alias\"",
+            "gsm8k",
+        ),
+        (
+            "config.limit a string",
+            "\"limit\": 4.0",
+            "\"limit\": \"four\"",
+            "limit",
+        ),
+        (
+            "config.limit negative",
+            "\"limit\": 4.0",
+            "\"limit\": -4",
+            "limit",
+        ),
+    ];
+    for (case, from, to, detail) in cases {
+        write(&dir.join("results.json"), &results_with(from, to));
+        refused(
+            case,
+            &dir,
+            &["check", "results.json"],
+            "results.json",
+            detail,
+        );
+    }
+}
+
+#[test]
+fn files_that_are_not_files_are_refused() {
+    let dir = scratch("adv-not-files");
+    // a directory where a file is expected
+    std::fs::create_dir_all(dir.join("gate.yaml")).expect("mkdir");
+    refused(
+        "directory as rubric",
+        &dir,
+        &["check", "--rubric", "gate.yaml", "in.json"],
+        "gate.yaml",
+        "directory",
+    );
+    write(&dir.join("in.json"), &results_text());
+    // a symbolic link loop
+    #[cfg(unix)]
+    {
+        let _ = std::os::unix::fs::symlink(dir.join("b.json"), dir.join("a.json"));
+        let _ = std::os::unix::fs::symlink(dir.join("a.json"), dir.join("b.json"));
+        refused(
+            "symlink loop",
+            &dir,
+            &["check", "a.json"],
+            "a.json",
+            "symbolic links",
+        );
+        // a FIFO: reading it would block until a writer came; it is refused unopened
+        let fifo = dir.join("pipe.json");
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            refused("fifo", &dir, &["check", "pipe.json"], "pipe.json", "FIFO");
+            refused(
+                "fifo as records",
+                &dir,
+                &[
+                    "check",
+                    "in.json",
+                    "--reference",
+                    "pipe.json",
+                    "--production",
+                    "in.json",
+                ],
+                "pipe.json",
+                "FIFO",
+            );
+        } else {
+            eprintln!("mkfifo is not available: the FIFO case is not checked");
+        }
+        // a file without read permission (root reads it anyway: then there is nothing to see)
+        use std::os::unix::fs::PermissionsExt;
+        let locked = write(&dir.join("locked.json"), &results_text());
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+        if std::fs::File::open(&locked).is_err() {
+            refused(
+                "unreadable",
+                &dir,
+                &["check", "locked.json"],
+                "locked.json",
+                "ermission denied",
+            );
+        } else {
+            eprintln!(
+                "running with privileges that read any file: the unreadable case is not checked"
+            );
+        }
+        let _ = std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644));
+    }
+}
+
+#[test]
+fn hostile_rubrics_are_refused_with_their_position() {
+    let dir = scratch("adv-rubrics");
+    write(&dir.join("in.json"), &results_text());
+    let head = "version: 1\nname: r\nprocesses:\n  S7P1:\n";
+    let cases: &[(&str, String, &str)] = &[
+        (
+            "billion laughs",
+            format!(
+                "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n{}version: 1\n",
+                (b'b'..=b'j')
+                    .map(|c| {
+                        let prev = (c - 1) as char;
+                        let c = c as char;
+                        format!("{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n")
+                    })
+                    .collect::<String>()
+            ),
+            "gate.yaml",
+        ),
+        ("a yaml tag", format!("{head}    - !!python/object:os.system {{ id: t, level: 1, threshold: {{ metric: a/b, min: 0 }} }}\n"), "gate.yaml:5:"),
+        ("a merge key", "version: 1\nname: r\nbase: &b { level: 1 }\nprocesses:\n  S7P1:\n    - { <<: *b, id: t, threshold: { metric: a/b, min: 0 } }\n".to_owned(), "gate.yaml:"),
+        ("duplicate keys", format!("{head}    - {{ id: t, id: u, level: 1, threshold: {{ metric: a/b, min: 0 }} }}\n"), "gate.yaml:5:"),
+        ("unknown check kind", format!("{head}    - {{ id: t, level: 1, exfiltrate: {{ url: x }} }}\n"), "gate.yaml:5:"),
+        ("unknown process", "version: 1\nname: r\nprocesses:\n  S7P9: []\n".to_owned(), "gate.yaml:4:3:"),
+        ("a level of 7", format!("{head}    - {{ id: t, level: 7, threshold: {{ metric: a/b, min: 0 }} }}\n"), "gate.yaml:5:"),
+        ("a NaN bound", format!("{head}    - {{ id: t, level: 1, threshold: {{ metric: a/b, min: .nan }} }}\n"), "gate.yaml:5:"),
+        ("an absolute records path", "version: 1\nname: r\nprocesses:\n  S7P2:\n    - { id: t, level: 1, fairness: { records: /etc/passwd, group: a, score: b, max_difference: 1 } }\n".to_owned(), "gate.yaml:5:"),
+        ("a .. input", "version: 1\nname: r\ninputs:\n  current: [\"../../..\"]\nprocesses:\n  S7P1: []\n".to_owned(), "gate.yaml:4:"),
+        ("not UTF-8", String::from_utf8_lossy(b"version: 1\nname: \xff\n").into_owned().replace('\u{FFFD}', "\u{1}"), "gate.yaml"),
+    ];
+    for (case, text, names) in cases {
+        let bytes: Vec<u8> = text
+            .bytes()
+            .map(|b| if b == 1 { 0xFF } else { b })
+            .collect();
+        std::fs::write(dir.join("gate.yaml"), bytes).expect("write");
+        refused(
+            case,
+            &dir,
+            &["check", "--rubric", "gate.yaml", "in.json"],
+            names,
+            "",
+        );
+    }
+}
+
+#[test]
+fn manifests_naming_files_outside_their_root_are_refused() {
+    let dir = scratch("adv-manifests");
+    for (case, name) in [
+        ("absolute", "/etc/passwd"),
+        ("climbing", "../../etc/passwd"),
+        ("inner climb", "a/../../x"),
+    ] {
+        let m = format!(
+            r#"{{"_type": "https://in-toto.io/Statement/v1", "subject": [{{"name": "{name}", "digest": {{"sha256": "{}"}}}}], "predicateType": "https://govgate.dev/manifest/v1", "predicate": {{}}}}"#,
+            "0".repeat(64)
+        );
+        write(&dir.join("m.json"), &m);
+        refused(case, &dir, &["verify", "m.json"], "m.json", name);
+    }
+}
