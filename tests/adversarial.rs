@@ -500,3 +500,341 @@ fn manifests_naming_files_outside_their_root_are_refused() {
         refused(case, &dir, &["verify", "m.json"], "m.json", name);
     }
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let p = e.path();
+        if p.is_file() {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+fn edit_json(path: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+    f(&mut v);
+    std::fs::write(path, serde_json::to_string(&v).expect("json")).expect("write");
+}
+
+#[test]
+fn helm_files_of_the_wrong_shape_are_refused() {
+    let dir = scratch("adv-helm");
+    let src = fixture("helm/benchmark_output/runs/v1/mmlu:subject=anatomy,model=acme_tiny-7b");
+    type Edit = fn(&Path);
+    let cases: &[(&str, &str, Edit, &str)] = &[
+        (
+            "stats not an array",
+            "stats.json",
+            |p| std::fs::write(p, "{}").expect("w"),
+            "a JSON array of stats",
+        ),
+        (
+            "a count that is text",
+            "stats.json",
+            |p| edit_json(p, |v| v[0]["count"] = "x".into()),
+            "stat 0: `count` must be a non-negative whole number",
+        ),
+        (
+            "a negative count",
+            "stats.json",
+            |p| edit_json(p, |v| v[0]["count"] = (-3).into()),
+            "stat 0: `count` must be a non-negative whole number",
+        ),
+        (
+            "a mean that is text",
+            "stats.json",
+            |p| edit_json(p, |v| v[0]["mean"] = "x".into()),
+            "stat 0: `mean` must be a number",
+        ),
+        (
+            "a name that is a number",
+            "stats.json",
+            |p| edit_json(p, |v| v[0]["name"] = 5.into()),
+            "stat 0: `name` must be an object",
+        ),
+        (
+            "adapter_spec an array",
+            "run_spec.json",
+            |p| edit_json(p, |v| v["adapter_spec"] = serde_json::json!([])),
+            "`adapter_spec` must be an object",
+        ),
+        (
+            "a truncated run_spec",
+            "run_spec.json",
+            |p| {
+                let t = std::fs::read_to_string(p).expect("r");
+                std::fs::write(p, &t[..t.len() / 2]).expect("w");
+            },
+            "unexpected end of file",
+        ),
+        (
+            "per-instance stats not an array",
+            "per_instance_stats.json",
+            |p| std::fs::write(p, "{\"a\": 1}").expect("w"),
+            "must be a JSON array of instance records",
+        ),
+        (
+            "a per-instance mean that is text",
+            "per_instance_stats.json",
+            |p| edit_json(p, |v| v[0]["stats"][0]["mean"] = "x".into()),
+            "instance record 0: stat 0: `mean` must be a number",
+        ),
+    ];
+    for (case, file, edit, detail) in cases {
+        let run = dir.join("run");
+        let _ = std::fs::remove_dir_all(&run);
+        copy_dir(&src, &run);
+        edit(&run.join(file));
+        refused(
+            case,
+            &dir,
+            &["check", "run"],
+            &format!("run/{file}"),
+            detail,
+        );
+    }
+}
+
+#[test]
+fn inspect_logs_of_the_wrong_shape_are_refused() {
+    use common::inspect::{Log, Method, zip};
+    let dir = scratch("adv-inspect");
+    type Edit = fn(&mut serde_json::Value);
+    let cases: &[(&str, Edit, &str)] = &[
+        (
+            "scores not an array",
+            |d| d["results"]["scores"] = serde_json::json!({}),
+            "`results.scores` must be an array",
+        ),
+        (
+            "a metric value that is text",
+            |d| d["results"]["scores"][0]["metrics"]["accuracy"]["value"] = "high".into(),
+            "`results.scores[0].metrics.accuracy.value` must be a number",
+        ),
+        (
+            "scored_samples that is text",
+            |d| d["results"]["scores"][0]["scored_samples"] = "x".into(),
+            "`results.scores[0].scored_samples` must be a non-negative integer",
+        ),
+        (
+            "a limit that is text",
+            |d| d["eval"]["config"]["limit"] = "ten".into(),
+            "`eval.config.limit` must be",
+        ),
+        (
+            "a backwards limit range",
+            |d| d["eval"]["config"]["limit"] = serde_json::json!([9, 3]),
+            "`eval.config.limit` must be",
+        ),
+        (
+            "zero epochs",
+            |d| d["eval"]["config"]["epochs"] = 0.into(),
+            "`eval.config.epochs` must be a positive integer",
+        ),
+        (
+            "a negative dataset size",
+            |d| d["eval"]["dataset"]["samples"] = (-4).into(),
+            "`eval.dataset.samples` must be a non-negative integer",
+        ),
+        (
+            "an epoch that is text",
+            |d| d["samples"][0]["epoch"] = "one".into(),
+            "a sample's `epoch` must be a positive integer",
+        ),
+        (
+            "an id that is a list",
+            |d| d["samples"][0]["id"] = serde_json::json!([1]),
+            "a sample's `id` must be an integer or a string",
+        ),
+        (
+            "a status that is a number",
+            |d| d["status"] = 5.into(),
+            "without a `status`",
+        ),
+        (
+            "eval without its task",
+            |d| {
+                if let Some(e) = d["eval"].as_object_mut() {
+                    e.remove("task");
+                }
+            },
+            "without `eval.task`",
+        ),
+    ];
+    for (case, edit, detail) in cases {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&Log::quiz().json()).expect("the quiz log is JSON");
+        edit(&mut doc);
+        write(&dir.join("log.json"), &doc.to_string());
+        refused(case, &dir, &["check", "log.json"], "log.json", detail);
+    }
+    // an archive whose summaries name a sample by a list
+    let log = Log::quiz();
+    let mut members = log.members();
+    for (name, text) in members.iter_mut() {
+        if name == "summaries.json" {
+            *text = text.replacen("\"id\": \"q1\"", "\"id\": [1]", 1);
+        }
+    }
+    std::fs::write(dir.join("log.eval"), zip(&members, Method::Zstd)).expect("write");
+    refused(
+        "a summary id that is a list",
+        &dir,
+        &["check", "log.eval"],
+        "log.eval",
+        "member `summaries.json`: a sample's `id`",
+    );
+}
+
+#[test]
+fn records_of_the_wrong_shape_are_refused_with_their_position() {
+    let dir = scratch("adv-records");
+    write(&dir.join("in.json"), &results_text());
+    write(
+        &dir.join("d.yaml"),
+        "version: 1\nname: d\nrequire: { S7P3: 1 }\nprocesses:\n  S7P3:\n    - id: d\n      level: 1\n      drift: { fields: [score] }\n",
+    );
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "a short CSV row",
+            "a.csv",
+            "score,x\n1,2\n3\n",
+            "a.csv:3:1: a row with 1 fields where the header has 2",
+        ),
+        (
+            "a cut JSON Lines record",
+            "b.jsonl",
+            "{\"score\": 1}\n{\"score\": 2\n",
+            "b.jsonl:2:12: the record ends early",
+        ),
+        (
+            "negative histogram counts",
+            "c.json",
+            "{\"govgate_histograms\": 1, \"records\": 3, \"fields\": {\"score\": {\"edges\": [0, 1], \"counts\": [-3]}}}",
+            "`counts` must be integers >= 0",
+        ),
+        (
+            "histogram edges going down",
+            "d.json",
+            "{\"govgate_histograms\": 1, \"records\": 3, \"fields\": {\"score\": {\"edges\": [1, 0], \"counts\": [3]}}}",
+            "`edges` must increase strictly",
+        ),
+        (
+            "histogram edges and counts that disagree",
+            "e.json",
+            "{\"govgate_histograms\": 1, \"records\": 3, \"fields\": {\"score\": {\"edges\": [0, 1, 2], \"counts\": [3]}}}",
+            "3 edges need 2 counts, found 1",
+        ),
+        (
+            "an unknown histogram version",
+            "f.json",
+            "{\"govgate_histograms\": \"x\", \"fields\": {}}",
+            "`govgate_histograms` must be 1",
+        ),
+        (
+            "an array of numbers",
+            "g.json",
+            "[1, 2, 3]",
+            "g.json:1:2: expected a sample record",
+        ),
+        (
+            "a record that is an array",
+            "h.jsonl",
+            "{\"score\": 1}\n[2]\n",
+            "h.jsonl:2:1: expected a sample record",
+        ),
+        (
+            "a results file as records",
+            "r.json",
+            "{\n \"results\": {}\n}\n",
+            "a JSON object spread over several lines, not records",
+        ),
+    ];
+    for (case, name, text, detail) in cases {
+        write(&dir.join(name), text);
+        refused(
+            case,
+            &dir,
+            &[
+                "check",
+                "in.json",
+                "--rubric",
+                "d.yaml",
+                "--reference",
+                name,
+                "--production",
+                name,
+            ],
+            name,
+            detail,
+        );
+    }
+}
+
+#[test]
+fn model_cards_and_samples_logs_of_the_wrong_shape_are_refused() {
+    let dir = scratch("adv-cards");
+    let helm = fixture("helm/benchmark_output/runs/v1");
+    let helm = helm.to_str().expect("utf-8");
+    for (case, text, detail) in [
+        (
+            "front matter with an unclosed bracket",
+            "---\nlicense: [unclosed\n---\n# Model\n".as_bytes(),
+            "MODEL_CARD.md:2:10: front matter",
+        ),
+        (
+            "front matter with a tag",
+            "---\nlicense: !!python/object x\n---\n# Model\n".as_bytes(),
+            "MODEL_CARD.md:2:26: front matter: unsupported tag",
+        ),
+        (
+            "a card that is not UTF-8",
+            b"\xff\xfe---\n".as_slice(),
+            "not UTF-8",
+        ),
+    ] {
+        std::fs::write(dir.join("MODEL_CARD.md"), text).expect("write");
+        refused(
+            case,
+            &dir,
+            &["check", "--rubric", "eu-ai-act", helm],
+            "MODEL_CARD.md",
+            detail,
+        );
+    }
+    // a samples log with a malformed line, attached to its results file
+    let run = dir.join("run");
+    copy_dir(&fixture("lmeval/v048/acme__tiny-1b"), &run);
+    let log = std::fs::read_dir(&run)
+        .expect("run")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("samples_"))
+        })
+        .expect("a samples log");
+    let name = log
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let mut text = std::fs::read_to_string(&log).expect("read");
+    text.push_str("{\"doc_id\": 99, \"exact_match\": }\n");
+    let line = text.lines().count();
+    write(&log, &text);
+    let r = write(
+        &dir.join("reg.yaml"),
+        "version: 1\nname: p\nrequire: { S7P5: 1 }\nprocesses:\n  S7P5:\n    - id: p\n      level: 1\n      power: { metric: \"gsm8k/exact_match@strict-match\", detect: 0.05 }\n",
+    );
+    let _ = r;
+    refused(
+        "a malformed samples line",
+        &dir,
+        &["check", "--rubric", "reg.yaml", "run"],
+        &format!("{name}:{line}:"),
+        "",
+    );
+}

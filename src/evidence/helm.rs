@@ -85,6 +85,57 @@ fn str_of(v: Option<&Value>) -> Option<&str> {
     v.and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
+/// Each stat of a `stats.json` as HELM writes it: an object with a `name` object naming the
+/// metric (a string), a non-negative whole `count`, and numbers (NaN allowed) for `sum`,
+/// `sum_squared`, `min`, `max`, `mean`, `variance`, `stddev`. Anything else is refused,
+/// naming the stat by its position.
+fn check_stats(rows: &[Value]) -> std::result::Result<(), String> {
+    for (i, row) in rows.iter().enumerate() {
+        let Some(o) = row.as_object() else {
+            return Err(format!(
+                "stat {i} must be an object, found {}",
+                row.display()
+            ));
+        };
+        match o.get("name") {
+            Some(Value::Object(n)) if matches!(n.get("name"), Some(Value::Str(_))) => {}
+            other => {
+                return Err(format!(
+                    "stat {i}: `name` must be an object with a string `name`, found {}",
+                    other.map_or("nothing".into(), Value::display)
+                ));
+            }
+        }
+        if let Some(c) = o.get("count")
+            && !matches!(c, Value::Int(n) if *n >= 0)
+        {
+            return Err(format!(
+                "stat {i}: `count` must be a non-negative whole number, found {}",
+                c.display()
+            ));
+        }
+        for key in [
+            "sum",
+            "sum_squared",
+            "min",
+            "max",
+            "mean",
+            "variance",
+            "stddev",
+        ] {
+            if let Some(v) = o.get(key)
+                && !matches!(v, Value::Int(_) | Value::Float(_) | Value::Null)
+            {
+                return Err(format!(
+                    "stat {i}: `{key}` must be a number, found {}",
+                    v.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The task a run name stands for: the name without `model=` / `model_deployment=`.
 pub fn task_name(run_name: &str) -> String {
     let Some((scenario, args)) = run_name.split_once(':') else {
@@ -280,6 +331,14 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             "a HELM stats.json must be a JSON array of stats",
         )
     })?;
+
+    check_stats(rows).map_err(|m| Error::input(&stats_path, m))?;
+    if let Some(v) = spec.get("adapter_spec").filter(|v| v.as_object().is_none()) {
+        return Err(Error::input(
+            dir.join("run_spec.json"),
+            format!("`adapter_spec` must be an object, found {}", v.display()),
+        ));
+    }
 
     let task = task_name(&run_name);
     let a = |k: &str| adapter.and_then(|o| o.get(k));
@@ -523,11 +582,32 @@ fn for_each_instance(path: &Path, mut f: impl FnMut(&Object)) -> Result<()> {
             "name" | "split" | "sub_split" | "computed_on" | "robustness"
         ) || matches!(k, "fairness" | "count" | "sum" | "mean")
     };
+    let mut i = 0usize;
     while let Some(rec) = stream
         .next_record(&want)
         .map_err(|e| Error::json(path, e))?
     {
+        // HELM writes one array of {instance_id, stats: [...]} records
+        if stream.layout() != Some(json::RecordLayout::Array) {
+            return Err(Error::input(
+                path,
+                "a per_instance_stats.json must be a JSON array of instance records",
+            ));
+        }
+        if !matches!(rec.get("instance_id"), Some(Value::Str(_)))
+            || !matches!(rec.get("stats"), Some(Value::Array(_)))
+        {
+            return Err(Error::input(
+                path,
+                format!("instance record {i} needs a string `instance_id` and a `stats` array"),
+            ));
+        }
+        if let Some(Value::Array(stats)) = rec.get("stats") {
+            check_stats(stats)
+                .map_err(|m| Error::input(path, format!("instance record {i}: {m}")))?;
+        }
         f(&rec);
+        i += 1;
     }
     Ok(())
 }

@@ -416,11 +416,44 @@ fn summary_keys(k: &str) -> bool {
     matches!(k, "id" | "epoch" | "error" | "message")
 }
 
-fn listed_of(v: &Value) -> Option<Listed> {
-    let id = instance_key(&id_text(v.get("id")?)?);
-    let epoch = v.get("epoch").and_then(Value::as_u64).unwrap_or(1);
+/// A listed sample; its `id` must be an integer or a string and its `epoch` a positive
+/// integer (absent: 1).
+fn listed_of(v: &Value) -> std::result::Result<Listed, String> {
+    let id = match v.get("id") {
+        Some(x @ (Value::Int(_) | Value::Str(_))) => instance_key(&id_text(x).unwrap_or_default()),
+        other => {
+            return Err(format!(
+                "a sample's `id` must be an integer or a string, found {}",
+                other.map_or("nothing".into(), Value::display)
+            ));
+        }
+    };
+    let epoch = match v.get("epoch") {
+        None => 1,
+        Some(Value::Int(e)) if *e >= 1 => *e as u64,
+        Some(other) => {
+            return Err(format!(
+                "a sample's `epoch` must be a positive integer, found {}",
+                other.display()
+            ));
+        }
+    };
     let errored = !matches!(v.get("error"), None | Some(Value::Null));
-    Some(Listed { id, epoch, errored })
+    Ok(Listed { id, epoch, errored })
+}
+
+/// The listing of a summaries member.
+fn listed_in(path: &Path, member: &str, v: &Value) -> Result<Vec<Listed>> {
+    let Some(rows) = v.as_array() else {
+        return Err(Error::input(
+            path,
+            format!("member `{member}` must be a JSON array of sample summaries"),
+        ));
+    };
+    rows.iter()
+        .map(listed_of)
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|m| Error::input(path, format!("member `{member}`: {m}")))
 }
 
 /// Everything a log says about the run, without its per-sample transcripts.
@@ -600,12 +633,7 @@ fn read_zip_header(archive: &mut Archive, path: &Path) -> Result<Header> {
     .unwrap_or_default();
     // the consolidated listing; a killed run has only the journal's batches
     let listed = match parse_member(archive, path, "summaries.json", &summary_keys)? {
-        Some(v) => v
-            .as_array()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(listed_of)
-            .collect(),
+        Some(v) => listed_in(path, "summaries.json", &v)?,
         None => {
             let mut batches: Vec<(u64, String)> = member_names(archive)
                 .into_iter()
@@ -622,12 +650,7 @@ fn read_zip_header(archive: &mut Archive, path: &Path) -> Result<Header> {
             let mut listed = Vec::new();
             for (_, name) in batches {
                 if let Some(v) = parse_member(archive, path, &name, &summary_keys)? {
-                    listed.extend(
-                        v.as_array()
-                            .unwrap_or_default()
-                            .iter()
-                            .filter_map(listed_of),
-                    );
+                    listed.extend(listed_in(path, &name, &v)?);
                 }
             }
             if listed.is_empty() {
@@ -661,7 +684,7 @@ fn read_json_header<R: Read>(reader: &mut JsonReader<R>) -> json::Result<Header>
         match key {
             "samples" => r.for_each_element(|r| {
                 let v = r.parse_value_filtered(&summary_keys)?;
-                listed.extend(listed_of(&v));
+                listed.push(listed_of(&v).map_err(|m| r.error(m))?);
                 Ok(())
             })?,
             "reductions" => {
@@ -751,6 +774,7 @@ fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
             "an Inspect AI log without a `status` (expected success, error, cancelled or started)",
         ));
     }
+    check_header(&h.doc).map_err(|m| Error::input(path, m))?;
     let config = eval.get("config").and_then(Value::as_object);
     let plan_config = h
         .doc
@@ -931,6 +955,97 @@ fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
         unmeasured,
         unfinished,
     })
+}
+
+/// The fields a check reads, where the format fixes their type: refused, naming the
+/// field, rather than skipped (a malformed log must not pass as one that says less).
+fn check_header(doc: &Object) -> std::result::Result<(), String> {
+    let shown = |v: &Value| {
+        let t = v.display();
+        match t.char_indices().nth(40) {
+            Some((i, _)) => format!("{}…", &t[..i]),
+            None => t,
+        }
+    };
+    let eval = doc.get("eval");
+    let config = eval.and_then(|e| e.get("config"));
+    match config.and_then(|c| c.get("limit")) {
+        None | Some(Value::Null) => {}
+        Some(Value::Int(n)) if *n >= 0 => {}
+        Some(Value::Array(a))
+            if a.len() == 2
+                && matches!((&a[0], &a[1]), (Value::Int(x), Value::Int(y)) if 0 <= *x && x <= y) => {
+        }
+        Some(other) => {
+            return Err(format!(
+                "`eval.config.limit` must be a non-negative integer or a [start, end] pair, found {}",
+                shown(other)
+            ));
+        }
+    }
+    if let Some(e) = config.and_then(|c| c.get("epochs"))
+        && !matches!(e, Value::Int(n) if *n >= 1)
+    {
+        return Err(format!(
+            "`eval.config.epochs` must be a positive integer, found {}",
+            shown(e)
+        ));
+    }
+    if let Some(n) = eval
+        .and_then(|e| e.get("dataset"))
+        .and_then(|d| d.get("samples"))
+        && !matches!(n, Value::Int(x) if *x >= 0)
+    {
+        return Err(format!(
+            "`eval.dataset.samples` must be a non-negative integer, found {}",
+            shown(n)
+        ));
+    }
+    let Some(results) = doc.get("results") else {
+        return Ok(());
+    };
+    let Some(scores) = results.get("scores") else {
+        return Ok(());
+    };
+    let Some(scores) = scores.as_array() else {
+        return Err(format!(
+            "`results.scores` must be an array, found {}",
+            shown(scores)
+        ));
+    };
+    for (i, sc) in scores.iter().enumerate() {
+        for key in ["scored_samples", "unscored_samples"] {
+            if let Some(n) = sc.get(key)
+                && !matches!(n, Value::Int(x) if *x >= 0)
+            {
+                return Err(format!(
+                    "`results.scores[{i}].{key}` must be a non-negative integer, found {}",
+                    shown(n)
+                ));
+            }
+        }
+        let Some(metrics) = sc.get("metrics") else {
+            continue;
+        };
+        let Some(metrics) = metrics.as_object() else {
+            return Err(format!(
+                "`results.scores[{i}].metrics` must be an object, found {}",
+                shown(metrics)
+            ));
+        };
+        for (k, m) in metrics.iter() {
+            match m.get("value") {
+                None | Some(Value::Int(_) | Value::Float(_) | Value::Null) => {}
+                Some(other) => {
+                    return Err(format!(
+                        "`results.scores[{i}].metrics.{k}.value` must be a number, found {}",
+                        shown(other)
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The metrics of `results.scores`, and the metric entries without a numeric value.
