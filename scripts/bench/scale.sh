@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Scale benchmarks of issue 9, each timed with /usr/bin/time -v on the release binary:
+#
+#   samples   lm-eval samples logs of 1,000,000 documents a run (about 2 GB for the pair)
+#             through a paired `regression` (McNemar on 1,000,000 pairs), default rubric
+#   helm      a HELM benchmark_output folder of 2,000 run directories, default rubric
+#   trend     a `trend` over a history of 1,000 lm-eval runs
+#   drift     10,000,000 records (5,000,000 reference + 5,000,000 production) through `drift`
+#   single    `govgate check` of one ordinary results file with the default rubric
+#             (median wall time of 21 runs)
+#
+# usage: scripts/bench/scale.sh [WORKDIR] [CASE…]     (needs python3 and /usr/bin/time)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work="${1:-target/bench-scale}"; shift || true
+cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(single samples helm trend drift)
+cargo build --release --quiet
+bin="$PWD/target/release/govgate"
+mkdir -p "$work"
+measure() { # name bytes args…
+  local name=$1 bytes=$2; shift 2
+  /usr/bin/time -v "$bin" "$@" >/dev/null 2>"$work/time.txt" || true
+  local secs rss
+  secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2,a,":"); print a[1]*60+a[2]}' "$work/time.txt")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
+  printf '%-8s %10s MB %8s s %8s MB/s %8s MB peak RSS\n' "$name" \
+    "$(awk -v b="$bytes" 'BEGIN {printf "%.0f", b/1048576}')" "$secs" \
+    "$(awk -v b="$bytes" -v s="$secs" 'BEGIN {if (s > 0) printf "%.0f", b/1048576/s; else print "-"}')" "$rss"
+}
+for c in "${cases[@]}"; do
+  case $c in
+    single)
+      f=fixtures/demo/acme-7b-v2
+      for _ in 1 2 3; do "$bin" check "$f" >/dev/null || true; done
+      : >"$work/single.txt"
+      for i in $(seq 21); do
+        t0=$(date +%s%N); "$bin" check "$f" >/dev/null || true; t1=$(date +%s%N)
+        echo $(( (t1 - t0) / 1000 )) >>"$work/single.txt"
+      done
+      /usr/bin/time -v "$bin" check "$f" >/dev/null 2>"$work/time.txt" || true
+      rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
+      sort -n "$work/single.txt" | awk -v rss="$rss" '{a[NR]=$1} END {printf "single   median %.1f ms wall (min %.1f, max %.1f, 21 runs), %s MB peak RSS\n", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000, rss}'
+      rm -f "$work/single.txt"
+      ;;
+    samples)
+      d="$work/samples"
+      [ -d "$d" ] || python3 scripts/bench/gen_samples.py "$d" 1000000 500
+      bytes=$(find "$d" -name 'samples_*.jsonl' -printf '%s\n' | awk '{s+=$1} END {print s}')
+      measure samples "$bytes" check "$d/cand" --baseline "$d/base" --format json
+      ;;
+    helm)
+      d="$work/helm/benchmark_output/runs/v1"
+      if [ ! -d "$d" ]; then
+        mkdir -p "$d"
+        src="fixtures/helm/benchmark_output/runs/v1/mmlu:subject=anatomy,model=acme_tiny-7b"
+        for i in $(seq -w 1 2000); do cp -r "$src" "$d/mmlu:subject=anatomy,model=acme_tiny-7b-$i"; done
+      fi
+      bytes=$(du -sb "$d" | cut -f1)
+      measure helm "$bytes" check "$work/helm/benchmark_output" --format json
+      ;;
+    trend)
+      d="$work/history"
+      [ -d "$d" ] || python3 scripts/bench/gen_history.py "$d" 1000
+      cat >"$work/trend.yaml" <<'YAML'
+version: 1
+name: trend
+require: { S7P3: 1 }
+processes:
+  S7P3:
+    - id: t
+      level: 1
+      trend: { metric: "*/*", band: { reference_runs: 3, sigmas: 3 } }
+YAML
+      bytes=$(du -sb "$d" | cut -f1)
+      measure trend "$bytes" check fixtures/demo --history "$d" --rubric "$work/trend.yaml" --format json
+      ;;
+    drift)
+      d="$work/drift"
+      [ -d "$d" ] || python3 scripts/bench/gen_production.py "$d" 5000000
+      cat >"$work/drift.yaml" <<'YAML'
+version: 1
+name: drift
+require: { S7P3: 1 }
+processes:
+  S7P3:
+    - id: d
+      level: 1
+      drift: { fields: [score, features.length, features.tokens, meta.lang, meta.source, label] }
+YAML
+      bytes=$(( $(stat -c %s "$d/reference.jsonl") + $(stat -c %s "$d/production.jsonl") ))
+      measure drift "$bytes" check fixtures/demo --rubric "$work/drift.yaml" \
+        --reference "$d/reference.jsonl" --production "$d/production.jsonl" --format json
+      ;;
+  esac
+done
