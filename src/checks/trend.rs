@@ -32,7 +32,7 @@
 //! A latest point past either bound fails. Fewer than two points, or a band with no point
 //! after its reference runs, is `missing`; a metric of unknown direction is an `error`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -127,11 +127,6 @@ fn lmms_date(s: &str) -> Option<f64> {
     ))
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
-}
-
 pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
     let own;
     let history: &[Run] = if t.history.is_empty() {
@@ -140,13 +135,13 @@ pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
         own = evidence::load(&t.history)?;
         &own
     };
-    // history and current runs, each file once
+    // history and current runs, each file once (each path resolved once: a history of
+    // thousands of runs must not cost a resolution per pair)
     let mut runs: Vec<&Run> = Vec::new();
+    let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
     for r in history.iter().chain(&evidence.current) {
-        if !runs
-            .iter()
-            .any(|x| same_file(&x.source.path, &r.source.path))
-        {
+        let key = std::fs::canonicalize(&r.source.path).unwrap_or_else(|_| r.source.path.clone());
+        if seen.insert(key) {
             runs.push(r);
         }
     }
