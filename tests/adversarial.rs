@@ -356,6 +356,48 @@ fn lm_eval_fields_of_the_wrong_type_are_refused() {
             "\"limit\": -4",
             "limit",
         ),
+        (
+            "git_hash a number",
+            "\"git_hash\": \"0f7cf736\"",
+            "\"git_hash\": 5",
+            "`git_hash` must be text",
+        ),
+        (
+            "date an array",
+            "\"date\": 1739174400.0",
+            "\"date\": []",
+            "`date` must be a time",
+        ),
+        (
+            "versions text",
+            "\"versions\": {\n    \"gsm8k\": 3.0\n  }",
+            "\"versions\": \"3\"",
+            "`versions` must be an object",
+        ),
+        (
+            "n-shot text",
+            "\"gsm8k\": 5\n  }",
+            "\"gsm8k\": \"five\"\n  }",
+            "`n-shot.gsm8k` must be a whole number",
+        ),
+        (
+            "a task hash a number",
+            "\"gsm8k\": \"7c2e5ef1",
+            "\"gsm8k\": 7, \"x\": \"7c2e5ef1",
+            "`task_hashes.gsm8k` must be text",
+        ),
+        (
+            "config.random_seed text",
+            "\"random_seed\": 0",
+            "\"random_seed\": \"zero\"",
+            "`config.random_seed` must be a whole number",
+        ),
+        (
+            "config.model_args a number",
+            "\"model_args\": \"pretrained=acme/tiny-1b,dtype=float16\"",
+            "\"model_args\": 5",
+            "`config.model_args` must be text or an object",
+        ),
     ];
     for (case, from, to, detail) in cases {
         write(&dir.join("results.json"), &results_with(from, to));

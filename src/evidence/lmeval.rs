@@ -135,6 +135,114 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
             }
         }
     }
+    // the other fields govgate reads, each with the types lm-eval and lmms-eval write
+    let is = |v: &Value, kinds: &[&str]| {
+        kinds.iter().any(|k| match *k {
+            "null" => v.is_null(),
+            "str" => matches!(v, Value::Str(_)),
+            "int" => matches!(v, Value::Int(_)),
+            "num" => matches!(v, Value::Int(_) | Value::Float(_)),
+            "obj" => matches!(v, Value::Object(_)),
+            "arr" => matches!(v, Value::Array(_)),
+            "bool" => matches!(v, Value::Bool(_)),
+            _ => false,
+        })
+    };
+    let field = |name: &str, v: Option<&Value>, kinds: &[&str], what: &str| match v {
+        Some(v) if !is(v, kinds) => Err(format!("`{name}` must be {what}, found {}", shown(v))),
+        _ => Ok(()),
+    };
+    for key in [
+        "git_hash",
+        "lm_eval_version",
+        "lmms_eval_version",
+        "transformers_version",
+        "model_name",
+        "pretty_env_info",
+        "chat_template_sha",
+        "system_instruction_sha",
+        "upper_git_hash",
+    ] {
+        field(key, top.get(key), &["str", "null"], "text")?;
+    }
+    field("date", top.get("date"), &["num", "str", "null"], "a time")?;
+    for key in [
+        "versions",
+        "n-shot",
+        "task_hashes",
+        "configs",
+        "group_subtasks",
+        "groups",
+    ] {
+        field(key, top.get(key), &["obj", "null"], "an object")?;
+    }
+    if let Some(Value::Object(h)) = top.get("task_hashes") {
+        for (t, v) in h.iter() {
+            field(
+                &format!("task_hashes.{t}"),
+                Some(v),
+                &["str", "null"],
+                "text",
+            )?;
+        }
+    }
+    if let Some(Value::Object(n)) = top.get("n-shot") {
+        for (t, v) in n.iter() {
+            field(
+                &format!("n-shot.{t}"),
+                Some(v),
+                &["int", "null"],
+                "a whole number",
+            )?;
+        }
+    }
+    if let Some(Value::Object(g)) = top.get("group_subtasks") {
+        for (t, v) in g.iter() {
+            field(
+                &format!("group_subtasks.{t}"),
+                Some(v),
+                &["arr"],
+                "an array of task names",
+            )?;
+        }
+    }
+    if let Some(config) = top.get("config") {
+        field("config", Some(config), &["obj", "null"], "an object")?;
+        for key in [
+            "random_seed",
+            "numpy_seed",
+            "torch_seed",
+            "fewshot_seed",
+            "bootstrap_iters",
+        ] {
+            field(
+                &format!("config.{key}"),
+                config.get(key),
+                &["int", "null"],
+                "a whole number",
+            )?;
+        }
+        for key in ["model", "model_sha", "model_revision", "model_dtype"] {
+            field(
+                &format!("config.{key}"),
+                config.get(key),
+                &["str", "null"],
+                "text",
+            )?;
+        }
+        field(
+            "config.model_args",
+            config.get("model_args"),
+            &["str", "obj", "null"],
+            "text or an object",
+        )?;
+        field(
+            "config.gen_kwargs",
+            config.get("gen_kwargs"),
+            &["str", "obj", "null"],
+            "text or an object",
+        )?;
+    }
     if let Some(limit) = top.get("config").and_then(|c| c.get("limit")) {
         match limit {
             Value::Null => {}
