@@ -603,6 +603,28 @@ fn helm_files_of_the_wrong_shape_are_refused() {
             "`adapter_spec` must be an object",
         ),
         (
+            "max_eval_instances text",
+            "run_spec.json",
+            |p| {
+                edit_json(p, |v| {
+                    v["adapter_spec"]["max_eval_instances"] = "all".into()
+                })
+            },
+            "`adapter_spec.max_eval_instances` must be a whole number",
+        ),
+        (
+            "a temperature that is text",
+            "run_spec.json",
+            |p| edit_json(p, |v| v["adapter_spec"]["temperature"] = "hot".into()),
+            "`adapter_spec.temperature` must be a number",
+        ),
+        (
+            "a run name that is a number",
+            "run_spec.json",
+            |p| edit_json(p, |v| v["name"] = 5.into()),
+            "`name` must be text",
+        ),
+        (
             "a truncated run_spec",
             "run_spec.json",
             |p| {
@@ -694,6 +716,26 @@ fn inspect_logs_of_the_wrong_shape_are_refused() {
             "a status that is a number",
             |d| d["status"] = 5.into(),
             "without a `status`",
+        ),
+        (
+            "a model that is a number",
+            |d| d["eval"]["model"] = 5.into(),
+            "`eval.model` must be text",
+        ),
+        (
+            "a dirty flag that is text",
+            |d| d["eval"]["revision"]["dirty"] = "no".into(),
+            "`eval.revision.dirty` must be true or false",
+        ),
+        (
+            "a seed that is text",
+            |d| d["plan"]["config"]["seed"] = "one".into(),
+            "`plan.config.seed` must be a whole number",
+        ),
+        (
+            "a task that is a number",
+            |d| d["eval"]["task"] = 5.into(),
+            "`eval.task` must be text",
         ),
         (
             "eval without its task",

@@ -85,6 +85,69 @@ fn str_of(v: Option<&Value>) -> Option<&str> {
     v.and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
+/// The run spec's fields govgate reads, with the types HELM writes.
+fn check_run_spec(spec: &Value) -> std::result::Result<(), String> {
+    let is = |v: &Value, kinds: &str| {
+        kinds.split('|').any(|k| match k {
+            "null" => v.is_null(),
+            "str" => matches!(v, Value::Str(_)),
+            "int" => matches!(v, Value::Int(_)),
+            "num" => matches!(v, Value::Int(_) | Value::Float(_)),
+            "obj" => matches!(v, Value::Object(_)),
+            _ => false,
+        })
+    };
+    let adapter = spec.get("adapter_spec");
+    let mut fields: Vec<(String, Option<&Value>, &str, &str)> = vec![
+        ("name".into(), spec.get("name"), "str|null", "text"),
+        ("adapter_spec".into(), adapter, "obj|null", "an object"),
+        (
+            "scenario_spec".into(),
+            spec.get("scenario_spec"),
+            "obj|null",
+            "an object",
+        ),
+        (
+            "scenario_spec.class_name".into(),
+            spec.get("scenario_spec").and_then(|s| s.get("class_name")),
+            "str|null",
+            "text",
+        ),
+        (
+            "scenario_spec.args".into(),
+            spec.get("scenario_spec").and_then(|s| s.get("args")),
+            "obj|null",
+            "an object",
+        ),
+    ];
+    for (key, kinds, what) in [
+        ("model", "str|null", "text"),
+        ("model_deployment", "str|null", "text"),
+        ("method", "str|null", "text"),
+        ("max_eval_instances", "int|null", "a whole number"),
+        ("temperature", "num|null", "a number"),
+        ("max_tokens", "int|null", "a whole number"),
+        ("num_train_trials", "int|null", "a whole number"),
+        ("num_trials", "int|null", "a whole number"),
+        ("num_outputs", "int|null", "a whole number"),
+    ] {
+        fields.push((
+            format!("adapter_spec.{key}"),
+            adapter.and_then(|a| a.get(key)),
+            kinds,
+            what,
+        ));
+    }
+    for (name, v, kinds, what) in fields {
+        if let Some(v) = v
+            && !is(v, kinds)
+        {
+            return Err(format!("`{name}` must be {what}, found {}", v.display()));
+        }
+    }
+    Ok(())
+}
+
 /// Each stat of a `stats.json` as HELM writes it: an object with a `name` object naming the
 /// metric (a string), a non-negative whole `count`, and numbers (NaN allowed) for `sum`,
 /// `sum_squared`, `min`, `max`, `mean`, `variance`, `stddev`. Anything else is refused,
@@ -333,12 +396,7 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
     })?;
 
     check_stats(rows).map_err(|m| Error::input(&stats_path, m))?;
-    if let Some(v) = spec.get("adapter_spec").filter(|v| v.as_object().is_none()) {
-        return Err(Error::input(
-            dir.join("run_spec.json"),
-            format!("`adapter_spec` must be an object, found {}", v.display()),
-        ));
-    }
+    check_run_spec(&spec).map_err(|m| Error::input(dir.join("run_spec.json"), m))?;
 
     let task = task_name(&run_name);
     let a = |k: &str| adapter.and_then(|o| o.get(k));

@@ -968,6 +968,69 @@ fn check_header(doc: &Object) -> std::result::Result<(), String> {
         }
     };
     let eval = doc.get("eval");
+    // the fields read into the run, with the types Inspect writes
+    let is = |v: &Value, kinds: &str| {
+        kinds.split('|').any(|k| match k {
+            "null" => v.is_null(),
+            "str" => matches!(v, Value::Str(_)),
+            "int" => matches!(v, Value::Int(_)),
+            "num" => matches!(v, Value::Int(_) | Value::Float(_)),
+            "bool" => matches!(v, Value::Bool(_)),
+            "obj" => matches!(v, Value::Object(_)),
+            _ => false,
+        })
+    };
+    let at = |path: &str| -> Option<&Value> {
+        let mut cur = doc.get(path.split('.').next()?)?;
+        for seg in path.split('.').skip(1) {
+            cur = cur.get(seg)?;
+        }
+        Some(cur)
+    };
+    for (path, kinds, what) in [
+        ("eval", "obj", "an object"),
+        ("eval.task", "str", "text"),
+        ("eval.model", "str|null", "text"),
+        ("eval.created", "str|null", "text"),
+        ("eval.eval_id", "str|null", "text"),
+        ("eval.task_id", "str|null", "text"),
+        ("eval.task_file", "str|null", "text"),
+        ("eval.task_display_name", "str|null", "text"),
+        ("eval.task_version", "int|str|null", "a number or text"),
+        ("eval.model_args", "obj|null", "an object"),
+        ("eval.model_generate_config", "obj|null", "an object"),
+        ("eval.config", "obj|null", "an object"),
+        (
+            "eval.config.sample_shuffle",
+            "bool|int|null",
+            "true, false or a seed",
+        ),
+        ("eval.dataset", "obj|null", "an object"),
+        ("eval.dataset.name", "str|null", "text"),
+        ("eval.dataset.location", "str|null", "text"),
+        ("eval.revision", "obj|null", "an object"),
+        ("eval.revision.commit", "str|null", "text"),
+        ("eval.revision.dirty", "bool|null", "true or false"),
+        ("eval.packages", "obj|null", "an object"),
+        ("eval.packages.inspect_ai", "str|null", "text"),
+        ("plan", "obj|null", "an object"),
+        ("plan.config", "obj|null", "an object"),
+        ("plan.config.seed", "int|null", "a whole number"),
+        (
+            "eval.model_generate_config.seed",
+            "int|null",
+            "a whole number",
+        ),
+        ("results", "obj|null", "an object"),
+        ("error", "obj|null", "an object"),
+        ("invalidated", "bool|null", "true or false"),
+    ] {
+        if let Some(v) = at(path)
+            && !is(v, kinds)
+        {
+            return Err(format!("`{path}` must be {what}, found {}", shown(v)));
+        }
+    }
     let config = eval.and_then(|e| e.get("config"));
     match config.and_then(|c| c.get("limit")) {
         None | Some(Value::Null) => {}
