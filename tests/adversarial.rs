@@ -458,7 +458,8 @@ fn files_that_are_not_files_are_refused() {
         } else {
             eprintln!("mkfifo is not available: the FIFO case is not checked");
         }
-        // a file without read permission (root reads it anyway: then there is nothing to see)
+        // a file without read permission; as root (which reads it anyway) the binary is run
+        // as `nobody` through setpriv, when the machine has it
         use std::os::unix::fs::PermissionsExt;
         let locked = write(&dir.join("locked.json"), &results_text());
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
@@ -470,10 +471,26 @@ fn files_that_are_not_files_are_refused() {
                 "locked.json",
                 "ermission denied",
             );
-        } else {
-            eprintln!(
-                "running with privileges that read any file: the unreadable case is not checked"
+        } else if Path::new("/usr/bin/setpriv").is_file() {
+            let out = Command::new("/usr/bin/setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_govgate"))
+                .arg("check")
+                .arg(&locked)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("setpriv");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "unreadable as nobody: {stderr}");
+            assert_eq!(
+                stderr,
+                format!(
+                    "error: {}: Permission denied (os error 13)\n",
+                    locked.display()
+                )
             );
+        } else {
+            eprintln!("running as root without setpriv: the unreadable case is not checked");
         }
         let _ = std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644));
     }
