@@ -87,16 +87,6 @@ fn str_of(v: Option<&Value>) -> Option<&str> {
 
 /// The run spec's fields govgate reads, with the types HELM writes.
 fn check_run_spec(spec: &Value) -> std::result::Result<(), String> {
-    let is = |v: &Value, kinds: &str| {
-        kinds.split('|').any(|k| match k {
-            "null" => v.is_null(),
-            "str" => matches!(v, Value::Str(_)),
-            "int" => matches!(v, Value::Int(_)),
-            "num" => matches!(v, Value::Int(_) | Value::Float(_)),
-            "obj" => matches!(v, Value::Object(_)),
-            _ => false,
-        })
-    };
     let adapter = spec.get("adapter_spec");
     let mut fields: Vec<(String, Option<&Value>, &str, &str)> = vec![
         ("name".into(), spec.get("name"), "str|null", "text"),
@@ -140,7 +130,7 @@ fn check_run_spec(spec: &Value) -> std::result::Result<(), String> {
     }
     for (name, v, kinds, what) in fields {
         if let Some(v) = v
-            && !is(v, kinds)
+            && !v.is_kind(kinds)
         {
             return Err(format!("`{name}` must be {what}, found {}", v.display()));
         }

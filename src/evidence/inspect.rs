@@ -969,24 +969,6 @@ fn check_header(doc: &Object) -> std::result::Result<(), String> {
     };
     let eval = doc.get("eval");
     // the fields read into the run, with the types Inspect writes
-    let is = |v: &Value, kinds: &str| {
-        kinds.split('|').any(|k| match k {
-            "null" => v.is_null(),
-            "str" => matches!(v, Value::Str(_)),
-            "int" => matches!(v, Value::Int(_)),
-            "num" => matches!(v, Value::Int(_) | Value::Float(_)),
-            "bool" => matches!(v, Value::Bool(_)),
-            "obj" => matches!(v, Value::Object(_)),
-            _ => false,
-        })
-    };
-    let at = |path: &str| -> Option<&Value> {
-        let mut cur = doc.get(path.split('.').next()?)?;
-        for seg in path.split('.').skip(1) {
-            cur = cur.get(seg)?;
-        }
-        Some(cur)
-    };
     for (path, kinds, what) in [
         ("eval", "obj", "an object"),
         ("eval.task", "str", "text"),
@@ -1025,8 +1007,8 @@ fn check_header(doc: &Object) -> std::result::Result<(), String> {
         ("error", "obj|null", "an object"),
         ("invalidated", "bool|null", "true or false"),
     ] {
-        if let Some(v) = at(path)
-            && !is(v, kinds)
+        if let Some(v) = super::records::lookup(doc, path)
+            && !v.is_kind(kinds)
         {
             return Err(format!("`{path}` must be {what}, found {}", shown(v)));
         }

@@ -131,6 +131,22 @@ impl Value {
         }
     }
 
+    /// Whether the value is of one of `kinds`, named `null`, `bool`, `int`, `num` (any
+    /// number), `str`, `arr`, `obj` and joined by `|` (`"int|null"`): how the readers state
+    /// the type a format gives a field.
+    pub fn is_kind(&self, kinds: &str) -> bool {
+        kinds.split('|').any(|k| match k {
+            "null" => self.is_null(),
+            "bool" => matches!(self, Value::Bool(_)),
+            "int" => matches!(self, Value::Int(_)),
+            "num" => matches!(self, Value::Int(_) | Value::Float(_)),
+            "str" => matches!(self, Value::Str(_)),
+            "arr" => matches!(self, Value::Array(_)),
+            "obj" => matches!(self, Value::Object(_)),
+            _ => false,
+        })
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -1241,6 +1257,17 @@ impl<R: Read> JsonReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_of_values() {
+        assert!(Value::Int(3).is_kind("int"));
+        assert!(Value::Int(3).is_kind("num"));
+        assert!(Value::Float(0.5).is_kind("str|num"));
+        assert!(!Value::Float(0.5).is_kind("int|null"));
+        assert!(Value::Null.is_kind("obj|null"));
+        assert!(!Value::Str("x".into()).is_kind("obj|arr|bool"));
+        assert!(!Value::Bool(true).is_kind("boolean"));
+    }
 
     fn parse(s: &str) -> Value {
         parse_document(s.as_bytes()).expect("parses")

@@ -136,20 +136,8 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
         }
     }
     // the other fields govgate reads, each with the types lm-eval and lmms-eval write
-    let is = |v: &Value, kinds: &[&str]| {
-        kinds.iter().any(|k| match *k {
-            "null" => v.is_null(),
-            "str" => matches!(v, Value::Str(_)),
-            "int" => matches!(v, Value::Int(_)),
-            "num" => matches!(v, Value::Int(_) | Value::Float(_)),
-            "obj" => matches!(v, Value::Object(_)),
-            "arr" => matches!(v, Value::Array(_)),
-            "bool" => matches!(v, Value::Bool(_)),
-            _ => false,
-        })
-    };
-    let field = |name: &str, v: Option<&Value>, kinds: &[&str], what: &str| match v {
-        Some(v) if !is(v, kinds) => Err(format!("`{name}` must be {what}, found {}", shown(v))),
+    let field = |name: &str, v: Option<&Value>, kinds: &str, what: &str| match v {
+        Some(v) if !v.is_kind(kinds) => Err(format!("`{name}` must be {what}, found {}", shown(v))),
         _ => Ok(()),
     };
     for key in [
@@ -163,9 +151,9 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
         "system_instruction_sha",
         "upper_git_hash",
     ] {
-        field(key, top.get(key), &["str", "null"], "text")?;
+        field(key, top.get(key), "str|null", "text")?;
     }
-    field("date", top.get("date"), &["num", "str", "null"], "a time")?;
+    field("date", top.get("date"), "num|str|null", "a time")?;
     for key in [
         "versions",
         "n-shot",
@@ -174,16 +162,11 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
         "group_subtasks",
         "groups",
     ] {
-        field(key, top.get(key), &["obj", "null"], "an object")?;
+        field(key, top.get(key), "obj|null", "an object")?;
     }
     if let Some(Value::Object(h)) = top.get("task_hashes") {
         for (t, v) in h.iter() {
-            field(
-                &format!("task_hashes.{t}"),
-                Some(v),
-                &["str", "null"],
-                "text",
-            )?;
+            field(&format!("task_hashes.{t}"), Some(v), "str|null", "text")?;
         }
     }
     if let Some(Value::Object(n)) = top.get("n-shot") {
@@ -191,7 +174,7 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
             field(
                 &format!("n-shot.{t}"),
                 Some(v),
-                &["int", "null"],
+                "int|null",
                 "a whole number",
             )?;
         }
@@ -201,13 +184,13 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
             field(
                 &format!("group_subtasks.{t}"),
                 Some(v),
-                &["arr"],
+                "arr",
                 "an array of task names",
             )?;
         }
     }
     if let Some(config) = top.get("config") {
-        field("config", Some(config), &["obj", "null"], "an object")?;
+        field("config", Some(config), "obj|null", "an object")?;
         for key in [
             "random_seed",
             "numpy_seed",
@@ -218,7 +201,7 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
             field(
                 &format!("config.{key}"),
                 config.get(key),
-                &["int", "null"],
+                "int|null",
                 "a whole number",
             )?;
         }
@@ -226,20 +209,20 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
             field(
                 &format!("config.{key}"),
                 config.get(key),
-                &["str", "null"],
+                "str|null",
                 "text",
             )?;
         }
         field(
             "config.model_args",
             config.get("model_args"),
-            &["str", "obj", "null"],
+            "str|obj|null",
             "text or an object",
         )?;
         field(
             "config.gen_kwargs",
             config.get("gen_kwargs"),
-            &["str", "obj", "null"],
+            "str|obj|null",
             "text or an object",
         )?;
     }
