@@ -327,13 +327,7 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
         ),
         (Item::Environment, false) => status(
             item,
-            (!p.environment.is_empty()).then(|| {
-                p.environment
-                    .iter()
-                    .map(|(k, v)| format!("{k} {v}"))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }),
+            environment(p),
             if lmms {
                 "`pretty_env_info` or `transformers_version` (lmms-eval writes neither)"
             } else {
@@ -347,6 +341,17 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
         (Item::Date, true) => status(item, p.date.clone(), "`date` in the suite's summary.json"),
         (Item::Dataset, _) => dataset(run),
     }
+}
+
+/// The environment records, `name value` joined; `None` when there are none.
+fn environment(p: &crate::model::Provenance) -> Option<String> {
+    (!p.environment.is_empty()).then(|| {
+        p.environment
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 /// lm-eval / lmms-eval: every task's `dataset_path`; HELM: the scenario.
@@ -477,17 +482,7 @@ fn assess_inspect(run: &Run, item: Item) -> ItemStatus {
             None,
             "a hash of the samples: Inspect writes none (a govgate manifest pins the log)",
         ),
-        Item::Environment => status(
-            item,
-            (!p.environment.is_empty()).then(|| {
-                p.environment
-                    .iter()
-                    .map(|(k, v)| format!("{k} {v}"))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }),
-            "`eval.packages`",
-        ),
+        Item::Environment => status(item, environment(p), "`eval.packages`"),
         Item::Date => status(item, p.date.clone(), "`eval.created`"),
         Item::Dataset => status(
             item,

@@ -55,9 +55,6 @@ use crate::model::{
 /// The first bytes of a ZIP archive (a local file header).
 pub const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
 
-/// Logs larger than this are refused.
-pub const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024 * 1024;
-
 /// Members an `.eval` archive may hold (a 100,000-sample run with 5 epochs has about
 /// 500,000).
 pub const MAX_MEMBERS: usize = 2_000_000;
@@ -108,16 +105,7 @@ fn open(path: &Path) -> Result<Container> {
 }
 
 fn open_bounded(path: &Path, max_members: usize) -> Result<Container> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.len() > MAX_LOG_BYTES {
-        return Err(Error::input(
-            path,
-            format!(
-                "{} bytes is too large for an Inspect AI log (limit {MAX_LOG_BYTES})",
-                meta.len()
-            ),
-        ));
-    }
+    // `magic` opens the file through evidence::input: a regular file within --max-input-size
     if !is_zip(&magic(path)?) {
         return Ok(Container::Json);
     }
