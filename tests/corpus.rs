@@ -16,50 +16,14 @@ use govgate::evidence::{self, FileKind};
 
 const LMEVAL_DIRS: &[&str] = &["lmeval", "lmeval-generated", "lmms-generated"];
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("GOVGATE_CORPUS").map(PathBuf::from)?;
-    dir.is_dir().then_some(dir)
-}
+use common::corpus::{absent, python_json};
 
-fn absent(test: &str) {
-    eprintln!(
-        "{test}: GOVGATE_CORPUS is not set or not a directory; the corpus is absent, nothing checked"
-    );
+fn corpus() -> Option<PathBuf> {
+    common::corpus::dir("")
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "jsonl")
-            ) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Python's bare tokens as marker strings, so serde_json accepts the text.
-fn python_json(text: &str) -> serde_json::Value {
-    let mut t = text.to_owned();
-    for (tok, mark) in [
-        ("-Infinity", "\"__-inf__\""),
-        ("Infinity", "\"__inf__\""),
-        ("NaN", "\"__nan__\""),
-    ] {
-        for lead in [": ", ", ", "["] {
-            t = t.replace(&format!("{lead}{tok}"), &format!("{lead}{mark}"));
-        }
-    }
-    serde_json::from_str(&t).expect("corpus file is JSON apart from NaN/Infinity")
+    common::corpus::files_with(dir, &["json", "jsonl"])
 }
 
 fn number(v: &serde_json::Value) -> Option<f64> {

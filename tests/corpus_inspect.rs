@@ -16,81 +16,15 @@ use std::path::{Path, PathBuf};
 use govgate::evidence::inspect;
 use govgate::model::SampleSource;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("GOVGATE_CORPUS").map(PathBuf::from)?;
-    let dir = dir.join("inspect");
-    dir.is_dir().then_some(dir)
-}
+use common::corpus::{absent, python_json};
 
-fn absent(test: &str) {
-    eprintln!(
-        "{test}: GOVGATE_CORPUS is not set or has no inspect/ folder; the corpus is absent, \
-         nothing checked"
-    );
+fn corpus() -> Option<PathBuf> {
+    common::corpus::dir("inspect")
 }
 
 /// Every `.eval` and `.json` log under the corpus folder.
 fn logs(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("eval" | "json")
-            ) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Bare `NaN`, `Infinity`, `-Infinity` outside strings as marker strings.
-fn python_json(text: &str) -> serde_json::Value {
-    let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            rest = &rest[c.len_utf8()..];
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-        }
-        let mut replaced = false;
-        for (tok, mark) in [
-            ("-Infinity", "\"__-inf__\""),
-            ("Infinity", "\"__inf__\""),
-            ("NaN", "\"__nan__\""),
-        ] {
-            if rest.starts_with(tok) {
-                out.push_str(mark);
-                rest = &rest[tok.len()..];
-                replaced = true;
-                break;
-            }
-        }
-        if !replaced {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
-    }
-    serde_json::from_str(&out).expect("an Inspect log is JSON apart from NaN/Infinity")
+    common::corpus::files_with(dir, &["eval", "json"])
 }
 
 fn number(v: &serde_json::Value) -> Option<f64> {

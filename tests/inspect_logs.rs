@@ -35,6 +35,15 @@ fn listed(input: &Path) -> serde_json::Value {
     runs.remove(0)
 }
 
+/// `govgate check ARGS --format json`: asserts the exit code, returns the report.
+fn check_json(args: &[&str], code: i32) -> serde_json::Value {
+    let mut full = args.to_vec();
+    full.extend(["--format", "json"]);
+    let out = govgate(&full);
+    assert_eq!(out.code, code, "{args:?}: {}{}", out.stdout, out.stderr);
+    json(&out.stdout)
+}
+
 fn metric<'a>(run: &'a serde_json::Value, selector: &str) -> &'a serde_json::Value {
     run["metrics"]
         .as_array()
@@ -95,8 +104,7 @@ fn both_compressions_and_the_json_log_read_the_same_run() {
         "  S7P1:\n    - id: t\n      level: 1\n      threshold: { metric: \"quiz/accuracy@match\", min: 0.7 }\n",
     );
     for p in &paths {
-        let out = govgate(&["check", s(p), "--rubric", s(&r), "--format", "json"]);
-        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        check_json(&["check", s(p), "--rubric", s(&r)], 0);
     }
 }
 
@@ -147,9 +155,7 @@ fn a_member_written_twice_is_read_from_its_last_copy() {
         "{S7P2: 1}",
         "  S7P2:\n    - id: f\n      level: 1\n      fairness: { records: current, group: metadata.group, score: epochs.0.score, min_group_size: 1, max_difference: 1 }\n",
     );
-    let out = govgate(&["check", s(&p), "--rubric", s(&r), "--format", "json"]);
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&["check", s(&p), "--rubric", s(&r)], 0);
     let d = &check(&rep, "f")["findings"][0]["detail"];
     assert_eq!(d["records_without_value"], 0, "{d:#}");
     let groups: Vec<(String, f64, u64)> = d["groups"]
@@ -199,9 +205,7 @@ fn a_killed_run_is_read_from_its_journal_as_started_and_never_passes() {
         "{S7P1: 1}",
         "  S7P1:\n    - id: t\n      level: 1\n      threshold: { metric: \"quiz/accuracy\", min: 0 }\n    - id: present\n      level: 1\n      coverage: { tasks: [quiz], allow_limit: true }\n",
     );
-    let out = govgate(&["check", s(&p), "--rubric", s(&r), "--format", "json"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&["check", s(&p), "--rubric", s(&r)], 1);
     for id in ["t", "present"] {
         let c = check(&rep, id);
         assert_eq!(c["status"], "fail", "{c:#}");
@@ -232,9 +236,7 @@ fn status_never_passes(log: &Log, name: &str, expect: &str) {
             "{S7P1: 1, S7P4: 1}",
             "  S7P1:\n    - id: t\n      level: 1\n      threshold: { metric: \"quiz/accuracy\", min: 0 }\n    - id: present\n      level: 1\n      coverage: { tasks: [quiz], allow_limit: true }\n  S7P4:\n    - id: p\n      level: 1\n      provenance: { require: [config] }\n",
         );
-        let out = govgate(&["check", s(&p), "--rubric", s(&r), "--format", "json"]);
-        assert_eq!(out.code, 1, "{file}: {}{}", out.stdout, out.stderr);
-        let rep = json(&out.stdout);
+        let rep = check_json(&["check", s(&p), "--rubric", s(&r)], 1);
         for id in ["t", "present", "p"] {
             let c = check(&rep, id);
             assert_eq!(c["status"], "fail", "{file} {id}: {c:#}");
@@ -296,9 +298,7 @@ fn errored_samples_are_counted_and_fail_coverage() {
         "{S7P1: 1}",
         "  S7P1:\n    - id: c\n      level: 1\n      coverage: { tasks: [quiz], allow_limit: true }\n",
     );
-    let out = govgate(&["check", s(&p), "--rubric", s(&r), "--format", "json"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&["check", s(&p), "--rubric", s(&r)], 1);
     let f = &check(&rep, "c")["findings"][0];
     assert_eq!(f["status"], "fail");
     assert_eq!(
@@ -325,9 +325,7 @@ fn limits_epochs_and_ranges_in_coverage_and_provenance() {
         "{S7P1: 1}",
         "  S7P1:\n    - id: c\n      level: 1\n      coverage: { tasks: [quiz] }\n  S7P4:\n    - id: p\n      level: 1\n      provenance: { require: [config], forbid_limit: true }\n",
     );
-    let out = govgate(&["check", s(&p), "--rubric", s(&r), "--format", "json"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&["check", s(&p), "--rubric", s(&r)], 1);
     assert_eq!(
         check(&rep, "c")["findings"][0]["message"],
         "quiz: the run was made with --limit 2-3; 2 of 4 documents were evaluated"
@@ -357,9 +355,7 @@ fn limits_epochs_and_ranges_in_coverage_and_provenance() {
         "{S7P1: 1}",
         "  S7P1:\n    - id: c\n      level: 1\n      coverage: { tasks: [quiz], min_samples: 5 }\n",
     );
-    let out = govgate(&["check", s(&p), "--rubric", s(&r), "--format", "json"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(&["check", s(&p), "--rubric", s(&r)], 1);
     let f = &check(&rep, "c")["findings"][0];
     assert_eq!(f["message"], "quiz: n = 4 < min_samples 5");
     assert_eq!(f["observed"], "n = 4 × 3 epochs");
@@ -422,9 +418,8 @@ fn grouped_metrics_and_reducers_become_variants() {
         "{S7P1: 1}",
         "  S7P1:\n    - id: t\n      level: 1\n      threshold: { metric: \"quiz/mean@overlap\", min: 0 }\n",
     );
-    let out = govgate(&["check", s(&p), "--rubric", s(&r), "--format", "json"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    assert_eq!(check(&json(&out.stdout), "t")["status"], "fail");
+    let rep = check_json(&["check", s(&p), "--rubric", s(&r)], 1);
+    assert_eq!(check(&rep, "t")["status"], "fail");
 }
 
 /// Two runs of the same four questions: the baseline right on q1–q4, the current one wrong
@@ -463,19 +458,11 @@ fn a_paired_regression_between_two_inspect_runs_uses_mcnemar() {
         "{S7P1: 1}",
         "  S7P1:\n    - id: reg\n      level: 1\n      regression: { metric: \"quiz/accuracy@match\", max_drop: 0.01, alpha: 0.05 }\n",
     );
-    let out = govgate(&[
-        "check",
-        s(&cur),
-        "--baseline",
-        s(&base),
-        "--rubric",
-        s(&r),
-        "--format",
-        "json",
-    ]);
     // the drop exceeds max_drop but four questions cannot show it is real: a pass
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(
+        &["check", s(&cur), "--baseline", s(&base), "--rubric", s(&r)],
+        0,
+    );
     let f = &check(&rep, "reg")["findings"][0];
     let t = &f["detail"]["test"];
     assert_eq!(t["method"], "mcnemar-exact", "{f:#}");
@@ -719,18 +706,10 @@ fn sample_ids_may_be_integers_or_strings() {
         "{S7P1: 1}",
         "  S7P1:\n    - id: reg\n      level: 1\n      regression: { metric: \"quiz/accuracy\", max_drop: 0.01, alpha: 0.05 }\n",
     );
-    let out = govgate(&[
-        "check",
-        s(&cur),
-        "--baseline",
-        s(&base),
-        "--rubric",
-        s(&r),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    let rep = json(&out.stdout);
+    let rep = check_json(
+        &["check", s(&cur), "--baseline", s(&base), "--rubric", s(&r)],
+        0,
+    );
     let t = &check(&rep, "reg")["findings"][0]["detail"]["test"];
     assert_eq!(t["paired"], true, "{t:#}");
     assert_eq!(t["n"], 4);
