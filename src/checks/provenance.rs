@@ -134,12 +134,7 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
     let p = &run.provenance;
     let helm = run.format.tool == Tool::Helm;
     let lmms = run.format.tool == Tool::LmmsEval;
-    let tasks: Vec<&str> = run
-        .tasks
-        .iter()
-        .filter(|t| !t.is_group)
-        .map(|t| t.name.as_str())
-        .collect();
+    let tasks = leaf_tasks(run);
     match (item, helm) {
         (Item::Config, false) => status(
             item,
@@ -343,6 +338,15 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
     }
 }
 
+/// The run's tasks that are not groups.
+fn leaf_tasks(run: &Run) -> Vec<&str> {
+    run.tasks
+        .iter()
+        .filter(|t| !t.is_group)
+        .map(|t| t.name.as_str())
+        .collect()
+}
+
 /// The environment records, `name value` joined; `None` when there are none.
 fn environment(p: &crate::model::Provenance) -> Option<String> {
     (!p.environment.is_empty()).then(|| {
@@ -360,12 +364,7 @@ fn dataset(run: &Run) -> ItemStatus {
     if run.format.tool == Tool::Helm {
         return status(Item::Dataset, p.scenario.clone(), "`scenario_spec`");
     }
-    let tasks: Vec<&str> = run
-        .tasks
-        .iter()
-        .filter(|t| !t.is_group)
-        .map(|t| t.name.as_str())
-        .collect();
+    let tasks = leaf_tasks(run);
     let missing: Vec<&str> = tasks
         .iter()
         .copied()
