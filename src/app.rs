@@ -309,9 +309,21 @@ pub fn verify_cmd(args: &VerifyArgs, quiet: bool) -> Result<Output> {
 
 fn inspect_cmd(args: &InspectArgs) -> Result<Output> {
     let runs = evidence::load(&args.paths)?;
+    let pairs = if args.baseline.is_empty() {
+        None
+    } else {
+        let baseline = evidence::load(&args.baseline)?;
+        Some(inspect::comparability(&runs, &baseline)?)
+    };
     let stdout = match args.format {
-        InspectFormat::Text => inspect::render_text(&runs),
-        InspectFormat::Json => inspect::render_json(&runs),
+        InspectFormat::Text => {
+            let mut s = inspect::render_text(&runs);
+            if let Some(p) = &pairs {
+                s.push_str(&inspect::render_comparability(p));
+            }
+            s
+        }
+        InspectFormat::Json => inspect::render_json(&runs, pairs.as_deref()),
     };
     Ok(Output {
         stdout,

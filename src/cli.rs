@@ -220,6 +220,12 @@ pub struct InspectArgs {
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
+    /// Baseline runs: also say, per task, whether each baseline run measured the same thing
+    /// as the current runs (task version, n-shot, task hash, limit, dataset, documents;
+    /// HELM scenario and adapter; Inspect sample ids and scorers) and, if not, what differs.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Vec<PathBuf>,
+
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,

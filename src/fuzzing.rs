@@ -78,8 +78,9 @@ pub fn lmeval_results(data: &[u8]) {
 pub fn samples_log(data: &[u8]) {
     let p = file("samples.jsonl", data);
     let filters = ["none".to_owned(), "strict-match".to_owned()];
-    let _ = samples::read_samples_log(&p, "acc", None, &filters);
-    let _ = samples::read_samples_log(&p, "exact_match", Some("strict-match"), &filters);
+    let _ = samples::read_samples_log(&p, "acc", None, &filters, None);
+    let _ = samples::read_samples_log(&p, "acc", None, &filters, Some("doc.passage"));
+    let _ = samples::read_samples_log(&p, "exact_match", Some("strict-match"), &filters, None);
     let _ = samples::count_documents(&crate::model::SampleSource::LmEval(p));
 }
 
@@ -191,8 +192,9 @@ pub fn inspect_log(data: &[u8]) {
     if inspect::read_run(&p).is_ok() {
         let keys: HashSet<String> = ["metadata", "target", "output"].map(str::to_owned).into();
         let _ = inspect::for_each_record(&p, &keys, |_| {});
-        let _ = inspect::read_values(&p, None);
-        let _ = inspect::read_values(&p, Some("match+group=f"));
+        let _ = inspect::read_values(&p, None, None);
+        let _ = inspect::read_values(&p, None, Some("metadata.group"));
+        let _ = inspect::read_values(&p, Some("match+group=f"), None);
     }
 }
 

@@ -178,6 +178,109 @@ fn model_line(m: &ModelInfo) -> String {
 struct JsonListing<'a> {
     schema_version: u32,
     runs: Vec<JsonRun<'a>>,
+    /// With `--baseline`: each current task against each baseline run holding it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparability: Option<&'a [Pairing]>,
+}
+
+/// A current run's task against a baseline run holding the same task.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pairing {
+    pub task: String,
+    pub current: String,
+    pub baseline: String,
+    /// No difference: the two measured the same thing.
+    pub comparable: bool,
+    pub differences: Vec<crate::comparability::Difference>,
+    pub notes: Vec<String>,
+}
+
+/// Every current task against every baseline run holding it: the comparability rule of the
+/// comparing checks, and for tasks with per-sample logs on both sides, their documents
+/// (`doc_hash` of each shared `doc_id`).
+pub fn comparability(current: &[Run], baseline: &[Run]) -> crate::error::Result<Vec<Pairing>> {
+    let mut out = Vec::new();
+    let mut cache = crate::checks::SampleCache::default();
+    for run in current {
+        for t in run.tasks.iter() {
+            for b in baseline.iter().filter(|b| b.task(&t.name).is_some()) {
+                let mut cmp = crate::comparability::compare(run, &t.name, b, &t.name);
+                if let Some(d) = documents(run, b, &t.name, &mut cache)? {
+                    cmp.add(d);
+                }
+                out.push(Pairing {
+                    task: t.name.clone(),
+                    current: run.label(),
+                    baseline: b.label(),
+                    comparable: cmp.differences.is_empty(),
+                    differences: cmp.differences,
+                    notes: cmp.notes,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Documents whose `doc_hash`es differ, read through a metric both runs report for `task`
+/// (per-sample logs on both sides), as the regression check reads them.
+fn documents(
+    run: &Run,
+    b: &Run,
+    task: &str,
+    cache: &mut crate::checks::SampleCache,
+) -> crate::error::Result<Option<crate::comparability::Difference>> {
+    let (Some(ta), Some(tb)) = (run.task(task), b.task(task)) else {
+        return Ok(None);
+    };
+    let (Some(sa), Some(sb)) = (&ta.samples, &tb.samples) else {
+        return Ok(None);
+    };
+    let Some(m) = run
+        .metrics
+        .iter()
+        .find(|m| m.task == task && b.metrics.iter().any(|x| x.key() == m.key()))
+    else {
+        return Ok(None);
+    };
+    let va = cache.values(sa, &m.name, m.variant.as_deref(), &ta.filters, None)?;
+    let vb = cache.values(sb, &m.name, m.variant.as_deref(), &tb.filters, None)?;
+    if va.doc_hashes.is_empty() || vb.doc_hashes.is_empty() {
+        return Ok(None);
+    }
+    let ids = |v: &crate::evidence::samples::SampleValues| -> Vec<(u64, u64)> {
+        v.values
+            .iter()
+            .zip(&v.doc_hashes)
+            .map(|((d, _), h)| (*d, *h))
+            .collect()
+    };
+    Ok(crate::comparability::documents(&ids(&va), &ids(&vb)))
+}
+
+/// The comparability section of `inspect --baseline`.
+pub fn render_comparability(pairs: &[Pairing]) -> String {
+    let mut out = String::from("\ncomparability with the baseline (what each task measured):\n");
+    if pairs.is_empty() {
+        out.push_str("  no baseline run holds a task of the current runs\n");
+        return out;
+    }
+    for p in pairs {
+        let verdict = if p.comparable {
+            "comparable".to_owned()
+        } else {
+            let d: Vec<String> = p.differences.iter().map(|d| d.to_string()).collect();
+            format!("NOT comparable: {}", d.join("; "))
+        };
+        out.push_str(&format!(
+            "  {}: {} vs baseline {}: {verdict}\n",
+            p.task, p.current, p.baseline
+        ));
+        for n in &p.notes {
+            out.push_str(&format!("      note: {n}\n"));
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -221,10 +324,12 @@ struct JsonMetric<'a> {
     trials: Option<crate::model::TrialSpread>,
 }
 
-/// JSON listing of runs (`schema_version` 1).
-pub fn render_json(runs: &[Run]) -> String {
+/// JSON listing of runs (`schema_version` 1), with the comparability of the current tasks
+/// with the baseline runs when `inspect --baseline` was given.
+pub fn render_json(runs: &[Run], comparability: Option<&[Pairing]>) -> String {
     let listing = JsonListing {
         schema_version: 1,
+        comparability,
         runs: runs
             .iter()
             .map(|r| JsonRun {

@@ -12,6 +12,7 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod comparability;
 pub mod diag;
 pub mod error;
 pub mod evidence;

@@ -242,6 +242,114 @@ pub struct TaskInfo {
     pub errored: Option<u64>,
     /// Inspect AI: `eval.config.epochs`, each sample's repeats (reduced into one value).
     pub epochs: Option<u64>,
+    /// What the task's numbers measured beyond the metric's name: the settings that, when
+    /// two runs differ in them, make their numbers incomparable. Each reader fills in what
+    /// its format records (lm-eval: version, n-shot, task hash, limit, dataset; HELM:
+    /// scenario, adapter settings, max_eval_instances; Inspect AI: task version, dataset,
+    /// sample ids, scorers, limit); [`crate::comparability`] compares them.
+    pub measured: BTreeMap<Aspect, String>,
+}
+
+/// A setting that defines what an evaluation measured. Two runs that differ in one measured
+/// different things, and their numbers are not compared unless the rubric accepts the
+/// difference (`accept_differences:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aspect {
+    /// lm-eval `versions`; Inspect AI `task_version` (inspect_evals' `N-X`: only `N`
+    /// decides comparability).
+    TaskVersion,
+    /// In-context examples: lm-eval `n-shot`, HELM `max_train_instances`.
+    NShot,
+    /// lm-eval `task_hashes` (a hash over the task's documents, prompts and targets).
+    TaskHash,
+    /// Per document: lm-eval samples logs' `doc_hash` (found while pairing documents).
+    Documents,
+    /// lm-eval `--limit`, HELM `max_eval_instances`, Inspect AI `--limit`.
+    Limit,
+    /// The evaluation data as named: lm-eval `dataset_path`/`dataset_name`, Inspect AI
+    /// `eval.dataset` name and location.
+    Dataset,
+    /// The evaluated sample ids (Inspect AI), as a fingerprint of the sorted list.
+    Samples,
+    /// The scorers and their parameters (Inspect AI).
+    Scorer,
+    /// HELM `scenario_spec`.
+    Scenario,
+    /// HELM `adapter_spec.method`.
+    Method,
+    /// HELM prompt settings: instructions, prefixes, suffixes, separators.
+    Prompt,
+    /// HELM `adapter_spec.num_outputs`.
+    Outputs,
+    /// HELM `adapter_spec.num_trials` and `num_train_trials`.
+    Trials,
+}
+
+impl Aspect {
+    pub const ALL: [Aspect; 13] = [
+        Aspect::TaskVersion,
+        Aspect::NShot,
+        Aspect::TaskHash,
+        Aspect::Documents,
+        Aspect::Limit,
+        Aspect::Dataset,
+        Aspect::Samples,
+        Aspect::Scorer,
+        Aspect::Scenario,
+        Aspect::Method,
+        Aspect::Prompt,
+        Aspect::Outputs,
+        Aspect::Trials,
+    ];
+
+    /// The rubric spelling (`accept_differences: [n_shot]`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aspect::TaskVersion => "task_version",
+            Aspect::NShot => "n_shot",
+            Aspect::TaskHash => "task_hash",
+            Aspect::Documents => "documents",
+            Aspect::Limit => "limit",
+            Aspect::Dataset => "dataset",
+            Aspect::Samples => "samples",
+            Aspect::Scorer => "scorer",
+            Aspect::Scenario => "scenario",
+            Aspect::Method => "method",
+            Aspect::Prompt => "prompt",
+            Aspect::Outputs => "outputs",
+            Aspect::Trials => "trials",
+        }
+    }
+
+    /// How a message names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Aspect::TaskVersion => "task version",
+            Aspect::NShot => "n-shot",
+            Aspect::TaskHash => "task hash",
+            Aspect::Documents => "documents",
+            Aspect::Limit => "limit",
+            Aspect::Dataset => "dataset",
+            Aspect::Samples => "sample ids",
+            Aspect::Scorer => "scorer",
+            Aspect::Scenario => "scenario",
+            Aspect::Method => "adaptation method",
+            Aspect::Prompt => "prompt settings",
+            Aspect::Outputs => "outputs per request",
+            Aspect::Trials => "trials",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Aspect> {
+        Aspect::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+impl fmt::Display for Aspect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 /// Where a task's per-sample values are.

@@ -116,7 +116,10 @@ fn the_demo_reaches_level_3_against_its_baseline() {
 
 #[test]
 fn a_significant_regression_fails_the_gate_with_exit_1() {
-    // boolq: 148/200 -> 133/200, 25 documents lost and 10 gained: McNemar exact p = 0.0167.
+    // boolq: 148/200 -> 138/200, 30 documents lost and 10 gained: McNemar exact
+    // p = 2·BinomCDF(10; 40, ½) = 0.002221. The default rubric's `no-regression` ("*/*")
+    // makes four tests; Holm multiplies the smallest p by 4: 0.008886 < 0.05, still
+    // significant (statsmodels multipletests; scripts/reference/s7p1_reference.json).
     let out = govgate(&[
         "check",
         "fixtures/paired/cand",
@@ -135,12 +138,126 @@ fn a_significant_regression_fails_the_gate_with_exit_1() {
         .collect();
     assert_eq!(failing.len(), 1, "{}", out.stdout);
     assert!(failing[0].contains("boolq/acc@none"));
-    assert!(failing[0].contains("drop 0.075 (10.14%), p=0.01667"));
-    assert!(out.stdout.contains("McNemar exact, n=200"));
+    assert!(
+        failing[0].contains("drop 0.1 (13.51%), p=0.002221, p_adj=0.008886"),
+        "{}",
+        failing[0]
+    );
+    // the exact conditional interval agrees with the exact test (it excludes 0), and so does
+    // the interval at the level Holm judged the test at (0.05/4: 98.75%)
+    assert!(
+        out.stdout.contains(
+            "McNemar exact, n=200, Δ=-0.1, 95% CI [-0.1492, -0.03522], p=0.002221; Holm over 4 \
+             tests: p_adj=0.008886, 98.75% CI [-0.1588, -0.01802]"
+        ),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout
             .ends_with("\nFAIL: S7P1 at level 2, required 3\n")
     );
+}
+
+/// Four lm-eval tasks of 100 documents each, current and baseline: `t1/acc` drops from 0.80
+/// (stderr 0.0402) to 0.65 (0.0479), the others do not move.
+fn four_tasks(dir: &std::path::Path) {
+    let results = |t1: &str, se1: &str| {
+        let mut res = Vec::new();
+        let mut hib = Vec::new();
+        let mut ns = Vec::new();
+        for (task, v, se) in [
+            ("t1", t1, se1),
+            ("t2", "0.7", "0.046"),
+            ("t3", "0.7", "0.046"),
+            ("t4", "0.7", "0.046"),
+        ] {
+            res.push(format!(
+                r#""{task}": {{"alias": "{task}", "acc,none": {v}, "acc_stderr,none": {se}}}"#
+            ));
+            hib.push(format!(r#""{task}": {{"acc": true}}"#));
+            ns.push(format!(
+                r#""{task}": {{"original": 100, "effective": 100}}"#
+            ));
+        }
+        format!(
+            r#"{{"results": {{{}}}, "higher_is_better": {{{}}}, "n-samples": {{{}}},
+  "config": {{"model": "hf", "model_args": "pretrained=x", "limit": null}}}}"#,
+            res.join(", "),
+            hib.join(", "),
+            ns.join(", ")
+        )
+    };
+    write(&dir.join("cur/results_1.json"), &results("0.65", "0.0479"));
+    write(&dir.join("base/results_2.json"), &results("0.80", "0.0402"));
+}
+
+#[test]
+fn a_check_of_many_tests_holds_its_false_alarm_rate_at_alpha() {
+    // t1: Welch's t from the stderrs and n = 100 (scipy ttest_ind_from_stats):
+    // t = -2.39871079951817, p = 0.017408805564438263. Alone it is significant; as one of
+    // the four tests the selector makes, Holm's p_adj = 4p = 0.06963522 (statsmodels) is not.
+    let dir = scratch("four-tasks");
+    four_tasks(&dir);
+    rubric(
+        &dir,
+        "r.yaml",
+        "{S7P1: 1}",
+        "  S7P1:\n    - { id: holm, level: 1, regression: { metric: \"*/acc\", max_drop: 0.01, alpha: 0.05 } }\n    - { id: alone, level: 1, advisory: true, regression: { metric: \"*/acc\", max_drop: 0.01, alpha: 0.05, correction: none } }\n",
+    );
+    let out = govgate_in(
+        &dir,
+        &[
+            "check",
+            "cur",
+            "--baseline",
+            "base",
+            "--rubric",
+            "r.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let rep = json(&out.stdout);
+    let t1 = |id: &str| -> serde_json::Value {
+        check(&rep, id)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["subject"] == "t1/acc@none")
+            .expect("t1")
+            .clone()
+    };
+    let f = t1("holm");
+    assert_eq!(f["status"], "pass");
+    let t = &f["detail"]["test"];
+    assert_eq!(t["method"], "welch-t");
+    let p = t["p_value"].as_f64().expect("p");
+    assert!((p - 0.017408805564438263).abs() < 1e-9 * p, "{p}");
+    let adj = t["p_adjusted"].as_f64().expect("p_adj");
+    assert!((adj - 0.06963522225775305).abs() < 1e-9, "{adj}");
+    assert_eq!(t["family_size"], 4);
+    assert_eq!(t["correction"], "holm");
+    assert_eq!(t["significant_alone"], true);
+    assert_eq!(t["significant"], false);
+    // the interval at the level Holm judged t1 at (alpha/4) holds 0, as p_adj says
+    assert!(t["adjusted_ci_low"].as_f64().expect("lo") < 0.0);
+    assert!(t["adjusted_ci_high"].as_f64().expect("hi") > 0.0);
+    assert_eq!(t["adjusted_confidence"], 0.9875);
+    let m = f["message"].as_str().expect("message");
+    assert!(
+        m.contains("exceeds max_drop 0.01 but is not significant (p_adj=0.06964 >= 0.05"),
+        "{m}"
+    );
+    assert!(m.contains("Holm over 4 tests: p_adj=0.06964"), "{m}");
+    // without the correction the same drop is a failure (the advisory check shows it)
+    let f = t1("alone");
+    assert_eq!(f["status"], "fail");
+    assert_eq!(f["detail"]["test"]["correction"], "none");
+    assert_eq!(f["detail"]["test"]["significant"], true);
+    // and the interval at 95% excludes 0 beside p = 0.0174
+    assert!(f["detail"]["test"]["ci_high"].as_f64().expect("hi") < 0.0);
 }
 
 #[test]

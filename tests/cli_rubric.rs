@@ -57,7 +57,7 @@ fixtures/rubrics/invalid.yaml:3:21: unknown process `S7P8`; did you mean `S7P1`?
   |
 3 | require: { S7P1: 2, S7P8: 1 }
   |                     ^^^^
-fixtures/rubrics/invalid.yaml:8:38: unknown key `mni`; did you mean `min`? (expected one of `metric`, `min`, `max`, `confidence`, `abs`)
+fixtures/rubrics/invalid.yaml:8:38: unknown key `mni`; did you mean `min`? (expected one of `metric`, `min`, `max`, `confidence`, `abs`, `cluster`)
   |
 8 |       threshold: { metric: mmlu/acc, mni: 0.6 }
   |                                      ^^^
@@ -248,17 +248,19 @@ fn regression_tolerances_with_and_without_significance() {
     assert_eq!(s["status"], "fail");
     let drop = s["detail"]["drop"].as_f64().expect("drop");
     assert!((drop - 0.0021043771043772).abs() < 1e-12, "{drop}");
-    // unpaired z: se = sqrt(se1^2 + se2^2) = 0.011671, z = -0.1803, p = 0.857: not significant
+    // both files give n = 2376: Welch's t from the stderrs (scipy ttest_ind_from_stats:
+    // t = -0.18012422009143172, p = 0.857062732473826), se = 0.011682921393408253: not
+    // significant
     let g = &findings(&rep, "significant")[0];
     assert_eq!(g["status"], "pass");
     let t = &g["detail"]["test"];
-    assert_eq!(t["method"], "unpaired-z");
+    assert_eq!(t["method"], "welch-t");
+    let p = t["p_value"].as_f64().expect("p");
+    assert!((p - 0.857062732473826).abs() < 1e-9 * p, "{t}");
+    let stat = t["statistic"].as_f64().expect("t");
+    assert!((stat + 0.18012422009143172).abs() < 1e-9, "{t}");
     assert!(
-        (t["p_value"].as_f64().expect("p") - 0.857).abs() < 1e-3,
-        "{t}"
-    );
-    assert!(
-        (t["mde"].as_f64().expect("mde") - 2.8016 * 0.011671).abs() < 1e-4,
+        (t["mde"].as_f64().expect("mde") - 2.8015852181129683 * 0.011682921393408253).abs() < 1e-12,
         "{t}"
     );
     assert_eq!(
@@ -324,9 +326,18 @@ fn regression_missing_baseline_metric_is_missing_never_a_pass() {
     let status = |s: &str| fs.iter().find(|f| f["subject"] == s).expect(s)["status"].clone();
     assert_eq!(status("arc_easy/acc@none"), "missing");
     assert_eq!(status("hellaswag/acc_norm@none"), "missing");
-    // gsm8k strict: 0.5565 vs 0.25 is an improvement
-    assert_eq!(status("gsm8k/exact_match@strict-match"), "pass");
-    assert_eq!(check(&rep, "all")["status"], "missing");
+    // gsm8k strict: 0.5565 vs 0.25 looks like an improvement, but the baseline evaluated 4
+    // documents (--limit 4) and another set of them: not the same evaluation, never compared
+    let f = fs
+        .iter()
+        .find(|f| f["subject"] == "gsm8k/exact_match@strict-match")
+        .expect("gsm8k");
+    assert_eq!(f["status"], "error");
+    let m = f["message"].as_str().expect("message");
+    assert!(m.contains("not comparable"), "{m}");
+    assert!(m.contains("limit none vs 4"), "{m}");
+    assert!(m.contains("accept_differences: [limit]"), "{m}");
+    assert_eq!(check(&rep, "all")["status"], "error");
 }
 
 fn tiny_results(task: &str, metric: &str, value: &str, hib: bool, stderr: &str) -> String {
@@ -575,7 +586,7 @@ fn boolq_test(cand: &std::path::Path) -> Value {
 fn runs_on_different_documents_are_not_paired() {
     // the candidate scored only the first 100 of the baseline's 200 documents
     let t = boolq_test(&edited_candidate("different-docs", 100, None));
-    assert_eq!(t["method"], "unpaired-z");
+    assert_eq!(t["method"], "welch-t");
     assert_eq!(
         t["unpaired_because"],
         "the samples logs cover different documents (100 current, 200 baseline, 100 in common)"
@@ -584,12 +595,12 @@ fn runs_on_different_documents_are_not_paired() {
 
 #[test]
 fn samples_that_do_not_reproduce_the_metric_are_not_paired() {
-    // all 200 documents, but the results claim 0.9 while the samples average 0.665
+    // all 200 documents, but the results claim 0.9 while the samples average 0.64
     let t = boolq_test(&edited_candidate("wrong-mean", 200, Some(0.9)));
-    assert_eq!(t["method"], "unpaired-z");
+    assert_eq!(t["method"], "welch-t");
     assert_eq!(
         t["unpaired_because"],
-        "the mean of the current per-sample `acc` values (0.665) does not reproduce the reported 0.9 (the aggregation is not a plain mean)"
+        "the mean of the current per-sample `acc` values (0.64) does not reproduce the reported 0.9 (the aggregation is not a plain mean)"
     );
 }
 

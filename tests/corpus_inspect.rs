@@ -202,8 +202,8 @@ fn per_sample_values_reproduce_every_mean_metric() {
             if !m.value.is_finite() || !(m.name == "accuracy" || m.name == "mean") {
                 continue;
             }
-            let v =
-                inspect::read_values(src, m.variant.as_deref()).unwrap_or_else(|e| panic!("{e}"));
+            let v = inspect::read_values(src, m.variant.as_deref(), None)
+                .unwrap_or_else(|e| panic!("{e}"));
             let mean = v.values.iter().map(|(_, x)| x).sum::<f64>() / v.values.len() as f64;
             assert!(
                 (mean - m.value).abs() <= 1e-12 * m.value.abs().max(1.0),

@@ -78,7 +78,8 @@ fn v040_results_json_and_array_samples() {
             .path()
             .ends_with("pretrained__acme__tiny-1b_boolq.jsonl")
     );
-    let v = samples::read_metric(&samples, "acc", Some("none"), &["none".into()]).expect("reads");
+    let v =
+        samples::read_metric(&samples, "acc", Some("none"), &["none".into()], None).expect("reads");
     assert_eq!(v.layout, RecordLayout::Array);
     assert_eq!(v.values.len(), 8);
     assert_eq!(v.mean(), Some(0.75));
@@ -98,10 +99,16 @@ fn v048_filters_in_samples_and_limit() {
         (0.25, Some(4), Some(DirectionSource::File))
     );
     let path = t.samples.clone().expect("samples");
-    let s = samples::read_metric(&path, "exact_match", Some("strict-match"), &t.filters)
+    let s = samples::read_metric(&path, "exact_match", Some("strict-match"), &t.filters, None)
         .expect("reads");
-    let f = samples::read_metric(&path, "exact_match", Some("flexible-extract"), &t.filters)
-        .expect("reads");
+    let f = samples::read_metric(
+        &path,
+        "exact_match",
+        Some("flexible-extract"),
+        &t.filters,
+        None,
+    )
+    .expect("reads");
     assert_eq!(
         s.values.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
         [1.0, 0.0, 0.0, 0.0]
@@ -210,10 +217,16 @@ fn lmms_eval_07_slim_samples_without_filter_field() {
     // every document once per filter, filter after filter
     let t = run.task("vqa_tiny").expect("task");
     let path = t.samples.clone().expect("samples");
-    let s = samples::read_metric(&path, "exact_match", Some("strict-match"), &t.filters)
+    let s = samples::read_metric(&path, "exact_match", Some("strict-match"), &t.filters, None)
         .expect("reads");
-    let f = samples::read_metric(&path, "exact_match", Some("flexible-extract"), &t.filters)
-        .expect("reads");
+    let f = samples::read_metric(
+        &path,
+        "exact_match",
+        Some("flexible-extract"),
+        &t.filters,
+        None,
+    )
+    .expect("reads");
     assert_eq!(s.mean(), Some(0.5));
     assert_eq!(f.mean(), Some(0.75));
     // a dict-valued per-sample metric is not a scalar
@@ -223,6 +236,7 @@ fn lmms_eval_07_slim_samples_without_filter_field() {
         "mme_cognition_score",
         Some("none"),
         &t.filters,
+        None,
     )
     .expect("reads");
     assert_eq!((m.values.len(), m.non_scalar), (0, 4));
@@ -243,7 +257,8 @@ fn lmms_eval_022_model_configs_and_log_wrapper() {
         .samples
         .clone()
         .expect("the <task>.json wrapper is attached");
-    let v = samples::read_metric(&path, "exact_match", Some("none"), &t.filters).expect("reads");
+    let v =
+        samples::read_metric(&path, "exact_match", Some("none"), &t.filters, None).expect("reads");
     assert_eq!(v.layout, RecordLayout::Wrapper);
     assert_eq!(v.values.len(), 3);
     assert!((v.mean().expect("mean") - 2.0 / 3.0).abs() < 1e-15);

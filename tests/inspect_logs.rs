@@ -758,7 +758,7 @@ fn damaged_logs_are_errors_never_panics() {
                 Ok(_) => {
                     ok += 1;
                     let _ = govgate::evidence::inspect::for_each_record(&p, &keys, |_| {});
-                    let _ = govgate::evidence::inspect::read_values(&p, Some("match"));
+                    let _ = govgate::evidence::inspect::read_values(&p, Some("match"), None);
                 }
                 Err(e) => {
                     err += 1;

@@ -326,8 +326,8 @@ fn a_flat_sweep_is_not_significant() {
     assert_eq!(status(&rep, "strict"), "fail");
     assert_eq!(status(&rep, "lenient"), "pass");
     let d = &findings(&rep, "lenient")[0]["detail"];
-    // no samples logs: the unpaired z-test on the stderrs, 0.50 against 0.49
-    assert_eq!(d["test"]["method"], "unpaired-z");
+    // no samples logs: Welch's t-test on the stderrs and sizes, 0.50 against 0.49
+    assert_eq!(d["test"]["method"], "welch-t");
     assert_eq!(d["significant"], false);
     let m = message(&rep, "lenient");
     assert!(m.contains("not significantly better"), "{m}");

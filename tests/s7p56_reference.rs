@@ -50,15 +50,19 @@ fn two_proportion_z_test_matches_statsmodels() {
             u(&row["n_a"]),
             u(&row["x_b"]),
             u(&row["n_b"]),
-            f(&row["alpha"]),
+            f(&row["null"]),
         )
         .expect("a comparison");
         let at = format!("{row}");
+        let (lo, hi) = c.interval(f(&row["alpha"])).expect("interval");
         close(c.delta, f(&row["delta"]), &format!("delta {at}"));
-        close(c.statistic, f(&row["z"]), &format!("z {at}"));
+        close(c.statistic().expect("z"), f(&row["z"]), &format!("z {at}"));
         close(c.p_value, f(&row["p"]), &format!("p {at}"));
-        close(c.ci_low, f(&row["ci_low"]), &format!("ci_low {at}"));
-        close(c.ci_high, f(&row["ci_high"]), &format!("ci_high {at}"));
+        close(lo, f(&row["ci_low"]), &format!("ci_low {at}"));
+        close(hi, f(&row["ci_high"]), &format!("ci_high {at}"));
+        // the test and its interval agree: the interval excludes the null exactly when p < alpha
+        let excludes = lo > f(&row["null"]) || hi < f(&row["null"]);
+        assert_eq!(excludes, c.p_value < f(&row["alpha"]), "{at}");
     }
 }
 

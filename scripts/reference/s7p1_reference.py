@@ -4,12 +4,17 @@
   normal quantile / tail     scipy.stats.norm.ppf / norm.sf
   unpaired z-test            lm-eval scripts/model_comparator.py formula, scipy norm.sf
   McNemar exact / chi2       statsmodels.stats.contingency_tables.mcnemar
+  McNemar's interval         statsmodels proportion_confint(c, b + c, method="beta") (Clopper-Pearson
+                             on the discordant split), mapped to the difference: (b+c)/n * (2*pi - 1)
+  Welch from stderrs         scipy.stats.ttest_ind_from_stats(equal_var=False), scipy t.ppf
+  family of tests            statsmodels multipletests(method="holm")
   stderr of a mean           numpy std(ddof=1)/sqrt(n)  (lm-eval's mean_stderr)
   MDE                        (norm.ppf(1-alpha/2) + norm.ppf(power)) * se
   paired bootstrap           the resampling indices come from govgate's documented generator
                              (xoshiro256** seeded by SplitMix64, Lemire bounded integers),
-                             re-implemented here; the resample means, numpy percentiles
-                             (method="linear") and p-value are computed here independently.
+                             re-implemented here; the resample means, the (B+1) order-statistic
+                             percentile interval (Davison & Hinkley 1997, 5.2) and the p-value
+                             2(min(#<=0, #>=0) + 1)/(B + 1) are computed here independently.
                              scipy.stats.bootstrap (percentile CI, its own RNG) is recorded as
                              an independent cross-check with a Monte-Carlo tolerance.
 
@@ -26,11 +31,13 @@ import scipy
 import scipy.stats as st
 import statsmodels
 from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
 
 M64 = (1 << 64) - 1
 # src/stats/bootstrap.rs DEFAULT_SEED and DEFAULT_RESAMPLES
 DEFAULT_SEED = 0x6F76_6761_7465
-DEFAULT_RESAMPLES = 10_000
+DEFAULT_RESAMPLES = 9_999
 
 
 def splitmix64(state):
@@ -77,19 +84,36 @@ class Xoshiro256:
         return m >> 64
 
 
-def bootstrap_replica(d, resamples, seed, confidence):
+def bootstrap_means(d, resamples, seed):
     rng = Xoshiro256(seed)
     n = len(d)
     means = np.empty(resamples)
     for b in range(resamples):
         idx = [rng.below(n) for _ in range(n)]
-        means[b] = np.asarray(d)[idx].sum() / n
-    tail = (1 - confidence) / 2
-    lo, hi = np.percentile(means, [100 * tail, 100 * (1 - tail)], method="linear")
+        # summed left to right, as govgate does
+        s = 0.0
+        for i in idx:
+            s += d[i]
+        means[b] = s / n
+    return np.sort(means)
+
+
+def order_interval(sorted_means, level):
+    """(B+1) order statistics: j = ceil(level (B+1) / 2) - 1, [m*_(j), m*_(B+1-j)] (1-based)."""
+    B = len(sorted_means)
+    j = math.ceil(level * (B + 1) / 2) - 1
+    if j < 1:
+        return (-math.inf, math.inf)
+    return (float(sorted_means[j - 1]), float(sorted_means[B - j]))
+
+
+def bootstrap_replica(d, resamples, seed, confidence):
+    means = bootstrap_means(d, resamples, seed)
+    lo, hi = order_interval(means, 1 - confidence)
     le0 = int((means <= 0).sum())
     ge0 = int((means >= 0).sum())
-    p = min(1.0, 2 * min(le0, ge0) / resamples)
-    return {"mean": float(np.mean(d)), "ci_low": float(lo), "ci_high": float(hi), "p_value": p}
+    p = min(1.0, 2 * (min(le0, ge0) + 1) / (resamples + 1))
+    return {"mean": float(np.mean(d)), "ci_low": lo, "ci_high": hi, "p_value": p, "means": means}
 
 
 def scipy_bootstrap(d, confidence):
@@ -157,40 +181,88 @@ def main():
     out["bootstrap"] = []
     for seed, resamples, conf in [(DEFAULT_SEED, DEFAULT_RESAMPLES, 0.95), (42, 2000, 0.9)]:
         r = bootstrap_replica(synth, resamples, seed, conf)
+        r.pop("means")
         r.update({"diffs": synth, "seed": seed, "resamples": resamples, "confidence": conf,
                   "scipy": scipy_bootstrap(synth, conf) if resamples == DEFAULT_RESAMPLES else None})
         out["bootstrap"].append(r)
 
-    # The paired fixtures: what govgate check must report on them.
+    # The paired fixtures: what govgate check must report on them. The default rubric's
+    # `no-regression` (metric "*/*", alpha 0.05) makes four tests; Holm adjusts them together.
+    alpha = 0.05
     base = "fixtures/paired/base/acme__tiny-1b-v1/"
     cand = "fixtures/paired/cand/acme__tiny-1b-v2/"
-    bq_b = {r["doc_id"]: r["acc"] for r in read_jsonl(base + "samples_boolq_2025-06-01T10-00-00.000001.jsonl")}
-    bq_c = {r["doc_id"]: r["acc"] for r in read_jsonl(cand + "samples_boolq_2025-06-08T10-00-00.000002.jsonl")}
-    b = sum(1 for k in bq_b if bq_b[k] == 1 and bq_c[k] == 0)
-    c = sum(1 for k in bq_b if bq_b[k] == 0 and bq_c[k] == 1)
-    ex = mcnemar([[0, b], [c, 0]], exact=True)
-    d = [bq_c[k] - bq_b[k] for k in sorted(bq_b)]
-    se = float(np.std(d, ddof=1) / math.sqrt(len(d)))
-    z95 = float(st.norm.ppf(0.975))
-    fixtures = {"boolq_acc": {"method": "mcnemar-exact", "n": len(d), "baseline_only": b, "current_only": c,
-                              "p_value": float(ex.pvalue), "delta": float(np.mean(d)), "se": se,
-                              "ci_low": float(np.mean(d)) - z95 * se, "ci_high": float(np.mean(d)) + z95 * se,
-                              "mde": float((z95 + st.norm.ppf(0.8)) * se)}}
+    tests = {}
+
+    def mcnemar_test(metric, fb, fc):
+        b_ = {r["doc_id"]: r[metric] for r in read_jsonl(base + fb)}
+        c_ = {r["doc_id"]: r[metric] for r in read_jsonl(cand + fc)}
+        b = sum(1 for k in b_ if b_[k] == 1 and c_[k] == 0)
+        c = sum(1 for k in b_ if b_[k] == 0 and c_[k] == 1)
+        d = [c_[k] - b_[k] for k in sorted(b_)]
+        n = len(d)
+
+        def interval(level):
+            lo, hi = proportion_confint(c, b + c, alpha=level, method="beta")
+            return ((b + c) / n * (2 * lo - 1), (b + c) / n * (2 * hi - 1))
+        return {"method": "mcnemar-exact", "n": n, "baseline_only": b, "current_only": c,
+                "p_value": float(mcnemar([[0, b], [c, 0]], exact=True).pvalue), "delta": float(np.mean(d)),
+                "se": float(np.std(d, ddof=1) / math.sqrt(n)), "interval": interval}
+
+    tests["boolq/acc@none"] = mcnemar_test("acc", "samples_boolq_2025-06-01T10-00-00.000001.jsonl",
+                                           "samples_boolq_2025-06-08T10-00-00.000002.jsonl")
+    tests["truthfulqa_gen/rouge1_acc@none"] = mcnemar_test(
+        "rouge1_acc", "samples_truthfulqa_gen_2025-06-01T10-00-00.000001.jsonl",
+        "samples_truthfulqa_gen_2025-06-08T10-00-00.000002.jsonl")
     tq_b = {r["doc_id"]: r["rouge1_max"] for r in read_jsonl(base + "samples_truthfulqa_gen_2025-06-01T10-00-00.000001.jsonl")}
     tq_c = {r["doc_id"]: r["rouge1_max"] for r in read_jsonl(cand + "samples_truthfulqa_gen_2025-06-08T10-00-00.000002.jsonl")}
     dt = [tq_c[k] - tq_b[k] for k in sorted(tq_b)]
-    bt = bootstrap_replica(dt, DEFAULT_RESAMPLES, DEFAULT_SEED, 0.95)
-    bt.update({"method": "paired-bootstrap", "n": len(dt),
-               "se": float(np.std(dt, ddof=1) / math.sqrt(len(dt))), "scipy": scipy_bootstrap(dt, 0.95)})
-    fixtures["truthfulqa_rouge1_max"] = bt
+    bt = bootstrap_replica(dt, DEFAULT_RESAMPLES, DEFAULT_SEED, 1 - alpha)
+    means = bt.pop("means")
+    bt.update({"method": "paired-bootstrap", "n": len(dt), "delta": bt["mean"],
+               "se": float(np.std(dt, ddof=1) / math.sqrt(len(dt))), "scipy": scipy_bootstrap(dt, 0.95),
+               "interval": lambda level: order_interval(means, level)})
+    tests["truthfulqa_gen/rouge1_max@none"] = bt
     with open(base + "results_2025-06-01T10-00-00.000001.json") as f:
-        rb = json.load(f)["results"]["hellaswag"]
+        rb = json.load(f)
     with open(cand + "results_2025-06-08T10-00-00.000002.json") as f:
-        rc = json.load(f)["results"]["hellaswag"]
-    zse = math.sqrt(rc["acc_stderr,none"] ** 2 + rb["acc_stderr,none"] ** 2)
-    z = (rc["acc,none"] - rb["acc,none"]) / zse
-    fixtures["hellaswag_acc"] = {"method": "unpaired-z", "z": z, "p_value": float(2 * st.norm.sf(abs(z))),
-                                 "se": zse, "mde": float((z95 + st.norm.ppf(0.8)) * zse)}
+        rc = json.load(f)
+    nb_, nc_ = rb["n-samples"]["hellaswag"]["effective"], rc["n-samples"]["hellaswag"]["effective"]
+    xb, sb = rb["results"]["hellaswag"]["acc,none"], rb["results"]["hellaswag"]["acc_stderr,none"]
+    xc, sc = rc["results"]["hellaswag"]["acc,none"], rc["results"]["hellaswag"]["acc_stderr,none"]
+    welch = st.ttest_ind_from_stats(xc, sc * math.sqrt(nc_), nc_, xb, sb * math.sqrt(nb_), nb_, equal_var=False)
+    wse = math.sqrt(sc ** 2 + sb ** 2)
+    wdf = (sc ** 2 + sb ** 2) ** 2 / (sc ** 4 / (nc_ - 1) + sb ** 4 / (nb_ - 1))
+    tests["hellaswag/acc@none"] = {
+        "method": "welch-t", "statistic": float(welch.statistic), "p_value": float(welch.pvalue),
+        "df": wdf, "se": wse, "delta": xc - xb,
+        "interval": lambda level: (xc - xb - st.t.ppf(1 - level / 2, wdf) * wse,
+                                   xc - xb + st.t.ppf(1 - level / 2, wdf) * wse)}
+
+    names = sorted(tests)
+    ps = [tests[k]["p_value"] for k in names]
+    reject, p_adj, _, _ = multipletests(ps, alpha=alpha, method="holm")
+    # the level Holm judged each test at: alpha/(m - k) while rejecting (k = sorted position,
+    # the first of its ties), alpha/(m - r) from the first acceptance r on
+    m = len(ps)
+    order = sorted(range(m), key=lambda i: (ps[i], i))
+    r = next((pos for pos, i in enumerate(order) if not reject[i]), m)
+    level = [None] * m
+    first = 0
+    for pos, i in enumerate(order):
+        if pos > 0 and ps[i] != ps[order[pos - 1]]:
+            first = pos
+        level[i] = alpha / (m - first) if pos < r else alpha / (m - r)
+    fixtures = {}
+    for k, name in enumerate(names):
+        t = dict(tests[name])
+        interval = t.pop("interval")
+        lo, hi = interval(alpha)
+        alo, ahi = interval(level[k])
+        t.update({"ci_low": lo, "ci_high": hi, "p_adjusted": float(p_adj[k]), "family_size": m,
+                  "adjusted_confidence": 1 - level[k], "adjusted_ci_low": alo, "adjusted_ci_high": ahi,
+                  "significant": bool(p_adj[k] < alpha),
+                  "mde": float((st.norm.ppf(1 - level[k] / 2) + st.norm.ppf(0.8)) * t["se"])})
+        fixtures[name] = t
     out["fixtures"] = fixtures
 
     with open("scripts/reference/s7p1_reference.json", "w") as f:

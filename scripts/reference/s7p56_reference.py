@@ -2,9 +2,11 @@
 """Reference values for govgate's S7P5 and S7P6 statistics, computed with the reference
 libraries on small, hand-written inputs (tiny samples and ties included).
 
-  two-proportion z-test (pooled)   statsmodels.stats.proportion.proportions_ztest
-  its Wald interval (unpooled)     statsmodels confint_proportions_2indep(method="wald")
+  two proportions, against a margin  statsmodels test_proportions_2indep(method="wald", value=…)
+  and their Wald interval            statsmodels confint_proportions_2indep(method="wald")
+  (the pooled z-test of equality, statsmodels proportions_ztest, kept for the drift test)
   Welch t-test and interval        scipy.stats.ttest_ind(equal_var=False) + confidence_interval
+                                   (against a margin: the first sample shifted by it)
   chi-square goodness of fit       scipy.stats.chisquare(f_obs, f_exp)   (sample-ratio mismatch)
   Spearman rho with ties           scipy.stats.spearmanr
   Cohen's kappa                    sklearn.metrics.cohen_kappa_score, cross-checked with
@@ -30,7 +32,8 @@ import sklearn
 import statsmodels
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import cohens_kappa
-from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+from statsmodels.stats.proportion import (confint_proportions_2indep, proportions_ztest,
+                                          test_proportions_2indep)
 
 try:
     from lmms_eval.api.metrics import power_analysis
@@ -49,11 +52,13 @@ def two_proportions():
     ]
     out = []
     for xa, na, xb, nb, alpha in cases:
-        z, p = proportions_ztest([xa, xb], [na, nb])
-        lo, hi = confint_proportions_2indep(xa, na, xb, nb, method="wald", compare="diff", alpha=alpha)
-        out.append({"x_a": xa, "n_a": na, "x_b": xb, "n_b": nb, "alpha": alpha,
-                    "delta": xa / na - xb / nb, "z": float(z), "p": float(p),
-                    "ci_low": float(lo), "ci_high": float(hi)})
+        for null in (0.0, -0.02):
+            w = test_proportions_2indep(xa, na, xb, nb, value=null, method="wald", compare="diff",
+                                        alternative="two-sided")
+            lo, hi = confint_proportions_2indep(xa, na, xb, nb, method="wald", compare="diff", alpha=alpha)
+            out.append({"x_a": xa, "n_a": na, "x_b": xb, "n_b": nb, "alpha": alpha, "null": null,
+                        "delta": xa / na - xb / nb, "z": float(w.statistic), "p": float(w.pvalue),
+                        "ci_low": float(lo), "ci_high": float(hi)})
     return out
 
 
@@ -210,18 +215,25 @@ def records(path):
     return [json.loads(l) for l in open(path)]
 
 
-def welch_ref(a, b, alpha=0.05):
-    r = st.ttest_ind(a, b, equal_var=False)
-    ci = r.confidence_interval(confidence_level=1 - alpha)
+def welch_ref(a, b, alpha=0.05, null=0.0):
+    """Welch's t-test of mean(a) - mean(b) = null (a shifted by -null: the variances are
+    unchanged), and its interval of the difference itself."""
+    r = st.ttest_ind(np.asarray(a, dtype=float) - null, b, equal_var=False)
+    ci = st.ttest_ind(a, b, equal_var=False).confidence_interval(confidence_level=1 - alpha)
     return {"delta": float(np.mean(a) - np.mean(b)), "t": float(r.statistic), "p": float(r.pvalue),
-            "df": float(r.df), "ci_low": float(ci.low), "ci_high": float(ci.high)}
+            "df": float(r.df), "ci_low": float(ci.low), "ci_high": float(ci.high), "null": null}
 
 
-def ztest_ref(xa, na, xb, nb, alpha=0.05):
-    z, p = proportions_ztest([xa, xb], [na, nb])
+def ztest_ref(xa, na, xb, nb, alpha=0.05, null=0.0):
+    """Wald's test of pa - pb = null and its interval (statsmodels), the test that agrees with
+    the interval; the pooled z-test of equality is kept for reference."""
+    z0, p0 = proportions_ztest([xa, xb], [na, nb])
+    w = test_proportions_2indep(xa, na, xb, nb, value=null, method="wald", compare="diff",
+                                alternative="two-sided")
     lo, hi = confint_proportions_2indep(xa, na, xb, nb, method="wald", compare="diff", alpha=alpha)
     return {"n_a": na, "n_b": nb, "mean_a": xa / na, "mean_b": xb / nb, "delta": xa / na - xb / nb,
-            "z": float(z), "p": float(p), "ci_low": float(lo), "ci_high": float(hi)}
+            "z": float(w.statistic), "p": float(w.pvalue), "null": null,
+            "pooled_z": float(z0), "pooled_p": float(p0), "ci_low": float(lo), "ci_high": float(hi)}
 
 
 def fixtures_reference():
@@ -272,7 +284,8 @@ def fixtures_reference():
     rows = records(f"{rel}/production/traffic.jsonl")
     arm = {k: [r for r in rows if r.get("arm") == k] for k in ("A", "B")}
     th = {k: [int(r["thumbs_up"]) for r in v if "thumbs_up" in r] for k, v in arm.items()}
-    ab = ztest_ref(sum(th["B"]), len(th["B"]), sum(th["A"]), len(th["A"]))
+    # tests/s7p56.rs AB: min_lift 0.01, the lift tested against -0.01
+    ab = ztest_ref(sum(th["B"]), len(th["B"]), sum(th["A"]), len(th["A"]), null=-0.01)
     srm = st.chisquare([len(arm["A"]), len(arm["B"])], [len(arm["A"] + arm["B"]) / 2] * 2)
     lat = welch_ref([r["latency_ms"] for r in arm["B"]], [r["latency_ms"] for r in arm["A"]])
     out["ab_test"] = {"outcome": ab, "srm": {"observed": [len(arm["A"]), len(arm["B"])],
@@ -324,8 +337,10 @@ def fixtures_reference():
     A = [r for r in deg if r["arm"] == "A"]
     B = [r for r in deg if r["arm"] == "B"]
     out["s7p6_degraded"] = {
-        "thumbs": ztest_ref(sum(r["thumbs_up"] for r in B), len(B), sum(r["thumbs_up"] for r in A), len(A)),
-        "csat": welch_ref([r["csat"] for r in B], [r["csat"] for r in A]),
+        # min_lift 0.05 and 0.5 in the test's rubric
+        "thumbs": ztest_ref(sum(r["thumbs_up"] for r in B), len(B), sum(r["thumbs_up"] for r in A), len(A),
+                            null=-0.05),
+        "csat": welch_ref([r["csat"] for r in B], [r["csat"] for r in A], null=-0.5),
         "latency": welch_ref([r["latency_ms"] for r in B], [r["latency_ms"] for r in A]),
     }
     dis = records("fixtures/s7p6/disagree/traffic.jsonl")

@@ -7,15 +7,19 @@
 //!
 //! * **outcome** — `lift = treatment − control` (the difference of the outcome's means, in
 //!   the good direction: `control − treatment` when `higher_is_better: false`). An outcome
-//!   whose every value is 0 or 1 (booleans count) is compared by the pooled two-proportion
-//!   z-test, `z = (p_t − p_c)/√(p̂(1 − p̂)(1/n_t + 1/n_c))` (statsmodels
-//!   `proportions_ztest`), with Wald's interval `± z₁₋α/₂·√(p_t q_t/n_t + p_c q_c/n_c)`
-//!   (statsmodels `confint_proportions_2indep(method="wald")`); any other numeric outcome by
-//!   Welch's t-test (scipy `ttest_ind(equal_var=False)`). It passes when each arm has
-//!   `min_samples` records with an outcome and the interval's lower end is above
-//!   `−min_lift`: treatment is shown, at `alpha`, to be worse by less than `min_lift`
-//!   (non-inferiority; `min_lift: 0` asks for a shown improvement, a negative `min_lift`
-//!   for a lift of at least that much).
+//!   whose every value is 0 or 1 (booleans count) is compared by Wald's test of two
+//!   proportions, `z = (lift + min_lift)/√(p_t q_t/n_t + p_c q_c/n_c)` with its interval
+//!   `lift ± z₁₋α/₂·√(p_t q_t/n_t + p_c q_c/n_c)` (statsmodels
+//!   `test_proportions_2indep(method="wald", value=…)` and
+//!   `confint_proportions_2indep(method="wald")`); any other numeric outcome by Welch's
+//!   t-test (scipy `ttest_ind(equal_var=False)`, tested against the margin). It passes when
+//!   each arm has `min_samples` records with an outcome and the interval's lower end is
+//!   above `−min_lift`: treatment is shown, at `alpha`, to be worse by less than
+//!   `min_lift` (non-inferiority; `min_lift: 0` asks for a shown improvement, a negative
+//!   `min_lift` for a lift of at least that much). The reported p-value is that of the
+//!   test of `lift = −min_lift`, so it is below `alpha` exactly when the interval clears
+//!   the margin on one side. (The pass asks for evidence for the treatment: one claim,
+//!   not a family; no correction applies.)
 //! * **sample ratio** (with `expected_split`) — Pearson's chi-square goodness of fit of the
 //!   arms' record counts to the intended shares (scipy `chisquare`); `p < 0.001` is a
 //!   sample-ratio mismatch and fails: assignment or logging is broken, and no comparison of
@@ -23,8 +27,12 @@
 //! * **guardrail** (each of `guardrails`) — Welch's t-test of the field between the arms;
 //!   `degradation` is `treatment − control` (a field where lower is better, the default,
 //!   such as latency) or `control − treatment` (`higher_is_better: true`). It fails when
-//!   the interval of the degradation lies above `max_degradation` (default 0): a
-//!   significant degradation.
+//!   the degradation exceeds `max_degradation` (default 0) significantly: its test of
+//!   `degradation = max_degradation` has, **adjusted over every guardrail of the check**
+//!   (Holm by default, `correction:`), a p-value below `alpha`; the interval at the level
+//!   the correction judged it at then lies above `max_degradation`. Five guardrails of an
+//!   unchanged service raise a false alarm at most `alpha` of the time, not five times
+//!   that.
 //!
 //! ## Configuration
 //! ```yaml
@@ -57,7 +65,9 @@ use crate::evidence::production::{self, Scalar};
 use crate::num::{fmt, p as fmt_p};
 use crate::rubric::{AbTest, Guardrail};
 use crate::stats::describe::Running;
-use crate::stats::twosample::{self, Comparison};
+use crate::stats::inference::Inference;
+use crate::stats::multiplicity::{self, Adjusted};
+use crate::stats::twosample;
 
 /// A sample-ratio mismatch below this p-value fails (the usual experimentation-platform
 /// threshold).
@@ -90,7 +100,7 @@ pub enum AbMethod {
 impl AbMethod {
     fn label(self) -> &'static str {
         match self {
-            AbMethod::TwoProportionZ => "two-proportion z-test",
+            AbMethod::TwoProportionZ => "Wald two-proportion z-test",
             AbMethod::WelchT => "Welch t-test",
         }
     }
@@ -109,9 +119,10 @@ pub struct AbOutcome {
     pub ci_low: f64,
     #[serde(serialize_with = "crate::num::ser")]
     pub ci_high: f64,
+    /// p-value of the test of `lift = −min_lift` (two-sided).
     #[serde(serialize_with = "crate::num::ser")]
     pub p_value: f64,
-    /// The test's statistic (z or t) of `treatment − control`.
+    /// The test's statistic (z or t) of `lift + min_lift`.
     #[serde(serialize_with = "crate::num::ser")]
     pub statistic: f64,
     #[serde(serialize_with = "crate::num::ser_opt")]
@@ -147,9 +158,26 @@ pub struct GuardrailDetail {
     pub ci_low: f64,
     #[serde(serialize_with = "crate::num::ser")]
     pub ci_high: f64,
+    /// p-value of the test of `degradation = max_degradation` (two-sided).
     #[serde(serialize_with = "crate::num::ser")]
     pub p_value: f64,
     pub max_degradation: f64,
+    /// The guardrails' family: adjusted p-value, size, correction, and the level the
+    /// correction judged this guardrail at, with the interval at it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<Adjusted>,
+    #[serde(
+        serialize_with = "crate::num::ser_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub adjusted_ci_low: Option<f64>,
+    #[serde(
+        serialize_with = "crate::num::ser_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub adjusted_ci_high: Option<f64>,
+    /// The decision: the degradation exceeds `max_degradation` significantly.
+    pub degraded: bool,
 }
 
 /// Per-arm accumulation while streaming.
@@ -293,8 +321,20 @@ pub fn run(
     if let Some(split) = &a.expected_split {
         out.push(srm_finding(split, &arms));
     }
-    for (i, g) in a.guardrails.iter().enumerate() {
-        out.push(guardrail_finding(a, g, &ctl, &trt, i));
+    // the guardrails are one family: every test made, adjusted before any is decided
+    let pending: Vec<Guard> = a
+        .guardrails
+        .iter()
+        .enumerate()
+        .map(|(i, g)| guardrail_test(a, g, &ctl, &trt, i))
+        .collect();
+    let ps: Vec<f64> = pending
+        .iter()
+        .map(|g| g.test.as_ref().map_or(f64::NAN, |t| t.p_value))
+        .collect();
+    let family = multiplicity::family(&ps, a.alpha, a.correction);
+    for (g, adj) in pending.into_iter().zip(family) {
+        out.push(guardrail_decide(a, g, adj));
     }
     if no_arm > 0 || other > 0 {
         tracing::info!(
@@ -346,9 +386,16 @@ fn outcome_finding(
         .map(|x| format!("arm {} has {} record(s) with an outcome", x.arm, x.n))
         .collect();
     let binary = ctl.binary && trt.binary;
-    let cmp: Option<(AbMethod, Comparison)> = if binary {
-        twosample::two_proportions(trt.ones, t.n, ctl.ones, c.n, a.alpha)
-            .map(|x| (AbMethod::TwoProportionZ, x))
+    // the lift in the good direction, tested against the margin −min_lift
+    let sign = if a.higher_is_better { 1.0 } else { -1.0 };
+    let cmp: Option<(AbMethod, Inference)> = if binary {
+        // in the good direction: control − treatment when lower is better
+        let test = if a.higher_is_better {
+            twosample::two_proportions(trt.ones, t.n, ctl.ones, c.n, -a.min_lift)
+        } else {
+            twosample::two_proportions(ctl.ones, c.n, trt.ones, t.n, -a.min_lift)
+        };
+        test.map(|i| (AbMethod::TwoProportionZ, i))
     } else {
         twosample::welch(
             t.mean,
@@ -359,7 +406,12 @@ fn outcome_finding(
             c.n,
             a.alpha,
         )
-        .map(|x| (AbMethod::WelchT, x))
+        .and_then(|x| {
+            let se = (trt.outcome.variance().unwrap_or(f64::NAN) / t.n as f64
+                + ctl.outcome.variance().unwrap_or(f64::NAN) / c.n as f64)
+                .sqrt();
+            Inference::t(sign * x.delta, se, x.df?, -a.min_lift).map(|i| (AbMethod::WelchT, i))
+        })
     };
     let arms_text = format!(
         "{} n={} mean {}, {} n={} mean {}",
@@ -383,18 +435,17 @@ fn outcome_finding(
         f.observed = arms_text;
         return f;
     };
-    let (lift, lo, hi) = if a.higher_is_better {
-        (x.delta, x.ci_low, x.ci_high)
-    } else {
-        (-x.delta, -x.ci_high, -x.ci_low)
-    };
+    let lift = x.delta;
+    let (lo, hi) = x.interval(a.alpha).unwrap_or((f64::NAN, f64::NAN));
     let stats = format!(
-        "lift {} [{}, {}], p={} ({})",
+        "lift {}, {}% CI [{}, {}], p={} ({} of lift = {})",
         fmt(lift),
+        fmt((1.0 - a.alpha) * 100.0),
         fmt(lo),
         fmt(hi),
         fmt_p(x.p_value),
-        method.label()
+        method.label(),
+        fmt(-a.min_lift)
     );
     f.observed = format!("lift {} [{}, {}]", fmt(lift), fmt(lo), fmt(hi));
     let mut problems = Vec::new();
@@ -434,8 +485,8 @@ fn outcome_finding(
         ci_low: lo,
         ci_high: hi,
         p_value: x.p_value,
-        statistic: x.statistic,
-        df: x.df,
+        statistic: x.statistic().unwrap_or(f64::NAN),
+        df: x.df(),
         alpha: a.alpha,
         min_lift: a.min_lift,
         higher_is_better: a.higher_is_better,
@@ -498,7 +549,16 @@ fn srm_finding(split: &[(String, f64)], arms: &BTreeMap<String, ArmAcc>) -> Find
     f
 }
 
-fn guardrail_finding(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: usize) -> Finding {
+/// A guardrail before its family is adjusted.
+struct Guard {
+    finding: Finding,
+    detail: Option<GuardrailDetail>,
+    /// The test of `degradation = max_degradation`; `None` when the arms agree exactly.
+    test: Option<Inference>,
+    arms_text: String,
+}
+
+fn guardrail_test(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: usize) -> Guard {
     let subject = format!("{} (guardrail)", g.field);
     let dir = if g.higher_is_better {
         "higher is better"
@@ -513,15 +573,6 @@ fn guardrail_finding(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: u
     let (cr, tr) = (ctl.guardrails[i], trt.guardrails[i]);
     let c = arm_summary(&a.control, ctl.records, &cr);
     let t = arm_summary(&a.treatment, trt.records, &tr);
-    let cmp = twosample::welch(
-        t.mean,
-        tr.variance().unwrap_or(f64::NAN),
-        t.n,
-        c.mean,
-        cr.variance().unwrap_or(f64::NAN),
-        c.n,
-        a.alpha,
-    );
     let arms_text = format!(
         "{} mean {} (n={}), {} mean {} (n={})",
         a.treatment,
@@ -531,40 +582,44 @@ fn guardrail_finding(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: u
         fmt(c.mean),
         c.n
     );
+    let cmp = twosample::welch(
+        t.mean,
+        tr.variance().unwrap_or(f64::NAN),
+        t.n,
+        c.mean,
+        cr.variance().unwrap_or(f64::NAN),
+        c.n,
+        a.alpha,
+    );
     let Some(x) = cmp else {
         f.message = format!(
             "{subject}: {arms_text}: each arm needs 2 or more numeric values of `{}`",
             g.field
         );
         f.observed = format!("n={} / {}", t.n, c.n);
-        return f;
+        return Guard {
+            finding: f,
+            detail: None,
+            test: None,
+            arms_text,
+        };
     };
     // degradation: treatment worse than control
-    let (d, lo, hi) = if g.higher_is_better {
-        (-x.delta, -x.ci_high, -x.ci_low)
+    let d = if g.higher_is_better {
+        -x.delta
     } else {
-        (x.delta, x.ci_low, x.ci_high)
+        x.delta
     };
-    let stats = format!(
-        "degradation {} [{}, {}], p={} (Welch t-test)",
-        fmt(d),
-        fmt(lo),
-        fmt(hi),
-        fmt_p(x.p_value)
-    );
-    f.observed = format!("degradation {} [{}, {}]", fmt(d), fmt(lo), fmt(hi));
-    (f.status, f.message) = if lo > g.max_degradation {
-        (
-            Status::Fail,
-            format!(
-                "{subject}: {arms_text}; {stats}: degraded significantly beyond {}",
-                fmt(g.max_degradation)
-            ),
-        )
-    } else {
-        (Status::Pass, format!("{subject}: {arms_text}; {stats}"))
-    };
-    f.detail = Some(Detail::Guardrail(Box::new(GuardrailDetail {
+    let se = (tr.variance().unwrap_or(f64::NAN) / t.n as f64
+        + cr.variance().unwrap_or(f64::NAN) / c.n as f64)
+        .sqrt();
+    let test =
+        x.df.and_then(|df| Inference::t(d, se, df, g.max_degradation));
+    let (lo, hi) = test
+        .as_ref()
+        .and_then(|t| t.interval(a.alpha))
+        .unwrap_or((d, d));
+    let detail = GuardrailDetail {
         field: g.field.clone(),
         higher_is_better: g.higher_is_better,
         control: c,
@@ -572,8 +627,89 @@ fn guardrail_finding(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: u
         degradation: d,
         ci_low: lo,
         ci_high: hi,
-        p_value: x.p_value,
+        p_value: test.as_ref().map_or(f64::NAN, |t| t.p_value),
         max_degradation: g.max_degradation,
-    })));
-    f
+        family: None,
+        adjusted_ci_low: None,
+        adjusted_ci_high: None,
+        degraded: false,
+    };
+    Guard {
+        finding: f,
+        detail: Some(detail),
+        test,
+        arms_text,
+    }
+}
+
+fn guardrail_decide(a: &AbTest, g: Guard, adj: Adjusted) -> Finding {
+    let Guard {
+        mut finding,
+        detail,
+        test,
+        arms_text,
+    } = g;
+    let Some(mut detail) = detail else {
+        return finding;
+    };
+    let subject = finding.subject.clone();
+    let d = detail.degradation;
+    let margin = detail.max_degradation;
+    let mut stats = format!(
+        "degradation {}, {}% CI [{}, {}]",
+        fmt(d),
+        fmt((1.0 - a.alpha) * 100.0),
+        fmt(detail.ci_low),
+        fmt(detail.ci_high)
+    );
+    let degraded = match &test {
+        Some(t) => {
+            stats.push_str(&format!(
+                ", p={} (Welch t-test of degradation = {})",
+                fmt_p(t.p_value),
+                fmt(margin)
+            ));
+            if adj.family_size > 1 && adj.correction != multiplicity::Correction::None {
+                let (alo, ahi) = t.interval(adj.level).unwrap_or((f64::NAN, f64::NAN));
+                stats.push_str(&format!(
+                    "; {} over {} guardrails: p_adj={}, {}% CI [{}, {}]",
+                    adj.correction.label(),
+                    adj.family_size,
+                    fmt_p(adj.p_adjusted),
+                    fmt((1.0 - adj.level) * 100.0),
+                    fmt(alo),
+                    fmt(ahi)
+                ));
+                detail.adjusted_ci_low = Some(alo);
+                detail.adjusted_ci_high = Some(ahi);
+            }
+            detail.family = Some(adj);
+            d > margin && adj.p_adjusted < a.alpha
+        }
+        // the arms agree exactly within each: the difference is what it is
+        None => {
+            stats.push_str(" (no spread in either arm)");
+            d > margin
+        }
+    };
+    detail.degraded = degraded;
+    finding.observed = format!(
+        "degradation {} [{}, {}]",
+        fmt(d),
+        fmt(detail.ci_low),
+        fmt(detail.ci_high)
+    );
+    (finding.status, finding.message) = if degraded {
+        (
+            Status::Fail,
+            format!(
+                "{subject}: {arms_text}; {stats}: degraded significantly beyond {}",
+                fmt(margin)
+            ),
+        )
+    } else {
+        (Status::Pass, format!("{subject}: {arms_text}; {stats}"))
+    };
+    finding.detail = Some(Detail::Guardrail(Box::new(detail)));
+    finding
 }

@@ -8,6 +8,11 @@
 //! records. A record's model matches a run when it equals the run's model name, its
 //! `model_sha`, revision or HELM deployment, or the run's name.
 //!
+//! The offline runs of every model must have measured the same thing
+//! ([`crate::comparability`]: task version, n-shot, task hash, limit, dataset, …); if they
+//! did not, their scores do not rank the models, and the finding is an `error` naming the
+//! differences (unless `accept_differences` lists them).
+//!
 //! Across the models present on both sides (at least `min_models`, default 3), the two
 //! must rank the models alike: Spearman's ρ (ties averaged; scipy `spearmanr`) of the
 //! offline score and the online rate, each turned so that higher is better, must be at
@@ -46,6 +51,7 @@ use serde::Serialize;
 
 use super::repeatability::{model_display, model_key};
 use super::{Detail, Finding, SampleCache, Status, row_files};
+use crate::comparability;
 use crate::error::Result;
 use crate::evidence::production::{self, Scalar};
 use crate::model::{Evidence, Metric, Run};
@@ -248,7 +254,8 @@ pub fn run(a: &Agreement, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         for (li, label) in labels.iter().enumerate() {
             for (v, runs) in &offline[*label] {
                 for (run, m) in runs {
-                    let Ok(values) = super::regression::side_values("offline", run, m, cache)?
+                    let Ok(values) =
+                        super::significance::side_values("offline", run, m, None, cache)?
                     else {
                         continue;
                     };
@@ -328,6 +335,36 @@ fn judge(
     table: &BTreeMap<(String, String), u64>,
 ) -> Finding {
     let mut f = Finding::pending(label, &expected(a));
+    // every model's runs must have measured the same thing as the first
+    let all: Vec<&(&Run, &Metric)> = models.values().flatten().collect();
+    if let Some((r0, m0)) = all.first() {
+        let mut refused = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for (r, m) in &all[1..] {
+            let cmp = comparability::compare(r0, &m0.task, r, &m.task).accept(&a.accept);
+            if !cmp.refused().is_empty() {
+                refused.push(format!("{}: {}", r.label(), cmp.refused_text()));
+                for d in cmp.refused() {
+                    if !names.contains(&d.aspect.as_str()) {
+                        names.push(d.aspect.as_str());
+                    }
+                }
+            }
+        }
+        if !refused.is_empty() {
+            f.status = Status::Error;
+            f.message = format!(
+                "{label}: the models' offline runs are not one evaluation, so their scores do not \
+                 rank the models; against {}: {}; not compared (if intended, \
+                 `accept_differences: [{}]`)",
+                r0.label(),
+                refused.join("; "),
+                names.join(", ")
+            );
+            f.observed = format!("{} runs not comparable", refused.len());
+            return f;
+        }
+    }
     let wrong_type = online.wrong_type;
     if wrong_type > 0 {
         f.status = Status::Error;

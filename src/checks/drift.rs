@@ -11,6 +11,15 @@
 //! check fails when the share of drifted fields is at least `drift_share` (Evidently's
 //! dataset drift, 0.5 in its `DataDriftPreset`).
 //!
+//! **Many fields, one false-alarm rate.** Without `drift_share`, one drifted field fails
+//! the check, so the per-field tests (the p-value methods: `ks`, `chisquare`, `z`, `tvd`)
+//! are adjusted as one family before any field is called drifted — Holm by default, so the
+//! chance that a check over 40 unchanged fields goes red stays at the method's threshold.
+//! With `drift_share` the fields are judged one by one at the threshold, as Evidently does
+//! (its share of drifted columns is the convention kept), unless `correction:` says
+//! otherwise. Distances (`psi`, `wasserstein`, `jensenshannon`, …) are not tests and are
+//! never adjusted.
+//!
 //! ## Why it matters
 //! A model validated on one distribution and served another is no longer the model that
 //! was validated (EU AI Act Annex IV 9, post-market monitoring; NIST AI RMF MEASURE 2.4).
@@ -41,7 +50,8 @@ use crate::evidence::production::{self, FileRead, Kind, Pair, Request, Side, Unu
 use crate::model::Evidence;
 use crate::num::fmt;
 use crate::rubric::Drift;
-use crate::stats::drift::{self, Bins, Method};
+use crate::stats::drift::{self, Bins, Method, Operator};
+use crate::stats::multiplicity::{self, Correction};
 
 /// One field's comparison, for reports.
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +72,11 @@ pub struct FieldDrift {
     /// The comparison that means drift: `<=`, `<` or `>=`.
     pub drift_when: &'static str,
     pub drift: bool,
+    /// For a p-value method judged as one of the check's family of field tests: the
+    /// adjusted p-value (compared with the threshold instead of `value`), the family's
+    /// size and its correction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<crate::stats::multiplicity::Adjusted>,
     pub reference_n: u64,
     pub production_n: u64,
     pub reference_missing: u64,
@@ -185,7 +200,7 @@ pub fn run(d: &Drift, evidence: &Evidence) -> Result<(Vec<Finding>, Read)> {
 
     let window_note = window_note(&reference, &prod);
     let mut findings = Vec::new();
-    let mut compared: Vec<bool> = Vec::new();
+    let mut compared: Vec<(usize, bool)> = Vec::new();
     let mut set_aside = Vec::new();
     for name in &names {
         let named = d.fields.contains(name);
@@ -213,12 +228,14 @@ pub fn run(d: &Drift, evidence: &Evidence) -> Result<(Vec<Finding>, Read)> {
         }
         match field_finding(d, name, &pair, ref_missing, prod_missing) {
             Ok((f, drifted)) => {
-                compared.push(drifted);
+                compared.push((findings.len(), drifted));
                 findings.push(f);
             }
             Err(f) => findings.push(*f),
         }
     }
+    adjust_fields(d, &mut findings, &mut compared);
+    let compared: Vec<bool> = compared.into_iter().map(|(_, x)| x).collect();
     if names.is_empty() || (findings.is_empty() && compared.is_empty()) {
         findings.push(missing(
             "fields",
@@ -290,6 +307,89 @@ pub fn run(d: &Drift, evidence: &Evidence) -> Result<(Vec<Finding>, Read)> {
         }
     }
     Ok((findings, read))
+}
+
+/// The correction a drift check applies to its per-field p-values: the rubric's, else Holm
+/// when each drifted field fails the check, none with `drift_share` (Evidently's share of
+/// drifted columns judges each column at the threshold).
+pub fn correction(d: &Drift) -> Correction {
+    d.correction.unwrap_or(if d.drift_share.is_none() {
+        Correction::Holm
+    } else {
+        Correction::None
+    })
+}
+
+/// Adjusts the p-values of the fields compared by a p-value method as one family and judges
+/// each field on its adjusted p-value (the method's operator and threshold unchanged).
+fn adjust_fields(d: &Drift, findings: &mut [Finding], compared: &mut [(usize, bool)]) {
+    let c = correction(d);
+    let tested: Vec<usize> = compared
+        .iter()
+        .enumerate()
+        .filter(|(_, (i, _))| matches!(&findings[*i].detail, Some(Detail::Drift(f)) if is_test(f)))
+        .map(|(k, _)| k)
+        .collect();
+    if tested.len() < 2 || c == Correction::None {
+        return;
+    }
+    let ps: Vec<f64> = tested
+        .iter()
+        .map(|&k| match &findings[compared[k].0].detail {
+            Some(Detail::Drift(f)) => f.value,
+            _ => f64::NAN,
+        })
+        .collect();
+    // the thresholds are the methods' (0.05, or 0.1 for tvd): adjusted p-values do not
+    // depend on them, decisions do
+    let adjusted = multiplicity::family(&ps, 0.05, c);
+    for (&k, adj) in tested.iter().zip(adjusted) {
+        let i = compared[k].0;
+        let f = &mut findings[i];
+        let Some(Detail::Drift(detail)) = &mut f.detail else {
+            continue;
+        };
+        let op = match detail.drift_when {
+            "<=" => Operator::PAtMost,
+            _ => Operator::PBelow,
+        };
+        let drifted = op.drifted(adj.p_adjusted, detail.threshold);
+        let verdict = if drifted {
+            format!(
+                "{} over {} fields: p_adj {} {} {}: drift",
+                c.label(),
+                adj.family_size,
+                crate::num::p(adj.p_adjusted),
+                op.symbol(),
+                fmt(detail.threshold)
+            )
+        } else {
+            format!(
+                "{} over {} fields: p_adj {} {} {}: no drift",
+                c.label(),
+                adj.family_size,
+                crate::num::p(adj.p_adjusted),
+                op.negated(),
+                fmt(detail.threshold)
+            )
+        };
+        // `name: <method> p … : drift|no drift` → the raw comparison, then the family's
+        f.message = format!("{}; {verdict}", f.message);
+        f.observed = format!("{}, p_adj {}", f.observed, crate::num::p(adj.p_adjusted));
+        detail.drift = drifted;
+        detail.family = Some(adj);
+        compared[k].1 = drifted;
+        f.status = if drifted && d.drift_share.is_none() {
+            Status::Fail
+        } else {
+            Status::Pass
+        };
+    }
+}
+
+/// A field judged by a p-value (a test), not a distance.
+fn is_test(f: &FieldDrift) -> bool {
+    matches!(f.drift_when, "<=" | "<")
 }
 
 /// More than 50 distinct categories making up more than half of the values: free text or
@@ -473,6 +573,7 @@ fn field_finding(
         threshold,
         drift_when: op.symbol(),
         drift: c.drift,
+        family: None,
         reference_n: r.len(),
         production_n: p.len(),
         reference_missing: ref_missing,

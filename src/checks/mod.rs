@@ -18,6 +18,7 @@ pub mod power;
 pub mod provenance;
 pub mod regression;
 pub mod repeatability;
+pub mod significance;
 pub mod sweep;
 pub mod threshold;
 pub mod trend;
@@ -138,7 +139,7 @@ impl Finding {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Detail {
     Threshold(threshold::ThresholdDetail),
-    Regression(regression::RegressionDetail),
+    Regression(Box<regression::RegressionDetail>),
     Coverage(coverage::CoverageDetail),
     Fairness(fairness::FairnessDetail),
     PerturbationGap(perturbation_gap::PerturbationGapDetail),
@@ -179,11 +180,14 @@ impl Outcome {
     }
 }
 
+/// Which per-sample values: source, metric, variant, cluster field.
+type SampleKey = (SampleSource, String, Option<String>, Option<String>);
+
 /// Per-sample values read during a run of the checks, cached by file, metric and filter,
 /// and the files read with their hashes (for the report's input list).
 #[derive(Debug, Default)]
 pub struct SampleCache {
-    values: BTreeMap<(SampleSource, String, Option<String>), Rc<SampleValues>>,
+    values: BTreeMap<SampleKey, Rc<SampleValues>>,
     /// Every samples log read, with its SHA-256.
     pub read: BTreeMap<PathBuf, String>,
     /// Every records file read (`drift`), by role.
@@ -203,23 +207,28 @@ impl SampleCache {
         }
     }
 
-    /// `metric`'s per-document values for `variant` in a per-sample source.
+    /// `metric`'s per-document values for `variant` in a per-sample source, with each
+    /// document's cluster when `cluster` names a field.
     pub fn values(
         &mut self,
         source: &SampleSource,
         metric: &str,
         variant: Option<&str>,
         filters: &[String],
+        cluster: Option<&str>,
     ) -> Result<Rc<SampleValues>> {
         let key = (
             source.clone(),
             metric.to_owned(),
             variant.map(str::to_owned),
+            cluster.map(str::to_owned),
         );
         if let Some(v) = self.values.get(&key) {
             return Ok(Rc::clone(v));
         }
-        let v = Rc::new(samples::read_metric(source, metric, variant, filters)?);
+        let v = Rc::new(samples::read_metric(
+            source, metric, variant, filters, cluster,
+        )?);
         self.read
             .insert(source.path().to_path_buf(), v.sha256.clone());
         self.values.insert(key, Rc::clone(&v));
@@ -274,7 +283,7 @@ fn run_one(
     cache: &mut SampleCache,
 ) -> Result<Outcome> {
     let findings = match &check.kind {
-        CheckKind::Threshold(t) => threshold::run(t, evidence),
+        CheckKind::Threshold(t) => threshold::run(t, evidence, cache)?,
         CheckKind::Regression(r) => regression::run(r, evidence, cache)?,
         CheckKind::Coverage(c) => coverage::run(c, evidence)?,
         CheckKind::Fairness(f) => fairness::run(f, evidence)?,

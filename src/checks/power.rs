@@ -37,7 +37,7 @@
 
 use serde::Serialize;
 
-use super::regression::{paired_values, side_values};
+use super::significance::{paired_values, side_values};
 use super::{Detail, Finding, SampleCache, Status};
 use crate::error::Result;
 use crate::model::{Evidence, Metric, Run};
@@ -132,7 +132,7 @@ fn variance(
     evidence: &Evidence,
     cache: &mut SampleCache,
 ) -> Result<std::result::Result<Variance, String>> {
-    let current = side_values("current", run, m, cache)?;
+    let current = side_values("current", run, m, None, cache)?;
     let samples = match current {
         Ok(v) => v,
         Err(no_samples) => {
@@ -179,8 +179,9 @@ fn variance(
         let Some(bm) = brun.metrics.iter().find(|x| x.key() == m.key()) else {
             continue;
         };
-        match paired_values(run, m, brun, bm, cache)? {
+        match paired_values(run, m, brun, bm, None, cache)? {
             Ok(pairs) => {
+                let pairs = pairs.values;
                 let diffs: Vec<f64> = pairs.iter().map(|(c, b)| c - b).collect();
                 let b: Vec<f64> = pairs.iter().map(|(_, b)| *b).collect();
                 let var_diff = describe::sample_variance(&diffs).unwrap_or(0.0);
@@ -201,7 +202,7 @@ fn variance(
                     None,
                 )));
             }
-            Err(e) => why = e,
+            Err(e) => why = e.text(),
         }
     }
     let rho = p.correlation.unwrap_or(DEFAULT_CORRELATION);

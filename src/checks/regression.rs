@@ -8,21 +8,30 @@
 //! `drop / |baseline|`; from a baseline of exactly 0 any worsening is an infinite relative
 //! drop (it fails every `max_relative_drop`) and no change is 0.
 //!
+//! Before anything is compared, the two runs must have measured the same thing
+//! ([`crate::comparability`]): the same task version, n-shot, task hash, limit, dataset
+//! (HELM: scenario and adapter settings; Inspect AI: task version `N`, dataset, sample
+//! ids, scorers), and per document the same `doc_hash`. A difference is an `error` naming
+//! it, never a pass, unless `accept_differences` lists it.
+//!
 //! The check fails when the drop exceeds `max_drop` or the relative drop exceeds
 //! `max_relative_drop` (either one; comparisons allow 1e-12 for float rounding). With
-//! `alpha`, it fails only when the drop exceeds the tolerance **and** is significant at
-//! `alpha` (two-sided). The test, in order of preference:
+//! `alpha`, it fails only when the drop exceeds the tolerance **and** is significant: the
+//! two-sided test's p-value, **adjusted over every test the check makes** (Holm by default,
+//! `correction:`), is below `alpha`. A selector that matches 60 metrics makes 60 tests, and
+//! the chance that any of them is a false alarm is still at most `alpha`.
 //!
-//! * both runs have per-sample logs of the task on the same documents (the same `doc_id`s),
-//!   whose per-sample values reproduce the reported metric (their mean equals it): a
-//!   **paired** test — McNemar exact when every score is 0 or 1, a seeded paired bootstrap
-//!   of the mean difference otherwise;
-//! * otherwise the **unpaired z-test** on the two stderrs (conservative for runs on the same
-//!   items), as lm-eval's `model_comparator.py`.
+//! The test ([`super::significance`]): paired on the per-sample logs when both runs have
+//! them on the same documents (McNemar exact for 0/1 scores, the paired bootstrap
+//! otherwise; with `cluster:`, the clustered paired t-test or the cluster bootstrap), else
+//! Welch's t-test on the two stderrs and sample sizes (the z-test when the sizes are not
+//! recorded).
 //!
-//! Each finding states the test, the difference, its confidence interval at `1 − alpha`,
-//! the p-value, and the minimum detectable effect at that sample size (80% power), so
-//! "not significant" is not read as "no regression".
+//! Each finding states the test, the difference with its interval at `1 − alpha`, the
+//! p-value, the family's correction, size and adjusted p-value with the interval at the
+//! level the correction judged the test at (which excludes 0 exactly when the finding is
+//! significant), and the minimum detectable effect at that level (80% power), so "not
+//! significant" is not read as "no regression".
 //!
 //! ## Configuration
 //! ```yaml
@@ -33,94 +42,24 @@
 //!
 //! ## Failure
 //! No baseline run, or a metric absent from every baseline run: `missing`, never a pass.
-//! A metric whose direction is unknown (neither file nor built-in table knows it, and the
-//! check has no `higher_is_better:`) is an `error` naming it. A non-finite value fails.
-//! With `alpha`, a drop beyond the tolerance whose significance cannot be tested (no
-//! usable samples, no stderr) is `missing`.
-
-use std::rc::Rc;
+//! Runs that are not comparable: `error`. A metric whose direction is unknown (neither file
+//! nor built-in table knows it, and the check has no `higher_is_better:`) is an `error`
+//! naming it. A non-finite value fails. With `alpha`, a drop beyond the tolerance whose
+//! significance cannot be tested (no usable samples, no stderr, a standard error from one
+//! observation) is `missing`.
 
 use serde::Serialize;
 
+use super::significance::{self, Made, SigTest, Tested, p_text, test_text};
 use super::{Detail, Finding, SampleCache, Status};
+use crate::comparability::{self, Comparison};
 use crate::error::Result;
-use crate::evidence::samples::SampleValues;
-use crate::model::{DirectionSource, Evidence, Metric, Run};
-use crate::num::{fmt, p as fmt_p, pct};
+use crate::model::{Aspect, DirectionSource, Evidence, Metric, Run};
+use crate::num::{fmt, pct};
 use crate::rubric::Regression;
-use crate::stats::{bootstrap, describe, mcnemar, normal, power, ztest};
 
 /// Float slack for tolerance comparisons (0.61 − 0.60 is 0.010000000000000009).
 const EPS: f64 = 1e-12;
-
-/// How significance was tested.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TestMethod {
-    McnemarExact,
-    PairedBootstrap,
-    UnpairedZ,
-}
-
-impl TestMethod {
-    pub fn label(self) -> &'static str {
-        match self {
-            TestMethod::McnemarExact => "McNemar exact",
-            TestMethod::PairedBootstrap => "paired bootstrap",
-            TestMethod::UnpairedZ => "unpaired z-test",
-        }
-    }
-}
-
-/// Discordant pairs of a McNemar test.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Discordant {
-    /// Documents the baseline got right and the current run wrong.
-    pub baseline_only: u64,
-    /// Documents the current run got right and the baseline wrong.
-    pub current_only: u64,
-}
-
-/// A significance test of `current − baseline`.
-#[derive(Debug, Clone, Serialize)]
-pub struct SigTest {
-    pub method: TestMethod,
-    pub paired: bool,
-    /// Documents paired (paired tests).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub n: Option<u64>,
-    /// The difference the test estimates, `current − baseline`.
-    #[serde(serialize_with = "crate::num::ser")]
-    pub delta: f64,
-    /// Standard error of `delta`.
-    #[serde(serialize_with = "crate::num::ser")]
-    pub se: f64,
-    #[serde(serialize_with = "crate::num::ser")]
-    pub ci_low: f64,
-    #[serde(serialize_with = "crate::num::ser")]
-    pub ci_high: f64,
-    /// Confidence of the interval, `1 − alpha`.
-    pub confidence: f64,
-    #[serde(serialize_with = "crate::num::ser")]
-    pub p_value: f64,
-    pub alpha: f64,
-    pub significant: bool,
-    /// Smallest true difference this test detects with `power` at `alpha`.
-    #[serde(serialize_with = "crate::num::ser")]
-    pub mde: f64,
-    pub power: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub statistic: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discordant: Option<Discordant>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resamples: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
-    /// Why a paired test was not possible, when the test is unpaired.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unpaired_because: Option<String>,
-}
 
 /// The numbers behind a regression finding.
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +90,14 @@ pub struct RegressionDetail {
     /// Why no test could be made, when `alpha` is set and none was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untested_because: Option<String>,
+    /// How current and baseline differ (accepted differences and notes; a refused
+    /// difference makes the finding an `error` without this detail).
+    #[serde(skip_serializing_if = "comparison_is_empty")]
+    pub comparability: Comparison,
+}
+
+fn comparison_is_empty(c: &Comparison) -> bool {
+    c.differences.is_empty() && c.notes.is_empty()
 }
 
 /// `drop / |baseline|`; from a zero baseline, ±∞ for any change and 0 for none.
@@ -211,7 +158,7 @@ pub fn run(r: &Regression, evidence: &Evidence, cache: &mut SampleCache) -> Resu
                 .into(),
         )]);
     }
-    let mut findings = Vec::new();
+    let mut pending = Vec::new();
     for (run, m) in matched {
         let bases: Vec<(&Run, &Metric)> = evidence
             .baseline
@@ -220,19 +167,54 @@ pub fn run(r: &Regression, evidence: &Evidence, cache: &mut SampleCache) -> Resu
             .filter(|(_, x)| x.key() == m.key())
             .collect();
         if bases.is_empty() {
-            findings.push(missing(
+            pending.push(Pending::Done(Box::new(missing(
                 m.label(),
                 Some(run),
                 r,
                 format!("{} is not in any baseline run", m.label()),
-            ));
+            ))));
             continue;
         }
         for (brun, bm) in bases {
-            findings.push(compare(r, run, m, brun, bm, cache)?);
+            pending.push(prepare(r, run, m, brun, bm, cache)?);
         }
     }
-    Ok(findings)
+    // the family: every test the check made, adjusted together before any is decided
+    let tests: Vec<Option<Tested>> = pending
+        .iter_mut()
+        .map(|p| match p {
+            Pending::Compared(c) => c.tested.take(),
+            Pending::Done(_) => None,
+        })
+        .collect();
+    let alpha = r.alpha.unwrap_or(0.05);
+    let finished = significance::adjust(tests, alpha, r.correction);
+    Ok(pending
+        .into_iter()
+        .zip(finished)
+        .map(|(p, t)| match p {
+            Pending::Done(f) => *f,
+            Pending::Compared(c) => decide(r, *c, t),
+        })
+        .collect())
+}
+
+/// A comparison before its family is adjusted: decided already, or waiting for its test.
+enum Pending {
+    Done(Box<Finding>),
+    Compared(Box<Compared>),
+}
+
+/// Everything a finding needs but the family-adjusted test.
+struct Compared {
+    finding: Finding,
+    head: String,
+    change: String,
+    verdict: String,
+    exceeds: bool,
+    detail: RegressionDetail,
+    tested: Option<Tested>,
+    untested: Option<String>,
 }
 
 fn direction(
@@ -262,14 +244,15 @@ fn direction(
     }
 }
 
-fn compare(
+/// Compares one current metric with one baseline metric, up to the test.
+fn prepare(
     r: &Regression,
     run: &Run,
     m: &Metric,
     brun: &Run,
     bm: &Metric,
     cache: &mut SampleCache,
-) -> Result<Finding> {
+) -> Result<Pending> {
     let label = m.label();
     let mut finding = Finding {
         subject: label.clone(),
@@ -281,13 +264,19 @@ fn compare(
         expected: expected_text(r),
         detail: None,
     };
+    let cmp = comparability::compare(run, &m.task, brun, &bm.task).accept(&r.accept);
+    if !cmp.refused().is_empty() {
+        return Ok(Pending::Done(Box::new(incomparable(
+            finding, &label, brun, &cmp,
+        ))));
+    }
     let (hib, source) = match direction(r, m, bm) {
         Ok(d) => d,
         Err(msg) => {
             finding.status = Status::Error;
             finding.message = msg;
             finding.observed = "direction unknown".into();
-            return Ok(finding);
+            return Ok(Pending::Done(Box::new(finding)));
         }
     };
     let (c, b) = (m.value, bm.value);
@@ -296,7 +285,7 @@ fn compare(
         finding.status = Status::Fail;
         finding.message = format!("{head}: a non-finite value never passes");
         finding.observed = format!("{} vs {}", fmt(c), fmt(b));
-        return Ok(finding);
+        return Ok(Pending::Done(Box::new(finding)));
     }
     let delta = c - b;
     let drop = if hib { b - c } else { c - b };
@@ -340,15 +329,83 @@ fn compare(
         format!("{change} within {}", tolerance_text(r))
     };
 
-    let mut test = None;
-    let mut untested = None;
+    let (mut tested, mut untested) = (None, None);
     if let Some(alpha) = r.alpha {
-        match significance(run, m, brun, bm, alpha, cache)? {
-            Ok(t) => test = Some(t),
-            Err(why) => untested = Some(why),
+        let made = significance::significance(
+            (run, m),
+            (brun, bm),
+            alpha,
+            r.cluster.as_deref(),
+            r.accept.contains(&Aspect::Documents),
+            cache,
+        )?;
+        match made {
+            Made::Tested(t) => tested = Some(*t),
+            Made::Untested(why) => untested = Some(why),
+            Made::Incomparable(d) => {
+                let mut cmp = cmp;
+                cmp.add(d);
+                return Ok(Pending::Done(Box::new(incomparable(
+                    finding, &label, brun, &cmp,
+                ))));
+            }
         }
     }
+    let detail = RegressionDetail {
+        current: c,
+        baseline: b,
+        delta,
+        drop,
+        relative_drop: rel,
+        higher_is_better: hib,
+        direction_source: source,
+        max_drop: r.max_drop,
+        max_relative_drop: r.max_relative_drop,
+        alpha: r.alpha,
+        exceeds,
+        test: None,
+        untested_because: None,
+        comparability: cmp,
+    };
+    Ok(Pending::Compared(Box::new(Compared {
+        finding,
+        head,
+        change,
+        verdict,
+        exceeds,
+        detail,
+        tested,
+        untested,
+    })))
+}
 
+/// The finding of two runs that did not measure the same thing: an `error`, never compared.
+fn incomparable(mut finding: Finding, label: &str, brun: &Run, cmp: &Comparison) -> Finding {
+    let names: Vec<&str> = cmp.refused().iter().map(|d| d.aspect.as_str()).collect();
+    finding.status = Status::Error;
+    finding.message = format!(
+        "{label} is not comparable with baseline {}: {}; not compared (if the change is \
+         intended, `accept_differences: [{}]`)",
+        brun.label(),
+        cmp.refused_text(),
+        names.join(", ")
+    );
+    finding.observed = format!("not comparable: {}", cmp.refused_text());
+    finding
+}
+
+/// The verdict of one comparison, with its test adjusted over the check's family.
+fn decide(r: &Regression, c: Compared, test: Option<SigTest>) -> Finding {
+    let Compared {
+        mut finding,
+        head,
+        change,
+        verdict,
+        exceeds,
+        mut detail,
+        untested,
+        ..
+    } = c;
     let (status, message) = match (r.alpha, &test, &untested) {
         (None, _, _) => (
             if exceeds { Status::Fail } else { Status::Pass },
@@ -356,11 +413,16 @@ fn compare(
         ),
         (Some(alpha), Some(t), _) => {
             let stats = test_text(t);
+            let p = if t.family_size > 1 && t.correction != crate::rubric::Correction::None {
+                format!("p_adj={}", crate::num::p(t.p_adjusted))
+            } else {
+                p_text(t.p_value, t.p_at_resolution)
+            };
             if exceeds && t.significant {
                 (
                     Status::Fail,
                     format!(
-                        "{head}, {verdict} and is significant ({stats} < {})",
+                        "{head}, {verdict} and is significant ({p} < {}: {stats})",
                         fmt(alpha)
                     ),
                 )
@@ -368,8 +430,8 @@ fn compare(
                 (
                     Status::Pass,
                     format!(
-                        "{head}, {verdict} but is not significant ({stats} >= {}; changes smaller \
-                         than {} go undetected with 80% power)",
+                        "{head}, {verdict} but is not significant ({p} >= {}: {stats}; changes \
+                         smaller than {} go undetected with 80% power)",
                         fmt(alpha),
                         fmt(t.mde)
                     ),
@@ -396,277 +458,28 @@ fn compare(
             }
         }
     };
+    let remarks = detail.comparability.remarks();
     finding.status = status;
-    finding.message = message;
+    finding.message = if remarks.is_empty() {
+        message
+    } else {
+        format!("{message}; {remarks}")
+    };
     finding.observed = match &test {
-        Some(t) => format!("{change}, p={}", fmt_p(t.p_value)),
+        Some(t) if t.family_size > 1 && t.correction != crate::rubric::Correction::None => {
+            format!(
+                "{change}, {}, p_adj={}",
+                p_text(t.p_value, t.p_at_resolution),
+                crate::num::p(t.p_adjusted)
+            )
+        }
+        Some(t) => format!("{change}, {}", p_text(t.p_value, t.p_at_resolution)),
         None => change,
     };
-    finding.detail = Some(Detail::Regression(RegressionDetail {
-        current: c,
-        baseline: b,
-        delta,
-        drop,
-        relative_drop: rel,
-        higher_is_better: hib,
-        direction_source: source,
-        max_drop: r.max_drop,
-        max_relative_drop: r.max_relative_drop,
-        alpha: r.alpha,
-        exceeds,
-        test,
-        untested_because: untested,
-    }));
-    Ok(finding)
-}
-
-pub(crate) fn test_text(t: &SigTest) -> String {
-    let n = t.n.map(|n| format!(", n={n}")).unwrap_or_default();
-    format!(
-        "{}{n}, Δ={} [{}, {}], p={}",
-        t.method.label(),
-        fmt(t.delta),
-        fmt(t.ci_low),
-        fmt(t.ci_high),
-        fmt_p(t.p_value)
-    )
-}
-
-/// The best available test: paired when per-sample logs allow, unpaired otherwise.
-pub(crate) fn significance(
-    run: &Run,
-    m: &Metric,
-    brun: &Run,
-    bm: &Metric,
-    alpha: f64,
-    cache: &mut SampleCache,
-) -> Result<std::result::Result<SigTest, String>> {
-    match paired_values(run, m, brun, bm, cache)? {
-        Ok(pairs) => Ok(Ok(paired_test(&pairs, alpha))),
-        Err(not_paired) => Ok(match unpaired_test(m, bm, alpha) {
-            Ok(mut t) => {
-                t.unpaired_because = Some(not_paired);
-                Ok(t)
-            }
-            Err(why) => Err(format!("{not_paired}; {why}")),
-        }),
-    }
-}
-
-/// Reads one side's per-sample values and checks they measure the reported metric.
-pub(crate) fn side_values(
-    side: &str,
-    run: &Run,
-    m: &Metric,
-    cache: &mut SampleCache,
-) -> Result<std::result::Result<Rc<SampleValues>, String>> {
-    let Some(task) = run.task(&m.task) else {
-        return Ok(Err(format!("task {} is not in the {side} run", m.task)));
-    };
-    let Some(source) = &task.samples else {
-        return Ok(Err(format!(
-            "no samples log for {} in the {side} run",
-            m.task
-        )));
-    };
-    let what = match source {
-        crate::model::SampleSource::LmEval(_) => "samples log",
-        crate::model::SampleSource::HelmPerInstance(_) => "per_instance_stats.json",
-        crate::model::SampleSource::Inspect(_) => "Inspect log's reductions",
-    };
-    let v = cache.values(source, &m.name, m.variant.as_deref(), &task.filters)?;
-    let filter = m
-        .variant
-        .as_deref()
-        .map(|f| format!(" for {f}"))
-        .unwrap_or_default();
-    if v.non_scalar > 0 {
-        return Ok(Err(format!(
-            "the {side} {what} holds non-numeric per-sample `{}` values (a corpus-level \
-             metric is not a mean of per-sample scores)",
-            m.name
-        )));
-    }
-    if v.values.is_empty() {
-        return Ok(Err(format!(
-            "the {side} {what} has no per-sample `{}` values{filter}",
-            m.name
-        )));
-    }
-    if v.values.iter().any(|(_, x)| !x.is_finite()) {
-        return Ok(Err(format!(
-            "a per-sample `{}` value in the {side} {what} is not finite",
-            m.name
-        )));
-    }
-    let mean = v.mean().unwrap_or(f64::NAN);
-    if (mean - m.value).abs() > 1e-6 * 1f64.max(m.value.abs()) {
-        return Ok(Err(format!(
-            "the mean of the {side} per-sample `{}` values ({}) does not reproduce the reported {} \
-             (the aggregation is not a plain mean)",
-            m.name,
-            fmt(mean),
-            fmt(m.value)
-        )));
-    }
-    Ok(Ok(v))
-}
-
-/// `(current, baseline)` per-sample values on the documents both runs scored.
-pub(crate) fn paired_values(
-    run: &Run,
-    m: &Metric,
-    brun: &Run,
-    bm: &Metric,
-    cache: &mut SampleCache,
-) -> Result<std::result::Result<Vec<(f64, f64)>, String>> {
-    let cur = match side_values("current", run, m, cache)? {
-        Ok(v) => v,
-        Err(e) => return Ok(Err(e)),
-    };
-    let base = match side_values("baseline", brun, bm, cache)? {
-        Ok(v) => v,
-        Err(e) => return Ok(Err(e)),
-    };
-    // both sides are sorted by doc_id: a merge join
-    let (a, b) = (&cur.values, &base.values);
-    let (mut i, mut j) = (0, 0);
-    let mut pairs = Vec::with_capacity(a.len().min(b.len()));
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                pairs.push((a[i].1, b[j].1));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    // Paired only on the same documents: otherwise the pairs would test a difference
-    // between numbers other than the two reported ones.
-    if pairs.len() != a.len() || pairs.len() != b.len() {
-        return Ok(Err(format!(
-            "the samples logs cover different documents ({} current, {} baseline, {} in common)",
-            a.len(),
-            b.len(),
-            pairs.len()
-        )));
-    }
-    if pairs.len() < 2 {
-        return Ok(Err(format!(
-            "the samples logs hold {} document(s); a paired test needs at least 2",
-            pairs.len()
-        )));
-    }
-    Ok(Ok(pairs))
-}
-
-/// McNemar exact for 0/1 scores, the paired bootstrap otherwise.
-fn paired_test(pairs: &[(f64, f64)], alpha: f64) -> SigTest {
-    let diffs: Vec<f64> = pairs.iter().map(|(c, b)| c - b).collect();
-    let n = pairs.len();
-    let delta = describe::mean(diffs.iter().copied());
-    let se = describe::stderr_of_mean(&diffs).unwrap_or(0.0);
-    let confidence = 1.0 - alpha;
-    let z = normal::z_for_confidence(confidence);
-    let mde = power::mde(se, alpha, power::DEFAULT_POWER);
-    let binary = pairs
-        .iter()
-        .all(|(c, b)| (*c == 0.0 || *c == 1.0) && (*b == 0.0 || *b == 1.0));
-    if binary {
-        let baseline_only = pairs.iter().filter(|(c, b)| *b == 1.0 && *c == 0.0).count() as u64;
-        let current_only = pairs.iter().filter(|(c, b)| *b == 0.0 && *c == 1.0).count() as u64;
-        let t = mcnemar::exact(baseline_only, current_only);
-        SigTest {
-            method: TestMethod::McnemarExact,
-            paired: true,
-            n: Some(n as u64),
-            delta,
-            se,
-            ci_low: delta - z * se,
-            ci_high: delta + z * se,
-            confidence,
-            p_value: t.p_value,
-            alpha,
-            significant: t.p_value < alpha,
-            mde,
-            power: power::DEFAULT_POWER,
-            statistic: Some(t.statistic),
-            discordant: Some(Discordant {
-                baseline_only,
-                current_only,
-            }),
-            resamples: None,
-            seed: None,
-            unpaired_because: None,
-        }
-    } else {
-        let (resamples, seed) = (bootstrap::DEFAULT_RESAMPLES, bootstrap::DEFAULT_SEED);
-        let (ci_low, ci_high, p) =
-            match bootstrap::paired_mean_diff(&diffs, resamples, seed, confidence) {
-                Some(bs) => (bs.ci_low, bs.ci_high, bs.p_value),
-                None => (f64::NAN, f64::NAN, f64::NAN),
-            };
-        SigTest {
-            method: TestMethod::PairedBootstrap,
-            paired: true,
-            n: Some(n as u64),
-            delta,
-            se,
-            ci_low,
-            ci_high,
-            confidence,
-            p_value: p,
-            alpha,
-            significant: p < alpha,
-            mde,
-            power: power::DEFAULT_POWER,
-            statistic: None,
-            discordant: None,
-            resamples: Some(resamples),
-            seed: Some(seed),
-            unpaired_because: None,
-        }
-    }
-}
-
-/// The unpaired z-test on the two reported stderrs.
-fn unpaired_test(m: &Metric, bm: &Metric, alpha: f64) -> std::result::Result<SigTest, String> {
-    let (se_c, se_b) = match (m.stderr, bm.stderr) {
-        (Some(a), Some(b)) => (a, b),
-        (None, Some(_)) => return Err(format!("no stderr for {} in the current run", m.label())),
-        (Some(_), None) => return Err(format!("no stderr for {} in the baseline run", m.label())),
-        (None, None) => return Err(format!("no stderr for {} in either run", m.label())),
-    };
-    let t = ztest::unpaired(m.value, se_c, bm.value, se_b).ok_or_else(|| {
-        format!(
-            "the stderrs of {} are not finite non-negative numbers",
-            m.label()
-        )
-    })?;
-    let confidence = 1.0 - alpha;
-    let z = normal::z_for_confidence(confidence);
-    Ok(SigTest {
-        method: TestMethod::UnpairedZ,
-        paired: false,
-        n: None,
-        delta: t.delta,
-        se: t.se,
-        ci_low: t.delta - z * t.se,
-        ci_high: t.delta + z * t.se,
-        confidence,
-        p_value: t.p_value,
-        alpha,
-        significant: t.p_value < alpha,
-        mde: power::mde(t.se, alpha, power::DEFAULT_POWER),
-        power: power::DEFAULT_POWER,
-        statistic: Some(t.z),
-        discordant: None,
-        resamples: None,
-        seed: None,
-        unpaired_because: None,
-    })
+    detail.test = test;
+    detail.untested_because = untested;
+    finding.detail = Some(Detail::Regression(Box::new(detail)));
+    finding
 }
 
 #[cfg(test)]
@@ -681,33 +494,5 @@ mod tests {
         assert_eq!(relative_drop(0.01, 0.5), 0.02);
         // a negative baseline: the size of the baseline scales the drop
         assert_eq!(relative_drop(0.1, -2.0), 0.05);
-    }
-
-    #[test]
-    fn mcnemar_counts_discordant_pairs_by_side() {
-        // baseline right / current wrong on 3 docs, the reverse on 1
-        let pairs = [
-            (0.0, 1.0),
-            (0.0, 1.0),
-            (0.0, 1.0),
-            (1.0, 0.0),
-            (1.0, 1.0),
-            (0.0, 0.0),
-        ];
-        let t = paired_test(&pairs, 0.05);
-        assert_eq!(t.method, TestMethod::McnemarExact);
-        let d = t.discordant.expect("discordant");
-        assert_eq!((d.baseline_only, d.current_only), (3, 1));
-        assert_eq!(t.p_value, mcnemar::exact(3, 1).p_value);
-        assert!((t.delta - (-2.0 / 6.0)).abs() < 1e-15);
-    }
-
-    #[test]
-    fn continuous_scores_use_the_bootstrap() {
-        let pairs: Vec<(f64, f64)> = (0..50).map(|i| (0.5 + (i % 3) as f64 * 0.1, 0.5)).collect();
-        let t = paired_test(&pairs, 0.05);
-        assert_eq!(t.method, TestMethod::PairedBootstrap);
-        assert_eq!(t.resamples, Some(bootstrap::DEFAULT_RESAMPLES));
-        assert!(t.ci_low <= t.delta && t.delta <= t.ci_high);
     }
 }

@@ -4,7 +4,10 @@
 //! Across every run given (current, baseline, history), the runs holding a metric the
 //! selector names are grouped by their provenance: model (name, and `model_sha`, revision
 //! or HELM deployment), seeds, generation settings (`gen_kwargs`, HELM's `adapter_spec`),
-//! the task's version and few-shot count, and the limit. Within each group of two or more,
+//! and everything that decides what the task measured ([`crate::comparability`]: task
+//! version, few-shot count, task hash, limit, dataset, HELM scenario and adapter, Inspect
+//! sample ids and scorers; `accept_differences` sets aspects aside). Within each group of
+//! two or more,
 //! every pair of values must agree within the tolerance: `tolerance: 0.01` absolutely, or
 //! `tolerance: stderr` within the standard error of their difference,
 //! `|a − b| <= sqrt(se_a² + se_b²)`.
@@ -27,7 +30,8 @@
 use std::collections::BTreeMap;
 
 use super::{Finding, Status};
-use crate::model::{Evidence, Metric, Run};
+use crate::comparability;
+use crate::model::{Aspect, Evidence, Metric, Run};
 use crate::num::fmt;
 use crate::rubric::{Repeatability, Tolerance};
 
@@ -68,9 +72,51 @@ pub(crate) fn model_display(run: &Run) -> String {
     }
 }
 
-/// What must be identical for two runs of a task to be repeats, as named parts; with
-/// `seeds: false` the seeds are left out (`trials`: runs that differ only in their seeds).
-pub(crate) fn key(run: &Run, task: &str, seeds: bool) -> Key {
+/// What two runs of a task differ in, beyond comparability: named parts of the provenance
+/// (model, seeds, generation settings) that must be identical for them to be repeats,
+/// then every difference [`comparability::compare`] refuses. Empty: the same evaluation,
+/// made again. With `seeds: false` the seeds may differ (`trials`).
+pub(crate) fn differences(
+    (a, task_a): (&Run, &str),
+    (b, task_b): (&Run, &str),
+    seeds: bool,
+    accept: &[Aspect],
+) -> Vec<String> {
+    let mut out: Vec<String> = key(a, task_a, seeds)
+        .iter()
+        .zip(key(b, task_b, seeds))
+        .filter(|(x, y)| x.1 != y.1)
+        .map(|(x, _)| x.0.to_owned())
+        .collect();
+    let cmp = comparability::compare(a, task_a, b, task_b).accept(accept);
+    out.extend(cmp.refused().iter().map(|d| d.to_string()));
+    out
+}
+
+/// Runs holding `m` grouped into repeats of one evaluation ([`differences`] empty against
+/// the group's first run), groups in first-seen order.
+pub(crate) fn groups<'r>(
+    occ: &[(&'r Run, &'r Metric)],
+    seeds: bool,
+    accept: &[Aspect],
+) -> Vec<Vec<(&'r Run, &'r Metric)>> {
+    let mut groups: Vec<Vec<(&Run, &Metric)>> = Vec::new();
+    for (run, m) in occ {
+        let home = groups.iter_mut().find(|g| {
+            let (r0, m0) = g[0];
+            differences((r0, &m0.task), (run, &m.task), seeds, accept).is_empty()
+        });
+        match home {
+            Some(g) => g.push((run, m)),
+            None => groups.push(vec![(run, m)]),
+        }
+    }
+    groups
+}
+
+/// The provenance parts, beyond comparability, that must be identical for two runs of a
+/// task to be repeats; with `seeds: false` the seeds are left out.
+fn key(run: &Run, _task: &str, seeds: bool) -> Key {
     let p = &run.provenance;
     let model = model_key(run);
     let seeds = if !seeds {
@@ -86,22 +132,10 @@ pub(crate) fn key(run: &Run, task: &str, seeds: bool) -> Key {
     for (k, v) in &p.generation {
         generation.push_str(&format!(" {k}={v}"));
     }
-    let version = p.task_versions.get(task).cloned().unwrap_or_default();
-    let shots = p
-        .num_fewshot
-        .get(task)
-        .or_else(|| p.num_fewshot.get("*"))
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    let limit = p.limit.map(fmt).unwrap_or_default();
     vec![
         ("model", model),
         ("seeds", seeds),
         ("generation", generation.trim().to_owned()),
-        ("task version", version),
-        ("few-shot", shots),
-        ("limit", limit),
-        ("scenario", p.scenario.clone().unwrap_or_default()),
     ]
 }
 
@@ -134,34 +168,21 @@ pub fn run(r: &Repeatability, evidence: &Evidence) -> Vec<Finding> {
 
 /// The provenance parts two runs must share, by name.
 pub(crate) type Key = Vec<(&'static str, String)>;
-/// Runs sharing a key, with the metric each holds.
-type Group<'r> = (Key, Vec<(&'r Run, &'r Metric)>);
 
 fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &str) -> Finding {
     let mut f = Finding::pending(label, expected);
-    // group by provenance key
-    let mut groups: Vec<Group<'_>> = Vec::new();
-    for (run, m) in occ {
-        let k = key(run, &m.task, true);
-        match groups.iter_mut().find(|(g, _)| *g == k) {
-            Some((_, members)) => members.push((run, m)),
-            None => groups.push((k, vec![(run, m)])),
-        }
-    }
-    let comparable: Vec<&Group<'_>> = groups.iter().filter(|(_, m)| m.len() >= 2).collect();
+    let groups = groups(&occ, true, &r.accept);
+    let comparable: Vec<&Vec<(&Run, &Metric)>> = groups.iter().filter(|m| m.len() >= 2).collect();
     if comparable.is_empty() {
         let runs: Vec<String> = groups
             .iter()
-            .flat_map(|(_, m)| m.iter().map(|(r, _)| r.label()))
+            .flat_map(|m| m.iter().map(|(r, _)| r.label()))
             .collect();
         let differs = match groups.as_slice() {
             [a, b, ..] => {
-                let parts: Vec<&str> =
-                    a.0.iter()
-                        .zip(&b.0)
-                        .filter(|(x, y)| x.1 != y.1)
-                        .map(|(x, _)| x.0)
-                        .collect();
+                let (ra, ma) = a[0];
+                let (rb, mb) = b[0];
+                let parts = differences((ra, &ma.task), (rb, &mb.task), true, &r.accept);
                 format!("; they differ in {}", parts.join(", "))
             }
             _ => String::new(),
@@ -177,7 +198,7 @@ fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &s
     let mut problems = Vec::new();
     let mut spread = 0.0f64;
     let mut pairs = 0;
-    for (_, members) in &comparable {
+    for members in &comparable {
         for i in 0..members.len() {
             for j in (i + 1)..members.len() {
                 let ((ra, a), (rb, b)) = (members[i], members[j]);
@@ -213,11 +234,7 @@ fn judge(r: &Repeatability, label: &str, occ: Vec<(&Run, &Metric)>, expected: &s
             }
         }
     }
-    let others: usize = groups
-        .iter()
-        .filter(|(_, m)| m.len() < 2)
-        .map(|(_, m)| m.len())
-        .sum();
+    let others: usize = groups.iter().filter(|m| m.len() < 2).map(|m| m.len()).sum();
     let note = if others > 0 {
         format!("; {others} run(s) with other provenance not compared")
     } else {

@@ -17,8 +17,17 @@
 //! out and named, and a metric none of whose runs records them is not part of the sweep. The sweep needs at least `min_configs` settings. A setting with several
 //! runs (seeds) scores their mean. The best setting is the one with the best score in the
 //! metric's direction; it is compared with the runner-up by the tests of `regression` when
-//! each has one run (paired McNemar or bootstrap on the samples logs, else the unpaired
+//! each has one run (paired McNemar or bootstrap on the samples logs, else Welch's or the
 //! z-test on the stderrs), and by Welch's t-test on the run scores when each has two or more.
+//! The check's best-against-runner-up tests (one per model and metric) are adjusted as one
+//! family (Holm by default, `correction:`) before any is called significant, so the leads
+//! it reports hold together at `alpha`.
+//!
+//! The runs of a sweep must differ only in what is swept: before anything is compared,
+//! every run is checked against the first ([`crate::comparability`]), the swept parameters'
+//! own aspects (`num_fewshot` → n-shot, `limit` → limit, HELM's `max_train_instances`,
+//! `num_outputs`, `method`) set aside. Any other difference is an `error` unless
+//! `accept_differences` lists it.
 //!
 //! ## Why it matters
 //! A sweep that picks the best of five temperatures by a difference inside the noise has
@@ -39,15 +48,17 @@
 
 use serde::Serialize;
 
-use super::regression::{SigTest, significance, test_text};
 use super::repeatability::{model_display, model_key};
+use super::significance::{self, Made, SigTest, TestMethod, Tested, test_text};
 use super::{Detail, Finding, SampleCache, Status};
+use crate::comparability;
 use crate::error::Result;
 use crate::evidence::json;
-use crate::model::{Evidence, Metric, Run};
-use crate::num::{fmt, p as fmt_p};
+use crate::model::{Aspect, Evidence, Metric, Run};
+use crate::num::fmt;
 use crate::rubric::{Sweep, SweepParam};
-use crate::stats::{describe, twosample};
+use crate::stats::describe;
+use crate::stats::inference::Inference;
 
 /// `k=v,k=v` text or a JSON object, as key/value text pairs.
 fn pairs(text: &str) -> Vec<(String, String)> {
@@ -117,15 +128,17 @@ pub struct SweepDetail {
     /// Runs that do not record a swept parameter.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unrecorded: Vec<String>,
-    /// Best against runner-up (`current` = best, `baseline` = runner-up).
+    /// Best against runner-up (`current` = best, `baseline` = runner-up): the tests of
+    /// `regression` with one run each, Welch's t-test on the run scores (`welch-t`, no `n`)
+    /// with several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<SigTest>,
-    /// Welch's t-test on the run scores, when settings have several runs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub welch: Option<twosample::Comparison>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untested_because: Option<String>,
     pub significant: bool,
+    /// Notes on the runs' comparability (accepted differences, what was not verified).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comparability: Vec<String>,
 }
 
 fn expected(s: &Sweep) -> String {
@@ -188,6 +201,17 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
             }
         }
     }
+    // the family: every best-against-runner-up test, adjusted together
+    let tests: Vec<Option<Tested>> = out
+        .iter_mut()
+        .map(|p: &mut Prepared| p.tested.take())
+        .collect();
+    let finished = significance::adjust(tests, s.alpha, s.correction);
+    let mut out: Vec<Finding> = out
+        .into_iter()
+        .zip(finished)
+        .map(|(p, t)| decide(s, p, t))
+        .collect();
     if matched == 0 {
         out.push(Finding::no_metric(&s.selector, expected(s)));
     } else if out.is_empty() {
@@ -206,16 +230,91 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
 
 type Members<'r> = Vec<(&'r Run, &'r Metric)>;
 
+/// A sweep's finding before its test is adjusted with the rest of the check's family.
+struct Prepared {
+    finding: Finding,
+    detail: Option<SweepDetail>,
+    tested: Option<Tested>,
+    /// `(subject, count, best text, runner-up setting)` for the message.
+    summary: Option<(String, u64, String, String)>,
+}
+
+impl Prepared {
+    fn done(finding: Finding) -> Prepared {
+        Prepared {
+            finding,
+            detail: None,
+            tested: None,
+            summary: None,
+        }
+    }
+}
+
+/// The aspects of comparability a swept parameter changes on purpose.
+fn swept_aspects(s: &Sweep) -> Vec<Aspect> {
+    let mut out = s.accept.clone();
+    for (_, p) in &s.over {
+        let a = match p {
+            SweepParam::NumFewshot => Some(Aspect::NShot),
+            SweepParam::Limit => Some(Aspect::Limit),
+            SweepParam::Generation(k) => match k.as_str() {
+                "max_train_instances" => Some(Aspect::NShot),
+                "num_outputs" => Some(Aspect::Outputs),
+                "method" => Some(Aspect::Method),
+                "max_eval_instances" => Some(Aspect::Limit),
+                "num_trials" | "num_train_trials" => Some(Aspect::Trials),
+                _ => None,
+            },
+            SweepParam::ModelArg(_) | SweepParam::Seed(_) => None,
+        };
+        if let Some(a) = a {
+            out.push(a);
+        }
+    }
+    out
+}
+
 fn judge(
     s: &Sweep,
     m: &Metric,
     model: &str,
     members: &[(&Run, &Metric)],
     cache: &mut SampleCache,
-) -> Result<Finding> {
+) -> Result<Prepared> {
     let label = m.label();
     let subject = format!("{label} ({model})");
     let mut f = Finding::pending(&subject, &expected(s));
+    // every run against the first: only the swept parameters may differ
+    let accept = swept_aspects(s);
+    let mut notes: Vec<String> = Vec::new();
+    if let Some((first, fm)) = members.first() {
+        for (run, x) in &members[1..] {
+            let cmp = comparability::compare(first, &fm.task, run, &x.task).accept(&accept);
+            if !cmp.refused().is_empty() {
+                let names: Vec<&str> = cmp.refused().iter().map(|d| d.aspect.as_str()).collect();
+                f.status = Status::Error;
+                f.message = format!(
+                    "{subject}: {} and {} differ in more than the swept {}: {}; not compared \
+                     (if intended, `accept_differences: [{}]`)",
+                    first.label(),
+                    run.label(),
+                    s.over
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    cmp.refused_text(),
+                    names.join(", ")
+                );
+                f.observed = format!("not comparable: {}", cmp.refused_text());
+                return Ok(Prepared::done(f));
+            }
+            let r = cmp.remarks();
+            if !r.is_empty() && !notes.contains(&r) {
+                notes.push(r);
+            }
+        }
+    }
     // settings in first-seen order
     let mut groups: Vec<(Vec<String>, Members<'_>)> = Vec::new();
     let mut unrecorded = Vec::new();
@@ -241,7 +340,7 @@ fn judge(
             members.len()
         );
         f.observed = "no recorded settings".into();
-        return Ok(f);
+        return Ok(Prepared::done(f));
     }
     let hib = match s.higher_is_better.or(m.higher_is_better) {
         Some(h) => h,
@@ -251,14 +350,14 @@ fn judge(
                 "{subject}: the direction of {label} is unknown; set `higher_is_better:` in the check"
             );
             f.observed = "unknown direction".into();
-            return Ok(f);
+            return Ok(Prepared::done(f));
         }
     };
     if members.iter().any(|(_, x)| !x.value.is_finite()) {
         f.status = Status::Fail;
         f.message = format!("{subject}: a run's value is not finite");
         f.observed = "non-finite value".into();
-        return Ok(f);
+        return Ok(Prepared::done(f));
     }
     let setting_text = |g: &[String]| -> String {
         names
@@ -292,9 +391,9 @@ fn judge(
         min_configs: s.min_configs,
         unrecorded,
         test: None,
-        welch: None,
         untested_because: None,
         significant: false,
+        comparability: notes,
     };
     let count = scored.len() as u64;
     let best_text = format!(
@@ -303,46 +402,33 @@ fn judge(
         fmt(detail.settings[0].score)
     );
     // best against the runner-up
-    let mut verdict = String::new();
+    let mut tested = None;
+    let mut next = String::new();
     if let [(_, (_, best_runs)), (_, (_, next_runs)), ..] = scored.as_slice() {
-        let next = detail.settings[1].setting.clone();
+        next = detail.settings[1].setting.clone();
         match (best_runs.as_slice(), next_runs.as_slice()) {
-            ([(br, bm)], [(nr, nm)]) => match significance(br, bm, nr, nm, s.alpha, cache)? {
-                Ok(t) => {
-                    let good = if hib { t.delta > 0.0 } else { t.delta < 0.0 };
-                    detail.significant = t.significant && good;
-                    verdict = format!("vs runner-up {}: {}", next, test_text(&t));
-                    detail.test = Some(t);
+            ([(br, bm)], [(nr, nm)]) => {
+                match significance::significance(
+                    (br, bm),
+                    (nr, nm),
+                    s.alpha,
+                    None,
+                    s.accept.contains(&Aspect::Documents),
+                    cache,
+                )? {
+                    Made::Tested(t) => tested = Some(*t),
+                    Made::Untested(why) => detail.untested_because = Some(why),
+                    Made::Incomparable(d) => {
+                        detail.untested_because = Some(format!("not paired: {d}"));
+                    }
                 }
-                Err(why) => detail.untested_because = Some(why),
-            },
+            }
             (a, b) if a.len() >= 2 && b.len() >= 2 => {
                 let va: Vec<f64> = a.iter().map(|(_, x)| x.value).collect();
                 let vb: Vec<f64> = b.iter().map(|(_, x)| x.value).collect();
-                let w = twosample::welch(
-                    describe::mean(va.iter().copied()),
-                    describe::sample_variance(&va).unwrap_or(0.0),
-                    va.len() as u64,
-                    describe::mean(vb.iter().copied()),
-                    describe::sample_variance(&vb).unwrap_or(0.0),
-                    vb.len() as u64,
-                    s.alpha,
-                );
-                match w {
-                    Some(c) => {
-                        let good = if hib { c.delta > 0.0 } else { c.delta < 0.0 };
-                        detail.significant = c.p_value < s.alpha && good;
-                        verdict = format!(
-                            "vs runner-up {}: Welch t over runs, Δ={} [{}, {}], p={}",
-                            next,
-                            fmt(c.delta),
-                            fmt(c.ci_low),
-                            fmt(c.ci_high),
-                            fmt_p(c.p_value)
-                        );
-                        detail.welch = Some(c);
-                    }
-                    None => detail.untested_because = Some("too few runs".into()),
+                match welch_over_runs(&va, &vb) {
+                    Ok(t) => tested = Some(t),
+                    Err(why) => detail.untested_because = Some(why),
                 }
             }
             (a, b) => {
@@ -354,33 +440,90 @@ fn judge(
                 ))
             }
         }
-        if let Some(why) = &detail.untested_because {
-            verdict = format!("vs runner-up {}: not tested ({why})", next);
-        }
     }
-    let sig = if detail.test.is_some() || detail.welch.is_some() {
-        if detail.significant {
-            " — significantly better"
-        } else {
-            " — not significantly better"
-        }
-    } else {
-        ""
-    };
     f.observed = format!("{count} settings, {best_text}");
+    f.detail = None;
+    Ok(Prepared {
+        finding: f,
+        detail: Some(detail),
+        tested,
+        summary: Some((subject, count, best_text, next)),
+    })
+}
+
+/// Welch's t-test of the mean run score of the best setting against the runner-up's
+/// (scipy `ttest_ind(equal_var=False)`).
+fn welch_over_runs(a: &[f64], b: &[f64]) -> std::result::Result<Tested, String> {
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let (va, vb) = (
+        describe::sample_variance(a).unwrap_or(0.0) / na,
+        describe::sample_variance(b).unwrap_or(0.0) / nb,
+    );
+    let se = (va + vb).sqrt();
+    let df = (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
+    let delta = describe::mean(a.iter().copied()) - describe::mean(b.iter().copied());
+    let inference = Inference::t(delta, se, df, 0.0).ok_or_else(|| {
+        "the runs of both settings agree exactly (standard error 0): no basis for a test".to_owned()
+    })?;
+    Ok(Tested {
+        inference,
+        method: TestMethod::WelchT,
+        n: None,
+        clusters: None,
+        cluster_field: None,
+        se,
+        discordant: None,
+        unpaired_because: Some("several runs per setting: their scores are compared".into()),
+    })
+}
+
+/// The finding, once the check's family of tests is adjusted.
+fn decide(s: &Sweep, p: Prepared, test: Option<SigTest>) -> Finding {
+    let Prepared {
+        mut finding,
+        detail,
+        summary,
+        ..
+    } = p;
+    let (Some(mut detail), Some((subject, count, best_text, next))) = (detail, summary) else {
+        return finding;
+    };
+    let names: Vec<&str> = s.over.iter().map(|(n, _)| n.as_str()).collect();
+    let mut verdict = String::new();
+    if let Some(t) = &test {
+        let good = if detail.higher_is_better {
+            t.delta > 0.0
+        } else {
+            t.delta < 0.0
+        };
+        detail.significant = t.significant && good;
+        verdict = format!("vs runner-up {next}: {}", test_text(t));
+    } else if let Some(why) = &detail.untested_because {
+        verdict = format!("vs runner-up {next}: not tested ({why})");
+    }
+    let sig = match &test {
+        Some(_) if detail.significant => " — significantly better",
+        Some(_) => " — not significantly better",
+        None => "",
+    };
+    let notes = if detail.comparability.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", detail.comparability.join("; "))
+    };
     let summary = if verdict.is_empty() {
         format!(
-            "{subject}: {count} setting(s) of {}, {best_text}",
+            "{subject}: {count} setting(s) of {}, {best_text}{notes}",
             names.join(", ")
         )
     } else {
         format!(
-            "{subject}: {count} setting(s) of {}, {best_text}; {verdict}{sig}",
+            "{subject}: {count} setting(s) of {}, {best_text}; {verdict}{sig}{notes}",
             names.join(", ")
         )
     };
-    let untested = detail.test.is_none() && detail.welch.is_none();
-    (f.status, f.message) = if count < s.min_configs {
+    let untested = test.is_none();
+    (finding.status, finding.message) = if count < s.min_configs {
         (
             Status::Fail,
             format!("{summary}; needs >= {} settings", s.min_configs),
@@ -401,6 +544,7 @@ fn judge(
     } else {
         (Status::Pass, summary)
     };
-    f.detail = Some(Detail::Sweep(Box::new(detail)));
-    Ok(f)
+    detail.test = test;
+    finding.detail = Some(Detail::Sweep(Box::new(detail)));
+    finding
 }

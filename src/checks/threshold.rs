@@ -1,11 +1,19 @@
 //! `threshold`: a metric is within bounds.
 //!
 //! ## What it checks
-//! Every metric the selector names in the current runs satisfies `value >= min` and/or
-//! `value <= max`. The bounds are direction-independent: `min` always means "at least".
-//! With `confidence: c`, the end of the two-sided `c` confidence interval on the bound's
-//! side must satisfy the bound instead: `value − z·stderr >= min`,
-//! `value + z·stderr <= max`, with `z = Φ⁻¹((1 + c)/2)` (1.96 for 0.95).
+//! Every metric the selector names in the current runs satisfies
+//! `value >= min` and/or `value <= max`. The bounds are direction-independent: `min`
+//! always means "at least". With `confidence: c`, the end of the two-sided `c` confidence
+//! interval on the bound's side must satisfy the bound instead: `value − q·stderr >= min`,
+//! `value + q·stderr <= max`. The multiplier `q` is Student's `t` quantile
+//! `t₍₁₊c₎/₂,ₙ₋₁` when the file records the sample size `n` behind the value (as Inspect
+//! AI's `ci()`; a standard error from fewer than two observations is none, and the finding
+//! is `missing`), and the normal `Φ⁻¹((1 + c)/2)` (1.96 for 0.95) when it does not.
+//!
+//! With `cluster: <field>` the interval comes from the current run's per-sample records:
+//! their mean (which must reproduce the reported value) ± `t₍₁₊c₎/₂,C−1` times the
+//! clustered standard error (Inspect AI's `stderr(cluster=…)`, [`crate::stats::cluster`]),
+//! for benchmarks that ask several questions about one passage, image or conversation.
 //!
 //! ## Why it matters
 //! A release floor ("MMLU at least 0.60") is the simplest gate there is; with
@@ -24,16 +32,18 @@
 //!
 //! ## Failure
 //! A value outside the bounds fails. A non-finite value (NaN, ±Infinity) fails. With
-//! `confidence`, a metric without a stderr fails, saying so. A selector that names no
-//! metric is `missing`.
+//! `confidence`, a metric without a stderr fails, saying so; one whose stderr comes from
+//! fewer than two observations, or whose clusters cannot be read, is `missing`. A selector
+//! that names no metric is `missing`.
 
 use serde::Serialize;
 
-use super::{Detail, Finding, Status};
-use crate::model::Evidence;
+use super::{Detail, Finding, SampleCache, Status};
+use crate::error::Result;
+use crate::model::{Evidence, Metric, Run};
 use crate::num::fmt;
 use crate::rubric::Threshold;
-use crate::stats::normal;
+use crate::stats::{cluster, normal, twosample};
 
 /// The numbers behind a threshold finding.
 #[derive(Debug, Clone, Serialize)]
@@ -51,9 +61,17 @@ pub struct ThresholdDetail {
     /// The bounds applied to |value|.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub abs: bool,
-    /// The CI multiplier used with `confidence`.
+    /// The CI multiplier used with `confidence` (a t or normal quantile).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub z: Option<f64>,
+    /// Degrees of freedom of a t multiplier (`n − 1`, or clusters − 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub df: Option<f64>,
+    /// Clusters behind a clustered standard error, and the field that defines them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
     /// The lower / upper CI ends compared with `min` / `max`.
     #[serde(
         serialize_with = "crate::num::ser_opt",
@@ -85,56 +103,148 @@ fn expected_text(t: &Threshold) -> String {
     }
 }
 
-pub fn run(t: &Threshold, evidence: &Evidence) -> Vec<Finding> {
+pub fn run(t: &Threshold, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
     let matched = t.selector.select(&evidence.current);
     if matched.is_empty() {
-        return vec![Finding::no_metric(&t.selector, expected_text(t))];
+        return Ok(vec![Finding::no_metric(&t.selector, expected_text(t))]);
     }
-    matched
-        .into_iter()
-        .map(|(run, m)| {
-            let label = m.label();
-            let (status, message, observed, detail) = evaluate(t, m.value, m.stderr, &label);
-            Finding {
-                subject: label,
-                run: Some(run.source.path.clone()),
-                baseline: None,
-                status,
-                message,
-                observed,
-                expected: expected_text(t),
-                detail: Some(Detail::Threshold(detail)),
-            }
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (run, m) in matched {
+        let label = m.label();
+        let (value, spread) = match (t.confidence, &t.cluster) {
+            (Some(_), Some(field)) => clustered(run, m, field, cache)?,
+            _ => (m.value, Spread::of(m)),
+        };
+        let (status, message, observed, detail) = evaluate(t, value, spread, &label);
+        out.push(Finding {
+            subject: label,
+            run: Some(run.source.path.clone()),
+            baseline: None,
+            status,
+            message,
+            observed,
+            expected: expected_text(t),
+            detail: Some(Detail::Threshold(detail)),
+        });
+    }
+    Ok(out)
+}
+
+/// What a confidence bound rests on: a standard error and its reference distribution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spread {
+    /// No stderr recorded.
+    None,
+    /// A stderr without a sample size: the normal quantile.
+    Normal(f64),
+    /// A stderr with `df` degrees of freedom (`n − 1`, or clusters − 1).
+    T {
+        se: f64,
+        df: f64,
+        clusters: Option<(u64, String)>,
+    },
+    /// Not a standard error to bound with: why.
+    Unusable(String),
+}
+
+impl Spread {
+    /// The reported stderr of a metric, with its sample size when the file gives one.
+    fn of(m: &Metric) -> Spread {
+        match (m.stderr, m.n) {
+            (None, _) => Spread::None,
+            (Some(_), Some(n)) if n < 2 => Spread::Unusable(format!(
+                "its stderr comes from n = {n}: a standard error from fewer than two \
+                 observations is no standard error"
+            )),
+            (Some(se), Some(n)) => Spread::T {
+                se,
+                df: (n - 1) as f64,
+                clusters: None,
+            },
+            (Some(se), None) => Spread::Normal(se),
+        }
+    }
+
+    fn stderr(&self) -> Option<f64> {
+        match self {
+            Spread::Normal(se) | Spread::T { se, .. } => Some(*se),
+            _ => None,
+        }
+    }
+}
+
+/// The mean of the current run's per-sample values and its clustered standard error.
+fn clustered(run: &Run, m: &Metric, field: &str, cache: &mut SampleCache) -> Result<(f64, Spread)> {
+    let v = match super::significance::side_values("current", run, m, Some(field), cache)? {
+        Ok(v) => v,
+        Err(why) => {
+            return Ok((
+                m.value,
+                Spread::Unusable(format!(
+                    "`cluster: {field}` needs per-sample records: {why}"
+                )),
+            ));
+        }
+    };
+    if v.without_cluster > 0 {
+        return Ok((
+            m.value,
+            Spread::Unusable(format!(
+                "{} of {} documents have no `{field}` to cluster by",
+                v.without_cluster,
+                v.values.len()
+            )),
+        ));
+    }
+    let values: Vec<f64> = v.values.iter().map(|(_, x)| *x).collect();
+    Ok(match cluster::stderr(&values, &v.clusters) {
+        Some(c) => (
+            c.mean,
+            Spread::T {
+                se: c.se,
+                df: (c.clusters - 1) as f64,
+                clusters: Some((c.clusters as u64, field.to_owned())),
+            },
+        ),
+        None => (
+            m.value,
+            Spread::Unusable(format!(
+                "the documents fall in fewer than 2 clusters of `{field}`; a clustered standard \
+                 error needs at least 2"
+            )),
+        ),
+    })
 }
 
 /// Status, message, observed text and numbers of one metric against the threshold.
 fn evaluate(
     t: &Threshold,
     value: f64,
-    stderr: Option<f64>,
+    spread: Spread,
     label: &str,
 ) -> (Status, String, String, ThresholdDetail) {
     let mut detail = ThresholdDetail {
         value,
-        stderr,
+        stderr: spread.stderr(),
         min: t.min,
         max: t.max,
         confidence: t.confidence,
         abs: t.abs,
         z: None,
+        df: None,
+        clusters: None,
+        cluster: None,
         lower: None,
         upper: None,
     };
-    let (status, message, observed) = judge(t, value, stderr, label, &mut detail);
+    let (status, message, observed) = judge(t, value, spread, label, &mut detail);
     (status, message, observed, detail)
 }
 
 fn judge(
     t: &Threshold,
     value: f64,
-    stderr: Option<f64>,
+    spread: Spread,
     label: &str,
     detail: &mut ThresholdDetail,
 ) -> (Status, String, String) {
@@ -178,7 +288,29 @@ fn judge(
         return (status, msg, observed);
     };
     let pct = fmt(c * 100.0);
-    let Some(se) = stderr else {
+    let (se, z) = match &spread {
+        Spread::None => (None, None),
+        Spread::Unusable(why) => {
+            return (
+                Status::Missing,
+                format!(
+                    "{label} = {}, but {why}; its {pct}% confidence bound cannot be computed",
+                    fmt(value)
+                ),
+                format!("{} (no usable stderr)", fmt(value)),
+            );
+        }
+        Spread::Normal(se) => (Some(*se), Some(normal::z_for_confidence(c))),
+        Spread::T { se, df, clusters } => {
+            detail.df = Some(*df);
+            if let Some((k, field)) = clusters {
+                detail.clusters = Some(*k);
+                detail.cluster = Some(field.clone());
+            }
+            (Some(*se), twosample::t_quantile((1.0 + c) / 2.0, *df))
+        }
+    };
+    let Some(se) = se else {
         return (
             Status::Fail,
             format!(
@@ -199,7 +331,13 @@ fn judge(
             format!("{} ± {}", fmt(value), fmt(se)),
         );
     }
-    let z = normal::z_for_confidence(c);
+    let Some(z) = z.filter(|z| z.is_finite()) else {
+        return (
+            Status::Missing,
+            format!("{label}: no {pct}% quantile for its degrees of freedom"),
+            fmt(value),
+        );
+    };
     let (lo, hi) = (value - z * se, value + z * se);
     let (lower, upper) = if !t.abs {
         (lo, hi)
@@ -285,7 +423,12 @@ mod tests {
             max,
             confidence,
             abs: false,
+            cluster: None,
         }
+    }
+
+    fn normal(se: Option<f64>) -> Spread {
+        se.map_or(Spread::None, Spread::Normal)
     }
 
     fn th_abs(max: f64, confidence: Option<f64>) -> Threshold {
@@ -296,7 +439,7 @@ mod tests {
     }
 
     fn eval(t: &Threshold, value: f64, stderr: Option<f64>) -> (Status, String) {
-        let (s, m, _, _) = evaluate(t, value, stderr, "t/m");
+        let (s, m, _, _) = evaluate(t, value, normal(stderr), "t/m");
         (s, m)
     }
 
@@ -341,7 +484,7 @@ mod tests {
         assert_eq!(s, Status::Fail);
         assert_eq!(m, "|t/m| = 0.3 > max 0.1");
         // CI of |x|: -0.05 ± 1.96·0.02 = [-0.0892, -0.0108] → |x| in [0.0108, 0.0892]
-        let (_, _, _, d) = evaluate(&th_abs(0.1, Some(0.95)), -0.05, Some(0.02), "t/m");
+        let (_, _, _, d) = evaluate(&th_abs(0.1, Some(0.95)), -0.05, normal(Some(0.02)), "t/m");
         assert!((d.upper.expect("upper") - 0.0892).abs() < 1e-4);
         assert_eq!(
             eval(&th_abs(0.08, Some(0.95)), -0.05, Some(0.02)).0,
@@ -354,7 +497,7 @@ mod tests {
                 ..th_abs(1.0, Some(0.95))
             },
             0.01,
-            Some(0.02),
+            normal(Some(0.02)),
             "t/m",
         );
         assert_eq!(d.lower, Some(0.0));
@@ -368,5 +511,30 @@ mod tests {
         assert!(m.contains("no stderr"), "{m}");
         let (s, _) = eval(&t, 0.9, Some(f64::NAN));
         assert_eq!(s, Status::Fail);
+    }
+
+    #[test]
+    fn a_sample_size_makes_the_bound_t_based() {
+        let t = th(Some(0.6), None, Some(0.95));
+        // n = 10: t(0.975, 9) = 2.2621571627409915 (scipy), 0.65 − 2.262·0.02 = 0.6048
+        let spread = Spread::T {
+            se: 0.02,
+            df: 9.0,
+            clusters: None,
+        };
+        let (s, _, _, d) = evaluate(&t, 0.65, spread, "t/m");
+        assert_eq!(s, Status::Pass);
+        let q = d.z.expect("q");
+        assert!((q - 2.262_157_162_740_991_5).abs() < 1e-9 * q, "{q}");
+        // 0.65 − 2.262·0.03 = 0.5821 < 0.6
+        let spread = Spread::T {
+            se: 0.03,
+            df: 9.0,
+            clusters: None,
+        };
+        assert_eq!(evaluate(&t, 0.65, spread, "t/m").0, Status::Fail);
+        let (s, m, _, _) = evaluate(&t, 0.9, Spread::Unusable("n = 1".into()), "t/m");
+        assert_eq!(s, Status::Missing);
+        assert!(m.contains("n = 1"), "{m}");
     }
 }

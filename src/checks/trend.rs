@@ -15,6 +15,14 @@
 //!
 //! Every earlier point that crossed is listed too, so a recovered dip stays visible.
 //!
+//! Every point must have measured what the latest run measured ([`crate::comparability`]:
+//! task version, n-shot, task hash, limit, dataset, …); a series that mixes evaluations is
+//! an `error` naming the runs and what differs, unless `accept_differences` lists it.
+//!
+//! These are fixed rules, not tests at a significance level: a wide selector makes one
+//! comparison per metric against the same bounds, and the band keeps NannyML's convention
+//! (the share of points a `k`-sigma band flags by chance grows with the number of series).
+//!
 //! ## Why it matters
 //! A model re-evaluated each week can lose a point a week with every single run "within
 //! noise" of the last; a trend against the best run, or against a validated band, catches
@@ -37,6 +45,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Detail, Finding, Status};
+use crate::comparability;
 use crate::error::Result;
 use crate::evidence;
 use crate::evidence::production::{format_time, parse_time};
@@ -218,6 +227,41 @@ fn judge(t: &Trend, label: &str, pts: Vec<(&Run, &Metric)>, expected: &str) -> F
         );
         f.observed = format!("{} run", points.len());
         return f;
+    }
+    // every point must have measured what the latest did
+    let task = pts
+        .first()
+        .map(|(_, m)| m.task.as_str())
+        .unwrap_or_default();
+    if let Some(latest) = points.last().map(|p| p.2) {
+        let mut refused = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for p in &points[..points.len() - 1] {
+            let cmp = comparability::compare(latest, task, p.2, task).accept(&t.accept);
+            if !cmp.refused().is_empty() {
+                refused.push(format!("{}: {}", p.2.label(), cmp.refused_text()));
+                for d in cmp.refused() {
+                    if !names.contains(&d.aspect.as_str()) {
+                        names.push(d.aspect.as_str());
+                    }
+                }
+            }
+        }
+        if !refused.is_empty() {
+            f.status = Status::Error;
+            f.message = format!(
+                "{label}: {} of {} earlier runs did not measure what the latest ({}) did, so the \
+                 series is not one evaluation; not compared (if intended, \
+                 `accept_differences: [{}]`): {}",
+                refused.len(),
+                points.len() - 1,
+                latest.label(),
+                names.join(", "),
+                refused.join("; ")
+            );
+            f.observed = format!("{} not comparable", refused.len());
+            return f;
+        }
     }
     let higher = t
         .higher_is_better

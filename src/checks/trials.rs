@@ -37,7 +37,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::repeatability::{Key, key};
+use super::repeatability::differences;
 use super::{Detail, Finding, Status};
 use crate::model::{Evidence, Metric, Run};
 use crate::num::fmt;
@@ -144,21 +144,26 @@ pub fn run(t: &Trials, evidence: &Evidence) -> Vec<Finding> {
         .chain(&evidence.baseline)
         .chain(&evidence.history)
         .collect();
-    let mut done: BTreeSet<(String, Key)> = BTreeSet::new();
+    let mut done: BTreeSet<(String, Vec<std::path::PathBuf>)> = BTreeSet::new();
     let mut out = Vec::new();
     for run in &evidence.current {
         for m in run.metrics.iter().filter(|m| t.selector.matches(m)) {
-            let k = key(run, &m.task, false);
-            if !done.insert((m.label(), k.clone())) {
-                continue;
-            }
+            // the runs made alike but for their seeds ([`differences`] of the repeatability
+            // check with seeds left out)
             let members: Vec<(&Run, &Metric)> = all
                 .iter()
                 .filter_map(|r| {
                     let other = r.metrics.iter().find(|x| x.key() == m.key())?;
-                    (key(r, &other.task, false) == k).then_some((*r, other))
+                    differences((run, &m.task), (r, &other.task), false, &t.accept)
+                        .is_empty()
+                        .then_some((*r, other))
                 })
                 .collect();
+            let paths: Vec<std::path::PathBuf> =
+                members.iter().map(|(r, _)| r.source.path.clone()).collect();
+            if !done.insert((m.label(), paths)) {
+                continue;
+            }
             out.push(judge(t, run, m, &members));
         }
     }

@@ -32,8 +32,8 @@ use super::samples::SampleValues;
 use super::{HashingReader, MAX_RESULTS_BYTES, direction, sha256_hex};
 use crate::error::{Error, Result};
 use crate::model::{
-    DirectionSource, Format, Metric, ModelInfo, Perturbation, Provenance, Run, SampleSource,
-    Source, StderrKind, TaskInfo, Tool, TrialSpread,
+    Aspect, DirectionSource, Format, Metric, ModelInfo, Perturbation, Provenance, Run,
+    SampleSource, Source, StderrKind, TaskInfo, Tool, TrialSpread,
 };
 
 /// Files helm-run writes into a run directory.
@@ -358,6 +358,81 @@ const GENERATION_KEYS: &[&str] = &[
     "stop_sequences",
 ];
 
+/// Adapter fields that shape the prompt: a difference in any makes a different evaluation.
+const PROMPT_KEYS: &[&str] = &[
+    "global_prefix",
+    "global_suffix",
+    "instructions",
+    "input_prefix",
+    "input_suffix",
+    "reference_prefix",
+    "reference_prefix_characters",
+    "reference_suffix",
+    "chain_of_thought_prefix",
+    "chain_of_thought_suffix",
+    "output_prefix",
+    "output_suffix",
+    "instance_prefix",
+    "substitutions",
+    "multi_label",
+    "sample_train",
+];
+
+/// What a HELM run's numbers measured (comparability): the scenario, the adaptation method,
+/// the in-context examples (`max_train_instances`), the prompt settings, the outputs per
+/// request, the trials and `max_eval_instances`. Prompt texts longer than 40 characters are
+/// kept as a SHA-256 prefix.
+fn measured(adapter: &Object, scenario: Option<&str>) -> BTreeMap<Aspect, String> {
+    let mut m = BTreeMap::new();
+    let shown = |v: &Value| -> String {
+        let t = v.to_json();
+        if t.chars().count() > 40 {
+            format!("sha256:{}", &super::sha256_hex(t.as_bytes())[..12])
+        } else {
+            t
+        }
+    };
+    if let Some(s) = scenario {
+        m.insert(Aspect::Scenario, s.to_owned());
+    }
+    if let Some(v) = adapter.get("method").and_then(Value::as_str) {
+        m.insert(Aspect::Method, v.to_owned());
+    }
+    if let Some(v) = adapter.get("max_train_instances").filter(|v| !v.is_null()) {
+        m.insert(Aspect::NShot, v.display());
+    }
+    let prompt: Vec<(String, String)> = PROMPT_KEYS
+        .iter()
+        .filter_map(|k| adapter.get(k).map(|v| ((*k).to_owned(), shown(v))))
+        .collect();
+    if !prompt.is_empty() {
+        m.insert(Aspect::Prompt, super::measured_object(&prompt));
+    }
+    if let Some(v) = adapter.get("num_outputs").filter(|v| !v.is_null()) {
+        m.insert(Aspect::Outputs, v.display());
+    }
+    let trials: Vec<(String, String)> = ["num_train_trials", "num_trials"]
+        .iter()
+        .filter_map(|k| {
+            adapter
+                .get(k)
+                .filter(|v| !v.is_null())
+                .map(|v| ((*k).to_owned(), v.display()))
+        })
+        .collect();
+    if !trials.is_empty() {
+        m.insert(Aspect::Trials, super::measured_object(&trials));
+    }
+    m.insert(
+        Aspect::Limit,
+        adapter
+            .get("max_eval_instances")
+            .filter(|v| !v.is_null())
+            .map_or_else(|| "none".to_owned(), Value::display),
+    );
+    m
+}
+
 /// Reads a HELM run directory. `directions` are the suite schema's, when there is one.
 pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<Run> {
     let spec_path = dir.join("run_spec.json");
@@ -413,6 +488,9 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
                 .unwrap_or_default();
             Some(format!("{class}({args})"))
         });
+    let measured = adapter
+        .map(|a| measured(a, scenario.as_deref()))
+        .unwrap_or_default();
     let provenance = Provenance {
         config_recorded: adapter.is_some(),
         scenario,
@@ -565,6 +643,7 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             instances: scenario_state.is_file().then_some(scenario_state),
             errored: None,
             epochs: None,
+            measured,
         }],
         metrics,
         perturbations,
@@ -718,19 +797,13 @@ pub fn read_instance_values(
         }
     }
     let (sha256, _) = hashing.finish().map_err(|e| Error::io(path, e))?;
-    Ok(SampleValues {
-        path: path.to_path_buf(),
-        sha256,
-        layout: json::RecordLayout::Array,
-        values: by_instance
-            .into_iter()
-            .map(|(k, (s, c))| (k, s / f64::from(c)))
-            .collect(),
-        non_scalar: 0,
-        without_doc_id: without_id,
-        duplicates: 0,
-        unscored: 0,
-    })
+    let mut out = SampleValues::new(path, sha256, json::RecordLayout::Array);
+    out.values = by_instance
+        .into_iter()
+        .map(|(k, (s, c))| (k, s / f64::from(c)))
+        .collect();
+    out.without_doc_id = without_id;
+    Ok(out)
 }
 
 /// Whether a parsed table document is a helm-summarize `Table` (or a list of them).
@@ -872,6 +945,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
                         instances: None,
                         errored: None,
                         epochs: None,
+                        measured: Default::default(),
                     })
                     .collect(),
                 metrics,

@@ -48,8 +48,8 @@ use super::samples::SampleValues;
 use super::{HashingReader, direction, helm::instance_key, meter};
 use crate::error::{Error, Result};
 use crate::model::{
-    DirectionSource, Format, Metric, ModelInfo, Provenance, Run, SampleSource, Source, StderrKind,
-    TaskInfo, Tool, Unfinished,
+    Aspect, DirectionSource, Format, Metric, ModelInfo, Provenance, Run, SampleSource, Source,
+    StderrKind, TaskInfo, Tool, Unfinished,
 };
 
 /// The first bytes of a ZIP archive (a local file header).
@@ -915,6 +915,7 @@ fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
         None
     };
     let display = text(eval.get("task_display_name")).filter(|d| *d != task);
+    let measured = measured(eval, h, config);
     Ok(Run {
         source,
         name: text(eval.get("eval_id")).or_else(|| text(eval.get("task_id"))),
@@ -937,6 +938,7 @@ fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
             instances: None,
             errored: Some(errored),
             epochs: Some(epochs),
+            measured,
         }],
         metrics,
         perturbations: Vec::new(),
@@ -1470,11 +1472,86 @@ pub fn for_each_record(
     Ok(())
 }
 
+/// What an Inspect AI log's numbers measured (comparability): the task version (the
+/// `full_task_version` inspect_evals writes in `eval.metadata` when there is one, else
+/// `eval.task_version`), the dataset's name and location, the sample ids listed (a
+/// fingerprint), the scorers with their parameters, and the limit.
+fn measured(
+    eval: &Object,
+    h: &Header,
+    config: Option<&Object>,
+) -> std::collections::BTreeMap<Aspect, String> {
+    let mut m = std::collections::BTreeMap::new();
+    let full = eval
+        .get("metadata")
+        .and_then(|x| x.get("full_task_version"))
+        .and_then(|v| text(Some(v)));
+    if let Some(v) = full.or_else(|| text(eval.get("task_version"))) {
+        m.insert(Aspect::TaskVersion, v);
+    }
+    if let Some(d) = eval.get("dataset") {
+        let name = text(d.get("name"));
+        let location = text(d.get("location"));
+        let what = match (name, location) {
+            (Some(n), Some(l)) if n != l => Some(format!("{n} ({l})")),
+            (Some(n), _) => Some(n),
+            (None, Some(l)) => Some(l),
+            (None, None) => None,
+        };
+        if let Some(w) = what {
+            m.insert(Aspect::Dataset, w);
+        }
+    }
+    let mut ids: Vec<u64> = h.listed.iter().map(|l| l.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if !ids.is_empty() {
+        let bytes: Vec<u8> = ids.iter().flat_map(|i| i.to_be_bytes()).collect();
+        let fp = super::sha256_hex(&bytes);
+        m.insert(
+            Aspect::Samples,
+            format!("{} ids, fingerprint {}", ids.len(), &fp[..12]),
+        );
+    }
+    let scores = h
+        .doc
+        .get("results")
+        .and_then(|r| r.get("scores"))
+        .and_then(Value::as_array);
+    if let Some(entries) = scores {
+        let mut o = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let name = text(e.get("name")).unwrap_or_else(|| format!("score{}", i + 1));
+            let scorer = text(e.get("scorer")).unwrap_or_default();
+            let params = e.get("params").map(Value::to_json).unwrap_or_default();
+            o.push((name, format!("{scorer}{params}")));
+        }
+        if !o.is_empty() {
+            m.insert(Aspect::Scorer, super::measured_object(&o));
+        }
+    }
+    if let Some(c) = config {
+        let limit = match c.get("limit") {
+            None | Some(Value::Null) => "none".to_owned(),
+            Some(v) => v.to_json(),
+        };
+        m.insert(Aspect::Limit, limit);
+    }
+    m
+}
+
 /// The per-sample values behind a metric's variant (`score label[+group_key=group]`):
 /// the score's reduced values from `reductions`, keyed by sample id, NaN (unscored) left
 /// out as Inspect leaves them out of its metrics; for a group, the samples whose
 /// `metadata.<group_key>` is the group.
-pub fn read_values(path: &Path, variant: Option<&str>) -> Result<SampleValues> {
+///
+/// With `cluster` (`metadata.<key>`), each sample's cluster is the digest of that metadata
+/// value.
+pub fn read_values(
+    path: &Path,
+    variant: Option<&str>,
+    cluster: Option<&str>,
+) -> Result<SampleValues> {
     let file = super::input::open(path)?;
     let (sha256, _) = HashingReader::new(file)
         .finish()
@@ -1524,30 +1601,42 @@ pub fn read_values(path: &Path, variant: Option<&str>) -> Result<SampleValues> {
         }
         _ => None,
     };
-    let mut out = SampleValues {
-        path: path.to_path_buf(),
-        sha256,
-        layout: json::RecordLayout::Array,
-        values: Vec::new(),
-        non_scalar: 0,
-        without_doc_id: 0,
-        duplicates: 0,
-        unscored: 0,
+    // each sample's cluster, by id
+    let clusters: Option<std::collections::HashMap<u64, u64>> = match cluster {
+        Some(field) => {
+            let mut map = std::collections::HashMap::new();
+            let top = field.split('.').next().unwrap_or(field).to_owned();
+            let keys: std::collections::HashSet<String> = [top].into_iter().collect();
+            for_each_record(path, &keys, |rec| {
+                if let (Some(id), Some(c)) = (
+                    rec.get("id").and_then(id_text),
+                    super::samples::cluster_key(rec, field),
+                ) {
+                    map.insert(instance_key(&id), c);
+                }
+            })?;
+            Some(map)
+        }
+        None => None,
     };
+    let mut out = SampleValues::new(path, sha256, json::RecordLayout::Array);
+    let mut kept = Vec::new();
     for (id, v) in rows {
         if members.as_ref().is_some_and(|m| !m.contains(&id)) {
             continue;
         }
         match v {
             Some(x) if x.is_nan() => out.unscored += 1,
-            Some(x) => out.values.push((id, x)),
+            Some(x) => kept.push((
+                id,
+                x,
+                0,
+                clusters.as_ref().and_then(|c| c.get(&id).copied()),
+            )),
             None => out.non_scalar += 1,
         }
     }
-    out.values.sort_by_key(|(k, _)| *k);
-    let before = out.values.len();
-    out.values.dedup_by_key(|(k, _)| *k);
-    out.duplicates = (before - out.values.len()) as u64;
+    out.set_rows(kept, cluster.is_some());
     Ok(out)
 }
 

@@ -16,14 +16,15 @@
 //! * lmms-eval ≤ 0.2.2 writes `model_configs` where later versions write `config`; its
 //!   `date` is a `"YYYYMMDD_HHMMSS"` string where lm-eval writes UNIX time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use super::direction;
 use super::json::{Object, Value};
 use crate::error::{Error, Result};
 use crate::model::{
-    DirectionSource, Format, Metric, ModelInfo, Provenance, Run, Source, StderrKind, TaskInfo, Tool,
+    Aspect, DirectionSource, Format, Metric, ModelInfo, Provenance, Run, Source, StderrKind,
+    TaskInfo, Tool,
 };
 
 /// Keys inside a task entry that are not metrics.
@@ -265,7 +266,10 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
 
     let model = model_info(top, config);
     let provenance = provenance(top, config, &format);
-    let (tasks, metrics) = tasks_and_metrics(top, results, legacy);
+    let (mut tasks, metrics) = tasks_and_metrics(top, results, legacy);
+    for t in &mut tasks {
+        t.measured = measured(&provenance, &t.name);
+    }
 
     Ok(Run {
         source,
@@ -279,6 +283,42 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
         unmeasured: Vec::new(),
         unfinished: None,
     })
+}
+
+/// What an lm-eval / lmms-eval task's numbers measured (comparability): its version
+/// (`versions`), its few-shot count (`n-shot`, or v0.3's one `num_fewshot`), its
+/// `task_hashes` entry, the dataset its config names, and the limit (`none` when the run's
+/// configuration is recorded without one).
+fn measured(p: &Provenance, task: &str) -> BTreeMap<Aspect, String> {
+    let mut m = BTreeMap::new();
+    if let Some(v) = p.task_versions.get(task) {
+        m.insert(Aspect::TaskVersion, v.clone());
+    }
+    if let Some(n) = p.num_fewshot.get(task).or_else(|| p.num_fewshot.get("*")) {
+        m.insert(Aspect::NShot, n.to_string());
+    }
+    if let Some(h) = p.task_hashes.get(task) {
+        m.insert(Aspect::TaskHash, h.clone());
+    }
+    if let Some(d) = p.datasets.get(task) {
+        m.insert(Aspect::Dataset, d.clone());
+    }
+    if p.config_recorded {
+        m.insert(
+            Aspect::Limit,
+            p.limit.map_or_else(
+                || "none".to_owned(),
+                |l| {
+                    if l.fract() == 0.0 && l.abs() < 1e15 {
+                        format!("{}", l as i64)
+                    } else {
+                        super::json::fmt_float(l)
+                    }
+                },
+            ),
+        );
+    }
+    m
 }
 
 fn detect_format(top: &Object, results: &Object, legacy: bool) -> Format {
@@ -702,6 +742,7 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
             instances: None,
             errored: None,
             epochs: None,
+            measured: Default::default(),
         });
     }
 

@@ -153,6 +153,27 @@ fn classify(shape: &TopLevel) -> FileKind {
 }
 
 /// Hex SHA-256 of bytes.
+/// A measured setting made of named parts (HELM's prompt settings, Inspect AI's scorers),
+/// as the compact JSON object `{"name": "value", …}` that [`crate::comparability`]
+/// compares part by part.
+pub fn measured_object(parts: &[(String, String)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = parts
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// A stable 64-bit digest of a text: the first 8 bytes of its SHA-256, big-endian. Used to
+/// keep one number per document for its `doc_hash` and its cluster key (equal texts give
+/// equal digests; the order of digests is the same on every platform and release).
+pub fn digest(text: &str) -> u64 {
+    let d = Sha256::digest(text.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    u64::from_be_bytes(b)
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }

@@ -37,6 +37,59 @@ pub struct SampleValues {
     /// Samples scored NaN (Inspect AI's unscored samples), left out of the values as the
     /// framework leaves them out of its metric.
     pub unscored: u64,
+    /// Per document, in the order of `values`, a digest of the document's `doc_hash`
+    /// ([`super::digest`]; 0 where the record has none). Empty when no record of the log
+    /// writes one (HELM, Inspect AI, lmms-eval ≥ 0.4 slim logs without hashes).
+    pub doc_hashes: Vec<u64>,
+    /// Per document, in the order of `values`, a digest of its cluster key, when a cluster
+    /// field was asked for; empty otherwise.
+    pub clusters: Vec<u64>,
+    /// Documents kept whose record has no value at the cluster field.
+    pub without_cluster: u64,
+}
+
+/// One document while a log is read: id, value, doc_hash digest, cluster digest.
+pub(crate) type Row = (u64, f64, u64, Option<u64>);
+
+impl SampleValues {
+    /// Empty values read from `path`.
+    pub(crate) fn new(path: &Path, sha256: String, layout: RecordLayout) -> SampleValues {
+        SampleValues {
+            path: path.to_path_buf(),
+            sha256,
+            layout,
+            values: Vec::new(),
+            non_scalar: 0,
+            without_doc_id: 0,
+            duplicates: 0,
+            unscored: 0,
+            doc_hashes: Vec::new(),
+            clusters: Vec::new(),
+            without_cluster: 0,
+        }
+    }
+
+    /// Keeps one row per document (the first in file order), sorted by document, and
+    /// splits the rows into `values`, `doc_hashes` and `clusters`.
+    pub(crate) fn set_rows(&mut self, mut rows: Vec<Row>, cluster_asked: bool) {
+        rows.sort_by_key(|r| r.0);
+        let before = rows.len();
+        rows.dedup_by_key(|r| r.0);
+        self.duplicates = (before - rows.len()) as u64;
+        let hashed = rows.iter().any(|r| r.2 != 0);
+        self.values = rows.iter().map(|r| (r.0, r.1)).collect();
+        self.doc_hashes = if hashed {
+            rows.iter().map(|r| r.2).collect()
+        } else {
+            Vec::new()
+        };
+        if cluster_asked {
+            self.without_cluster = rows.iter().filter(|r| r.3.is_none()).count() as u64;
+            self.clusters = rows.iter().map(|r| r.3.unwrap_or(0)).collect();
+        } else {
+            self.clusters = Vec::new();
+        }
+    }
 }
 
 impl SampleValues {
@@ -75,16 +128,21 @@ fn scalar(v: &Value) -> Option<f64> {
 /// Reads `metric`'s per-document values for `variant` from a task's per-sample source:
 /// an lm-eval samples log (the variant is the filter) or a HELM `per_instance_stats.json`
 /// (the variant is `split[.sub_split][+perturbation:computed_on]`).
+///
+/// `cluster` names a dotted field whose value groups documents into clusters (an lm-eval
+/// record's `doc.passage_id`; an Inspect AI sample's `metadata.<key>`); HELM's per-instance
+/// stats carry none, so asking there is an error the caller reports.
 pub fn read_metric(
     source: &SampleSource,
     metric: &str,
     variant: Option<&str>,
     filters: &[String],
+    cluster: Option<&str>,
 ) -> Result<SampleValues> {
     match source {
-        SampleSource::LmEval(p) => read_samples_log(p, metric, variant, filters),
+        SampleSource::LmEval(p) => read_samples_log(p, metric, variant, filters, cluster),
         SampleSource::HelmPerInstance(p) => super::helm::read_instance_values(p, metric, variant),
-        SampleSource::Inspect(p) => super::inspect::read_values(p, variant),
+        SampleSource::Inspect(p) => super::inspect::read_values(p, variant, cluster),
     }
 }
 
@@ -96,22 +154,18 @@ pub fn read_samples_log(
     metric: &str,
     variant: Option<&str>,
     filters: &[String],
+    cluster: Option<&str>,
 ) -> Result<SampleValues> {
     let file = super::input::open(path)?;
     let mut hashing = HashingReader::new(file);
     let mut stream = RecordStream::new(&mut hashing);
-    let want = |k: &str| k == "doc_id" || k == "filter" || k == metric;
-
-    let mut out = SampleValues {
-        path: path.to_path_buf(),
-        sha256: String::new(),
-        layout: RecordLayout::Lines,
-        values: Vec::new(),
-        non_scalar: 0,
-        without_doc_id: 0,
-        duplicates: 0,
-        unscored: 0,
+    let cluster_top = cluster.map(|c| c.split('.').next().unwrap_or(c));
+    let want = |k: &str| {
+        k == "doc_id" || k == "filter" || k == "doc_hash" || k == metric || Some(k) == cluster_top
     };
+
+    let mut out = SampleValues::new(path, String::new(), RecordLayout::Lines);
+    let mut rows: Vec<Row> = Vec::new();
     let mut occurrences: HashMap<u64, usize> = HashMap::new();
 
     while let Some(rec) = stream
@@ -144,18 +198,28 @@ pub fn read_samples_log(
             out.non_scalar += 1;
             continue;
         };
-        out.values.push((doc_id, x));
+        let hash = rec
+            .get("doc_hash")
+            .and_then(Value::as_str)
+            .map_or(0, super::digest);
+        let key = cluster.and_then(|c| cluster_key(&rec, c));
+        rows.push((doc_id, x, hash, key));
     }
     // one value per document: the first in file order (the sort is stable)
-    out.values.sort_by_key(|(d, _)| *d);
-    let before = out.values.len();
-    out.values.dedup_by_key(|(d, _)| *d);
-    out.duplicates = (before - out.values.len()) as u64;
+    out.set_rows(rows, cluster.is_some());
     out.layout = stream.layout().unwrap_or(RecordLayout::Lines);
     drop(stream);
     let (sha, _) = hashing.finish().map_err(|e| Error::io(path, e))?;
     out.sha256 = sha;
     Ok(out)
+}
+
+/// The digest of a record's value at a dotted cluster field (text, number or boolean), as
+/// [`super::records::category`] spells it; `None` when absent, null or not a scalar.
+pub(crate) fn cluster_key(rec: &super::json::Object, field: &str) -> Option<u64> {
+    super::records::lookup(rec, field)
+        .and_then(super::records::category)
+        .map(|c| super::digest(&c))
 }
 
 /// Number of distinct documents in a per-sample source (over all filters / perturbations).
@@ -208,12 +272,14 @@ mod tests {
                 "\n"
             ),
         );
-        let v = read_samples_log(&p, "exact_match", Some("strict-match"), &[]).expect("reads");
+        let v =
+            read_samples_log(&p, "exact_match", Some("strict-match"), &[], None).expect("reads");
         assert_eq!(v.values, [(0, 1.0), (1, 0.0)]);
         assert!(v.is_binary());
         assert_eq!((v.get(1), v.get(7)), (Some(0.0), None));
         assert_eq!(v.sha256.len(), 64);
-        let f = read_samples_log(&p, "exact_match", Some("flexible-extract"), &[]).expect("reads");
+        let f = read_samples_log(&p, "exact_match", Some("flexible-extract"), &[], None)
+            .expect("reads");
         assert_eq!(f.values, [(0, 0.0)]);
     }
 
@@ -234,10 +300,11 @@ mod tests {
             ),
         );
         let filters = vec!["strict-match".to_string(), "flexible-extract".to_string()];
-        let s = read_samples_log(&p, "exact_match", Some("strict-match"), &filters).expect("reads");
+        let s = read_samples_log(&p, "exact_match", Some("strict-match"), &filters, None)
+            .expect("reads");
         assert_eq!(s.values, [(0, 0.0), (1, 1.0)]);
-        let f =
-            read_samples_log(&p, "exact_match", Some("flexible-extract"), &filters).expect("reads");
+        let f = read_samples_log(&p, "exact_match", Some("flexible-extract"), &filters, None)
+            .expect("reads");
         assert_eq!(f.values, [(0, 1.0), (1, 1.0)]);
         assert_eq!(
             count_documents(&SampleSource::LmEval(p.clone())).expect("count"),
@@ -251,7 +318,7 @@ mod tests {
             "c.json",
             r#"[{"doc_id": 0, "f1": ["1", "0"]}, {"doc_id": 1, "f1": 0.5}, {"f1": 1.0}, {"doc_id": 1, "f1": 0.25}]"#,
         );
-        let v = read_samples_log(&p, "f1", None, &[]).expect("reads");
+        let v = read_samples_log(&p, "f1", None, &[], None).expect("reads");
         assert_eq!(v.layout, RecordLayout::Array);
         assert_eq!(v.values, [(1, 0.5)]);
         assert_eq!(v.non_scalar, 1);
@@ -266,7 +333,7 @@ mod tests {
             "d.jsonl",
             "{\"doc_id\": 0, \"acc\": 1}\n{\"doc_id\": 1, \"acc\": }\n",
         );
-        let e = read_samples_log(&p, "acc", None, &[]).expect_err("malformed");
+        let e = read_samples_log(&p, "acc", None, &[], None).expect_err("malformed");
         let msg = e.to_string();
         assert!(msg.contains("d.jsonl:2:"), "{msg}");
     }

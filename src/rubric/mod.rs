@@ -190,6 +190,10 @@ pub struct Threshold {
     pub confidence: Option<f64>,
     /// Compare |value| (signed bias scores).
     pub abs: bool,
+    /// With `confidence`: a dotted per-sample field whose value groups items into clusters;
+    /// the interval then uses the clustered standard error (t on `C − 1` degrees of
+    /// freedom) from the current run's per-sample records.
+    pub cluster: Option<String>,
 }
 
 /// `regression`: the metric did not get worse than the baseline by more than a tolerance.
@@ -202,7 +206,17 @@ pub struct Regression {
     pub alpha: Option<f64>,
     /// Overrides the direction the evidence gives.
     pub higher_is_better: Option<bool>,
+    /// How the check's tests are adjusted as one family (default Holm).
+    pub correction: Correction,
+    /// A dotted per-sample field grouping items into clusters (clustered standard errors,
+    /// cluster bootstrap).
+    pub cluster: Option<String>,
+    /// Differences between current and baseline the rubric accepts on purpose.
+    pub accept: Vec<Aspect>,
 }
+
+pub use crate::model::Aspect;
+pub use crate::stats::multiplicity::Correction;
 
 /// `coverage`: tasks present, evaluated on enough samples, not with `--limit`.
 #[derive(Debug, Clone)]
@@ -293,6 +307,9 @@ pub struct Drift {
     pub kinds: std::collections::BTreeMap<String, crate::evidence::production::Kind>,
     pub window: Option<crate::evidence::production::Window>,
     pub reference_window: Option<crate::evidence::production::Window>,
+    /// How per-field p-values are adjusted; `None`: Holm when each drifted field fails the
+    /// check, none with `drift_share` (Evidently's share of drifted columns).
+    pub correction: Option<Correction>,
 }
 
 /// `trend`: a metric over the history of evaluation runs.
@@ -305,6 +322,8 @@ pub struct Trend {
     /// (reference runs, sigmas)
     pub band: Option<(u64, f64)>,
     pub higher_is_better: Option<bool>,
+    /// Differences between the series' runs the rubric accepts on purpose.
+    pub accept: Vec<Aspect>,
 }
 
 /// `provenance`: every current run records the required items.
@@ -334,6 +353,8 @@ pub enum Tolerance {
 pub struct Repeatability {
     pub selector: Selector,
     pub tolerance: Tolerance,
+    /// Differences that do not keep runs from being repeats.
+    pub accept: Vec<Aspect>,
 }
 
 /// `trials`: repeated runs (seeds, HELM trials) of the same evaluation agree.
@@ -343,6 +364,8 @@ pub struct Trials {
     /// At least 2.
     pub min_runs: u64,
     pub max_sd: Option<f64>,
+    /// Differences that do not keep runs from being trials of one evaluation.
+    pub accept: Vec<Aspect>,
 }
 
 /// `power`: the run is large enough to detect `detect`.
@@ -407,6 +430,11 @@ pub struct Sweep {
     pub alpha: f64,
     pub require_significant: bool,
     pub higher_is_better: Option<bool>,
+    /// How the best-against-runner-up tests of the check's metrics are adjusted (default Holm).
+    pub correction: Correction,
+    /// Differences between the settings' runs the rubric accepts (beyond the swept
+    /// parameters themselves).
+    pub accept: Vec<Aspect>,
 }
 
 /// Where an S7P6 check reads records: an input role or files the rubric names.
@@ -457,6 +485,8 @@ pub struct AbTest {
     /// (normalized arm, share) in the order written.
     pub expected_split: Option<Vec<(String, f64)>>,
     pub guardrails: Vec<Guardrail>,
+    /// How the guardrails' tests are adjusted as one family (default Holm).
+    pub correction: Correction,
 }
 
 /// `agreement`: offline metric and online outcome rank model versions alike.
@@ -472,6 +502,8 @@ pub struct Agreement {
     pub min_models: u64,
     /// (item id field, minimum kappa)
     pub kappa: Option<(String, f64)>,
+    /// Differences between the models' offline runs the rubric accepts.
+    pub accept: Vec<Aspect>,
 }
 
 /// `feedback`: production feedback is fresh, plentiful and covers the traffic.

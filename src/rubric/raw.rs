@@ -139,9 +139,14 @@ pub struct RawThreshold {
     /// Gate on |value| (signed scores such as BBQ bias, where −0.3 is as biased as 0.3).
     #[serde(default)]
     pub abs: Option<bool>,
+    /// A dotted per-sample field whose value groups items that share context (`doc.passage_id`,
+    /// Inspect `metadata.<key>`): with `confidence`, the clustered standard error and t on clusters − 1 degrees of freedom.
+    #[serde(default)]
+    pub cluster: Option<Sp<String>>,
 }
 
-/// `regression: { metric, max_drop, max_relative_drop, alpha, higher_is_better }`
+/// `regression: { metric, max_drop, max_relative_drop, alpha, higher_is_better, correction,
+/// cluster, accept_differences }`
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Regression")]
@@ -160,6 +165,21 @@ pub struct RawRegression {
     /// Overrides the direction the evidence gives.
     #[serde(default)]
     pub higher_is_better: Option<bool>,
+    /// How the check's tests are adjusted as one family: `holm` (default), `bonferroni`,
+    /// `bh` (Benjamini–Hochberg) or `none`.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::correction_schema")]
+    pub correction: Option<Sp<String>>,
+    /// A dotted per-sample field whose value groups items that share context (`doc.passage_id`,
+    /// Inspect `metadata.<key>`): clustered standard errors and a cluster bootstrap.
+    #[serde(default)]
+    pub cluster: Option<Sp<String>>,
+    /// Differences between the compared runs accepted on purpose (`n_shot`, `task_version`,
+    /// `task_hash`, `documents`, `limit`, `dataset`, `samples`, `scorer`, `scenario`, `method`,
+    /// `prompt`, `outputs`, `trials`); the finding still names them.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::aspects_schema")]
+    pub accept_differences: Option<Sp<Vec<Sp<String>>>>,
 }
 
 /// `coverage: { tasks, min_samples, allow_limit }`
@@ -430,6 +450,11 @@ pub struct RawDrift {
     /// The reference window.
     #[serde(default)]
     pub reference_window: Option<Sp<RawWindow>>,
+    /// How per-field p-values are adjusted: `holm` (default without `drift_share`),
+    /// `bonferroni`, `bh` or `none` (default with `drift_share`, Evidently's convention).
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::correction_schema")]
+    pub correction: Option<Sp<String>>,
 }
 
 /// `{ last: 7d }` or `{ from, to }` (RFC 3339 dates or UNIX seconds).
@@ -468,6 +493,12 @@ pub struct RawTrend {
     /// Overrides the direction the evidence gives.
     #[serde(default)]
     pub higher_is_better: Option<bool>,
+    /// Differences between the compared runs accepted on purpose (`n_shot`, `task_version`,
+    /// `task_hash`, `documents`, `limit`, `dataset`, `samples`, `scorer`, `scenario`, `method`,
+    /// `prompt`, `outputs`, `trials`); the finding still names them.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::aspects_schema")]
+    pub accept_differences: Option<Sp<Vec<Sp<String>>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -514,6 +545,12 @@ pub struct RawRepeatability {
     pub metric: Sp<String>,
     /// A number (absolute) or `stderr`.
     pub tolerance: Sp<String>,
+    /// Differences between the compared runs accepted on purpose (`n_shot`, `task_version`,
+    /// `task_hash`, `documents`, `limit`, `dataset`, `samples`, `scorer`, `scenario`, `method`,
+    /// `prompt`, `outputs`, `trials`); the finding still names them.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::aspects_schema")]
+    pub accept_differences: Option<Sp<Vec<Sp<String>>>>,
 }
 
 /// `trials: { metric, min_runs, max_sd }`
@@ -529,6 +566,12 @@ pub struct RawTrials {
     /// Largest allowed between-run standard deviation.
     #[serde(default)]
     pub max_sd: Option<Sp<f64>>,
+    /// Differences between the compared runs accepted on purpose (`n_shot`, `task_version`,
+    /// `task_hash`, `documents`, `limit`, `dataset`, `samples`, `scorer`, `scenario`, `method`,
+    /// `prompt`, `outputs`, `trials`); the finding still names them.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::aspects_schema")]
+    pub accept_differences: Option<Sp<Vec<Sp<String>>>>,
 }
 
 /// `power: { metric, detect, alpha, power, correlation }`
@@ -573,6 +616,17 @@ pub struct RawSweep {
     /// Overrides the direction the evidence gives.
     #[serde(default)]
     pub higher_is_better: Option<bool>,
+    /// How the check's tests are adjusted as one family: `holm` (default), `bonferroni`,
+    /// `bh` (Benjamini–Hochberg) or `none`.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::correction_schema")]
+    pub correction: Option<Sp<String>>,
+    /// Differences between the compared runs accepted on purpose (`n_shot`, `task_version`,
+    /// `task_hash`, `documents`, `limit`, `dataset`, `samples`, `scorer`, `scenario`, `method`,
+    /// `prompt`, `outputs`, `trials`); the finding still names them.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::aspects_schema")]
+    pub accept_differences: Option<Sp<Vec<Sp<String>>>>,
 }
 
 /// A guardrail: a field name (lower is better) or `{ field, higher_is_better, max_degradation }`.
@@ -653,6 +707,11 @@ pub struct RawAbTest {
     /// Fields that must not degrade significantly.
     #[serde(default)]
     pub guardrails: Option<Vec<Sp<RawGuardrail>>>,
+    /// How the guardrails' tests are adjusted as one family: `holm` (default), `bonferroni`,
+    /// `bh` (Benjamini–Hochberg) or `none`.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::correction_schema")]
+    pub correction: Option<Sp<String>>,
 }
 
 /// `agreement: { offline, online: { records, model, outcome }, min_spearman, min_models, kappa }`
@@ -672,6 +731,12 @@ pub struct RawAgreement {
     /// Per-item agreement of offline correctness and the online outcome.
     #[serde(default)]
     pub kappa: Option<Sp<RawKappa>>,
+    /// Differences between the compared runs accepted on purpose (`n_shot`, `task_version`,
+    /// `task_hash`, `documents`, `limit`, `dataset`, `samples`, `scorer`, `scenario`, `method`,
+    /// `prompt`, `outputs`, `trials`); the finding still names them.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::aspects_schema")]
+    pub accept_differences: Option<Sp<Vec<Sp<String>>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -48,6 +48,32 @@ impl JsonSchema for RawGuardrail {
     }
 }
 
+/// `correction:`: one of the multiple-testing corrections.
+pub fn correction_schema(_: &mut SchemaGenerator) -> Schema {
+    let names: Vec<&str> = crate::stats::multiplicity::Correction::ALL
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    json_schema!({
+        "description": "How the check's tests are adjusted as one family: holm (default; family-wise error rate), bonferroni, bh (Benjamini-Hochberg, false discovery rate) or none.",
+        "type": "string",
+        "enum": names
+    })
+}
+
+/// `accept_differences:`: aspects of comparability accepted on purpose.
+pub fn aspects_schema(_: &mut SchemaGenerator) -> Schema {
+    let names: Vec<&str> = crate::model::Aspect::ALL
+        .iter()
+        .map(|a| a.as_str())
+        .collect();
+    json_schema!({
+        "description": "Differences between the compared runs accepted on purpose; the finding still names them.",
+        "type": "array",
+        "items": { "type": "string", "enum": names }
+    })
+}
+
 /// Adds to a check's schema that exactly one kind key is present (`rubric validate` says
 /// the same with a message; an editor underlines it).
 pub fn exactly_one_kind(schema: &mut Schema) {

@@ -37,6 +37,28 @@ pub fn exact(b: u64, c: u64) -> McNemar {
     }
 }
 
+/// The exact conditional interval of the paired difference that agrees with [`exact`]:
+/// given the `d = b + c` discordant pairs, `c ~ Binomial(d, π)` and the difference of the two
+/// proportions over the `n` pairs is `Δ = (c − b)/n = d·(2π − 1)/n`; the Clopper–Pearson
+/// interval of `π` at `1 − level` ([`super::proportion::clopper_pearson`]) mapped through
+/// that line. Both invert the same two one-sided binomial tests, so the interval excludes
+/// 0 (π = ½) exactly when the exact p-value is below `level`. `Δ` here is
+/// `current − baseline` with `b` the pairs only the baseline got right, `c` only the current
+/// run. With no discordant pair the interval is `[0, 0]` (conditionally, Δ is exactly 0).
+/// `None` when `b + c > n`, `n = 0` or the level is outside (0, 1).
+pub fn exact_interval(b: u64, c: u64, n: u64, level: f64) -> Option<(f64, f64)> {
+    let d = b + c;
+    if n == 0 || d > n || !(level > 0.0 && level < 1.0) {
+        return None;
+    }
+    if d == 0 {
+        return Some((0.0, 0.0));
+    }
+    let (lo, hi) = super::proportion::clopper_pearson(c, d, level)?;
+    let scale = d as f64 / n as f64;
+    Some((scale * (2.0 * lo - 1.0), scale * (2.0 * hi - 1.0)))
+}
+
 /// Asymptotic McNemar test: `χ² = (|b − c| − 1)² / (b + c)` with the continuity correction,
 /// `(b − c)² / (b + c)` without, and `p = P(χ²₁ > χ²)` — statsmodels
 /// `mcnemar(table, exact=False, correction=...)`.
@@ -76,6 +98,21 @@ mod tests {
         assert_eq!(chi2(0, 0, true).p_value, 1.0);
     }
 
+    #[test]
+    fn the_issue_example_agrees_with_its_test() {
+        // 10 documents, 3 discordant, all for the current run: Δ = 0.3, p = 0.25
+        let t = exact(0, 3);
+        assert!((t.p_value - 0.25).abs() < 1e-12, "{}", t.p_value);
+        let (lo, hi) = exact_interval(0, 3, 10, 0.05).expect("ci");
+        assert!(
+            lo < 0.0 && hi > 0.0,
+            "[{lo}, {hi}] must contain 0 beside p = 0.25"
+        );
+        assert!((hi - 0.3).abs() < 1e-15, "{hi}");
+        assert_eq!(exact_interval(0, 0, 10, 0.05), Some((0.0, 0.0)));
+        assert!(exact_interval(6, 6, 10, 0.05).is_none());
+    }
+
     proptest! {
         #[test]
         fn symmetric_and_bounded(b in 0u64..500, c in 0u64..500) {
@@ -85,6 +122,20 @@ mod tests {
             let x = chi2(b, c, true);
             prop_assert_eq!(x, chi2(c, b, true));
             prop_assert!((0.0..=1.0).contains(&x.p_value));
+        }
+
+        /// The interval excludes 0 exactly when the exact p-value is below the level.
+        #[test]
+        fn interval_agrees_with_the_exact_test(b in 0u64..60, c in 0u64..60, extra in 0u64..40,
+                                              level in 0.001f64..0.3) {
+            let n = b + c + extra;
+            prop_assume!(n > 0);
+            let (lo, hi) = exact_interval(b, c, n, level).expect("ci");
+            let p = exact(b, c).p_value;
+            prop_assume!((p - level).abs() > 1e-9 * level);
+            prop_assert_eq!(lo > 0.0 || hi < 0.0, p < level, "b={} c={} p={} [{}, {}]", b, c, p, lo, hi);
+            let delta = (c as f64 - b as f64) / n as f64;
+            prop_assert!(lo <= delta + 1e-12 && delta <= hi + 1e-12);
         }
 
         #[test]

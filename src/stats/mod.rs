@@ -6,14 +6,18 @@
 
 pub mod binning;
 pub mod bootstrap;
+pub mod cluster;
 pub mod describe;
 pub mod drift;
 pub mod fairness;
 pub mod hypergeometric;
+pub mod inference;
 pub mod ks;
 pub mod mcnemar;
+pub mod multiplicity;
 pub mod normal;
 pub mod power;
+pub mod proportion;
 pub mod rank;
 pub mod rng;
 pub mod twosample;

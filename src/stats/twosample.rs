@@ -1,10 +1,12 @@
 //! Two-sample tests for A/B comparisons, as statsmodels and scipy compute them.
 //!
-//! * [`two_proportions`]: the pooled two-proportion z-test —
-//!   `z = (p₁ − p₂)/√(p̂(1 − p̂)(1/n₁ + 1/n₂))`, `p̂ = (x₁ + x₂)/(n₁ + n₂)`, two-sided
-//!   `p = 2·sf(|z|)` (statsmodels `proportions_ztest`); the interval of `p₁ − p₂` is Wald's,
-//!   unpooled: `± z₁₋α/₂·√(p₁q₁/n₁ + p₂q₂/n₂)` (statsmodels
-//!   `confint_proportions_2indep(method="wald")`).
+//! * [`two_proportions`]: Wald's test of two proportions against a difference `Δ₀`,
+//!   `z = (p₁ − p₂ − Δ₀)/√(p₁q₁/n₁ + p₂q₂/n₂)`, two-sided `p = 2·sf(|z|)` (statsmodels
+//!   `test_proportions_2indep(method="wald", compare="diff", value=Δ₀)`), with the interval
+//!   that agrees with it, `p₁ − p₂ ± z₁₋α/₂·√(p₁q₁/n₁ + p₂q₂/n₂)` (statsmodels
+//!   `confint_proportions_2indep(method="wald")`). (The pooled z-test of equality, whose
+//!   p-value does not agree with that interval, is Evidently's `z` drift method, in
+//!   `stats::drift`.)
 //! * [`welch`]: Welch's t-test of two means with unequal variances —
 //!   `t = (m₁ − m₂)/√(v₁/n₁ + v₂/n₂)`, Welch–Satterthwaite degrees of freedom
 //!   `df = (v₁/n₁ + v₂/n₂)² / ((v₁/n₁)²/(n₁ − 1) + (v₂/n₂)²/(n₂ − 1))`, `p = 2·T_df.sf(|t|)`,
@@ -17,7 +19,7 @@
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, StudentsT};
 
-use super::normal;
+use super::inference::Inference;
 
 /// A two-sample comparison of `a − b`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -31,33 +33,17 @@ pub struct Comparison {
     pub df: Option<f64>,
 }
 
-/// Pooled two-proportion z-test of `x_a/n_a − x_b/n_b` with Wald's interval at `1 − alpha`.
-/// `None` without observations on a side.
-pub fn two_proportions(x_a: u64, n_a: u64, x_b: u64, n_b: u64, alpha: f64) -> Option<Comparison> {
+/// Wald's test of `x_a/n_a − x_b/n_b = null` with the interval that agrees with it
+/// ([`Inference::interval`]). `None` without observations on a side, or when both
+/// proportions are 0 or 1 (no variance: no basis for the test).
+pub fn two_proportions(x_a: u64, n_a: u64, x_b: u64, n_b: u64, null: f64) -> Option<Inference> {
     if n_a == 0 || n_b == 0 || x_a > n_a || x_b > n_b {
         return None;
     }
     let (na, nb) = (n_a as f64, n_b as f64);
     let (pa, pb) = (x_a as f64 / na, x_b as f64 / nb);
-    let pooled = (x_a + x_b) as f64 / (na + nb);
-    let delta = pa - pb;
-    let se_pooled = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
-    let (z, p) = if se_pooled == 0.0 {
-        (0.0, 1.0)
-    } else {
-        let z = delta / se_pooled;
-        (z, normal::two_sided_p(z))
-    };
     let se = (pa * (1.0 - pa) / na + pb * (1.0 - pb) / nb).sqrt();
-    let q = normal::quantile(1.0 - alpha / 2.0);
-    Some(Comparison {
-        delta,
-        statistic: z,
-        p_value: p,
-        ci_low: delta - q * se,
-        ci_high: delta + q * se,
-        df: None,
-    })
+    Inference::normal(pa - pb, se, null)
 }
 
 /// Welch's t-test of `mean_a − mean_b` from means, sample variances (ddof = 1) and sizes,
@@ -145,11 +131,10 @@ mod tests {
 
     #[test]
     fn degenerate_inputs() {
-        assert!(two_proportions(1, 0, 1, 2, 0.05).is_none());
+        assert!(two_proportions(1, 0, 1, 2, 0.0).is_none());
         assert!(welch(1.0, 1.0, 1, 1.0, 1.0, 5, 0.05).is_none());
-        // identical all-zero arms: no evidence of a difference
-        let c = two_proportions(0, 10, 0, 10, 0.05).expect("c");
-        assert_eq!((c.statistic, c.p_value), (0.0, 1.0));
+        // identical all-zero arms: no variance, no test
+        assert!(two_proportions(0, 10, 0, 10, 0.0).is_none());
         assert!(chisquare_gof(&[5], &[1.0]).is_none());
         assert!(chisquare_gof(&[5, 5], &[1.0, 0.0]).is_none());
     }
