@@ -170,8 +170,17 @@ pub fn compare(a: &Run, task_a: &str, b: &Run, task_b: &str) -> Comparison {
             (None, None) => {}
         }
     }
+    // the version a file states, else the range its keys imply
+    let version = |r: &Run| {
+        r.format.version.clone().or_else(|| {
+            r.format
+                .inferred
+                .as_ref()
+                .map(|i| format!("{i} (inferred)"))
+        })
+    };
     if a.format.tool == b.format.tool
-        && let (Some(x), Some(y)) = (&a.format.version, &b.format.version)
+        && let (Some(x), Some(y)) = (version(a), version(b))
         && x != y
     {
         out.notes.push(format!(

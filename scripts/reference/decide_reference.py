@@ -215,6 +215,58 @@ def bootstraps():
     ]
 
 
+def digest(text):
+    """govgate's evidence::digest: the first 8 bytes of SHA-256, big-endian."""
+    import hashlib
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+def cli_cases():
+    """What `govgate check` must report on runs tests/decide.rs writes from these values."""
+    rng = np.random.default_rng(1404)
+    # 24 passages of 2 to 6 questions; each passage has its own chance, and the current run
+    # loses a little on some passages
+    passages, base, cur = [], [], []
+    for c in range(24):
+        k = int(rng.integers(2, 7))
+        p = float(rng.uniform(0.2, 0.95))
+        worse = c % 3 == 0
+        for _ in range(k):
+            passages.append(100 + c)
+            b = float(rng.random() < p)
+            base.append(b)
+            cur.append(float(rng.random() < (p * 0.6 if worse else p)))
+    d = [x - y for x, y in zip(cur, base)]
+    groups = {}
+    for v, k in zip(d, passages):
+        groups.setdefault(k, []).append(v)
+    se = float(_clustered_stderr([groups[k] for k in groups]))
+    C = len(groups)
+    mean = float(np.mean(d))
+    t = mean / se
+    paired = {"passages": passages, "baseline": base, "current": cur, "mean": mean, "se": se,
+              "clusters": C, "df": C - 1, "t": t, "p": float(2 * st.t.sf(abs(t), C - 1)),
+              "ci": [mean - st.t.ppf(0.975, C - 1) * se, mean + st.t.ppf(0.975, C - 1) * se]}
+    # the current run's own clustered interval (threshold with confidence and cluster)
+    cg = {}
+    for v, k in zip(cur, passages):
+        cg.setdefault(k, []).append(v)
+    scores = [SampleScore(score=Score(value=v), sample_id=j, sample_metadata={"p": k})
+              for j, (v, k) in enumerate(zip(cur, passages))]
+    r = ci(level=0.95, cluster="p")(scores)
+    threshold = {"mean": float(np.mean(cur)), "se": float(_clustered_stderr([cg[k] for k in cg])),
+                 "lower": float(r["lower"]), "upper": float(r["upper"])}
+    # continuous scores on the same passages: the cluster bootstrap, clusters ordered by the
+    # digest of their key's text as govgate orders them
+    cb = [float(x) for x in np.round(rng.uniform(0, 1, len(passages)), 4)]
+    cc = [float(round(x + (0.15 if k % 2 else -0.05), 4)) for x, k in zip(cb, passages)]
+    dd = [x - y for x, y in zip(cc, cb)]
+    boot = bootstrap_case(dd, 9999, 0x6F76_6761_7465, [0.05], clusters=[digest(str(k)) for k in passages])
+    continuous = {"baseline": cb, "current": cc, "p": boot["p"], "ci": boot["intervals"]["0.05"],
+                  "mean": float(np.mean(dd))}
+    return {"paired_binary": paired, "threshold": threshold, "continuous": continuous}
+
+
 def main():
     ppf, sf = t_dist()
     out = {
@@ -229,6 +281,7 @@ def main():
         "welch_from_stats": welch_from_stats(),
         "clustered": clustered(),
         "bootstrap": bootstraps(),
+        "cli": cli_cases(),
     }
     with open("scripts/reference/decide_reference.json", "w") as f:
         json.dump(out, f, indent=1)

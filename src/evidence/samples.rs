@@ -159,9 +159,14 @@ pub fn read_samples_log(
     let file = super::input::open(path)?;
     let mut hashing = HashingReader::new(file);
     let mut stream = RecordStream::new(&mut hashing);
-    let cluster_top = cluster.map(|c| c.split('.').next().unwrap_or(c));
+    // the filter applies at every depth: keep each segment of the cluster's path
+    let cluster_path: Vec<&str> = cluster.map(|c| c.split('.').collect()).unwrap_or_default();
     let want = |k: &str| {
-        k == "doc_id" || k == "filter" || k == "doc_hash" || k == metric || Some(k) == cluster_top
+        k == "doc_id"
+            || k == "filter"
+            || k == "doc_hash"
+            || k == metric
+            || cluster_path.contains(&k)
     };
 
     let mut out = SampleValues::new(path, String::new(), RecordLayout::Lines);

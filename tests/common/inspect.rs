@@ -131,6 +131,8 @@ pub struct Log {
     pub dataset_samples: u64,
     pub error: Option<String>,
     pub inspect_version: String,
+    /// `eval.task_version` as JSON (`2`, `"2-A"`).
+    pub task_version: String,
 }
 
 impl Log {
@@ -164,6 +166,7 @@ impl Log {
             dataset_samples: 4,
             error: None,
             inspect_version: "0.3.285".into(),
+            task_version: "2".into(),
         }
     }
 
@@ -175,13 +178,14 @@ impl Log {
             format!("\"epochs\": 1, {}", self.config)
         };
         format!(
-            r#"{{"eval_id": "E-{task}", "run_id": "R1", "created": "2026-11-23T00:39:24+00:00", "task": "{task}", "task_id": "T-{task}", "task_version": 2, "task_file": "tasks.py", "task_args": {{}}, "dataset": {{"name": "{task}", "location": "{task}.jsonl", "samples": {n}, "sample_ids": [{ids}], "shuffled": false}}, "model": "mockllm/model", "model_generate_config": {{}}, "model_args": {{}}, "config": {{{config}}}, "revision": {{"type": "git", "origin": "https://example.invalid/tasks.git", "commit": "99bf5f6", "dirty": {dirty}}}, "packages": {{"inspect_ai": "{version}"}}, "metadata": {{}}, "scorers": [{{"name": "{scorer}", "options": {{}}, "metrics": [{{"name": "inspect_ai/accuracy", "options": {{}}}}, {{"name": "inspect_ai/stderr", "options": {{}}}}], "metadata": {{}}}}]}}"#,
+            r#"{{"eval_id": "E-{task}", "run_id": "R1", "created": "2026-11-23T00:39:24+00:00", "task": "{task}", "task_id": "T-{task}", "task_version": {tv}, "task_file": "tasks.py", "task_args": {{}}, "dataset": {{"name": "{task}", "location": "{task}.jsonl", "samples": {n}, "sample_ids": [{ids}], "shuffled": false}}, "model": "mockllm/model", "model_generate_config": {{}}, "model_args": {{}}, "config": {{{config}}}, "revision": {{"type": "git", "origin": "https://example.invalid/tasks.git", "commit": "99bf5f6", "dirty": {dirty}}}, "packages": {{"inspect_ai": "{version}"}}, "metadata": {{}}, "scorers": [{{"name": "{scorer}", "options": {{}}, "metrics": [{{"name": "inspect_ai/accuracy", "options": {{}}}}, {{"name": "inspect_ai/stderr", "options": {{}}}}], "metadata": {{}}}}]}}"#,
             task = self.task,
             n = self.dataset_samples,
             ids = ids.join(", "),
             dirty = self.dirty,
             version = self.inspect_version,
             scorer = self.scorer,
+            tv = self.task_version,
         )
     }
 

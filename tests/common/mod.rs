@@ -3,6 +3,7 @@
 
 pub mod corpus;
 pub mod inspect;
+pub mod lmeval;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
