@@ -483,3 +483,104 @@ fn rubric_keys_of_issue_14_are_validated_with_their_locations() {
         "{e}"
     );
 }
+
+#[test]
+fn a_sweeps_leads_are_one_family() {
+    // two tasks swept over three temperatures, 200 documents each, no samples logs: Welch's
+    // t from the stderrs and sizes. a: best 0.60 against 0.50 (t = 2.015247997095126,
+    // p = 0.04455076759649332, scipy ttest_ind_from_stats); b: best 0.70 against 0.55
+    // (t = 3.128399789972763, p = 0.001887839857942737). Holm over the two leads
+    // (statsmodels multipletests): a 0.04455, b 0.003776 — both still below 0.05; the
+    // report carries the family of two.
+    let dir = scratch("cmp-sweep-family");
+    let n = 200;
+    let acc = |k: usize| -> Vec<f64> { (0..n).map(|i| if i < k { 1.0 } else { 0.0 }).collect() };
+    for (i, (t, ka, kb)) in [(0.0, 120, 140), (0.5, 100, 110), (1.0, 90, 100)]
+        .iter()
+        .enumerate()
+    {
+        lmeval::write(
+            &dir.join(format!("t{i}")),
+            &format!("2026-1{i}-01T00-00-00.000001"),
+            &lmeval::Run {
+                gen_kwargs: Some(format!("temperature={t}")),
+                ..lmeval::Run::default()
+            },
+            &[Task::new("a", &acc(*ka)), Task::new("b", &acc(*kb))],
+        );
+    }
+    let (_, rep) = gate(
+        &dir,
+        "    - { id: sweep, level: 1, sweep: { metric: \"*/acc\", over: [gen_kwargs.temperature], require_significant: true } }\n",
+        &["t0", "t1", "t2"],
+    );
+    let fs = findings(&rep, "sweep");
+    assert_eq!(fs.len(), 2);
+    for f in &fs {
+        let t = &f["detail"]["test"];
+        assert_eq!(t["method"], "welch-t", "{f}");
+        assert_eq!(t["family_size"], 2);
+        assert_eq!(t["correction"], "holm");
+    }
+    let a = fs
+        .iter()
+        .find(|f| f["subject"].as_str().is_some_and(|s| s.starts_with("a/")))
+        .expect("a");
+    let t = &a["detail"]["test"];
+    let p = t["p_value"].as_f64().expect("p");
+    assert!((p - 0.04455076759649332).abs() < 1e-9 * p, "{p}");
+    let adj = t["p_adjusted"].as_f64().expect("p_adj");
+    assert!((adj - 0.04455076759649332).abs() < 1e-9 * adj, "{adj}");
+    assert!(message(a).contains("Holm over 2 tests"), "{}", message(a));
+}
+
+#[test]
+fn models_ranked_on_different_evaluations_are_not_ranked() {
+    // the release example, with the retired v1 evaluated on another version of the task
+    let dir = scratch("cmp-agreement");
+    let src = root().join("fixtures/release");
+    for rel in [
+        "candidate/seed-1234/acme__helpdesk-7b-v3/results_2026-11-20T09-00-00.000000.json",
+        "baseline/acme__helpdesk-7b-v2/results_2026-10-30T09-00-00.000000.json",
+        "history/v1/acme__helpdesk-7b-v1/results_2026-10-01T09-00-00.000000.json",
+        "production/traffic.jsonl",
+    ] {
+        let text = std::fs::read_to_string(src.join(rel)).expect("fixture");
+        let text = if rel.starts_with("history/v1") {
+            text.replace(
+                "\"versions\": {\n    \"helpdesk_qa\": 1.0",
+                "\"versions\": {\n    \"helpdesk_qa\": 2.0",
+            )
+        } else {
+            text
+        };
+        write(&dir.join(rel), &text);
+    }
+    let edited = std::fs::read_to_string(
+        dir.join("history/v1/acme__helpdesk-7b-v1/results_2026-10-01T09-00-00.000000.json"),
+    )
+    .expect("edited");
+    assert!(edited.contains("\"helpdesk_qa\": 2.0"), "the edit took");
+    let (code, rep) = gate(
+        &dir,
+        "    - { id: agree, level: 1, agreement: { offline: \"*/acc@none\", online: { records: production, model: model_id, outcome: thumbs_up }, min_spearman: 0.6 } }\n",
+        &[
+            "candidate",
+            "--baseline",
+            "baseline",
+            "--history",
+            "history",
+            "--production",
+            "production",
+        ],
+    );
+    assert_eq!(code, 1);
+    let f = &findings(&rep, "agree")[0];
+    assert_eq!(f["status"], "error");
+    let m = message(f);
+    assert!(
+        m.contains("the models' offline runs are not one evaluation"),
+        "{m}"
+    );
+    assert!(m.contains("task version 1.0 vs 2.0"), "{m}");
+}

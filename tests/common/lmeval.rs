@@ -52,6 +52,8 @@ pub struct Run {
     pub lm_eval_version: Option<String>,
     pub samples: bool,
     pub model: String,
+    /// `config.gen_kwargs` as written (`temperature=0.5`).
+    pub gen_kwargs: Option<String>,
 }
 
 /// Writes `results_<stamp>.json` (and `samples_<task>_<stamp>.jsonl`) under `dir`.
@@ -116,13 +118,17 @@ pub fn write(dir: &Path, stamp: &str, run: &Run, tasks: &[Task]) {
         .as_ref()
         .map(|v| format!(r#", "lm_eval_version": "{v}""#))
         .unwrap_or_default();
+    let gen_kwargs = run
+        .gen_kwargs
+        .as_ref()
+        .map_or("null".to_owned(), |g| format!("\"{g}\""));
     let model = if run.model.is_empty() {
         "acme/tiny"
     } else {
         &run.model
     };
     let doc = format!(
-        r#"{{"results": {{{}}}, "versions": {{{}}}, "n-shot": {{{}}}, "higher_is_better": {{{}}}, "n-samples": {{{}}}, "task_hashes": {{{}}}, "config": {{"model": "hf", "model_args": "pretrained={model}", "limit": {limit}}}, "model_name": "{model}", "date": 1750000000.0{version}}}"#,
+        r#"{{"results": {{{}}}, "versions": {{{}}}, "n-shot": {{{}}}, "higher_is_better": {{{}}}, "n-samples": {{{}}}, "task_hashes": {{{}}}, "config": {{"model": "hf", "model_args": "pretrained={model}", "limit": {limit}, "gen_kwargs": {gen_kwargs}}}, "model_name": "{model}", "date": 1750000000.0{version}}}"#,
         results.join(", "),
         versions.join(", "),
         nshot.join(", "),
