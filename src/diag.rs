@@ -7,7 +7,7 @@
 //!   |       ^^^
 //! ```
 
-use crate::rubric::yaml::Loc;
+use crate::yaml::Loc;
 
 /// Renders `message` at `loc` in `text`, naming `file`. Without a location, just
 /// `file: message`.

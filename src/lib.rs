@@ -27,3 +27,5 @@ pub mod progress;
 pub mod report;
 pub mod rubric;
 pub mod stats;
+pub mod text;
+pub mod yaml;

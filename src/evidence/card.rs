@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::rubric::yaml::{self, Kind, Node};
+use crate::yaml::{self, Kind, Node};
 
 /// A heading and the text under it.
 #[derive(Debug, Clone, PartialEq)]

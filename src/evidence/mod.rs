@@ -606,7 +606,7 @@ pub fn rubric_files(pattern: &Path) -> Result<Vec<PathBuf>> {
     }
     let text = pattern.to_string_lossy();
     if text.contains(['*', '?', '[']) {
-        let glob = crate::rubric::selector::glob(&text).map_err(|m| Error::input(pattern, m))?;
+        let glob = crate::text::glob(&text).map_err(|m| Error::input(pattern, m))?;
         let root = pattern
             .ancestors()
             .find(|a| !a.to_string_lossy().contains(['*', '?', '[']))

@@ -658,13 +658,13 @@ impl Scalar {
     }
 
     /// As a category: text as is, booleans as `1` / `0`, integral numbers without a
-    /// fraction (`2.0` is `2`), as [`crate::rubric::normalize_category`].
+    /// fraction (`2.0` is `2`), as [`crate::text::normalize_category`].
     pub fn category(&self) -> Option<String> {
         match self {
-            Scalar::Text(s) => Some(crate::rubric::normalize_category(s)),
+            Scalar::Text(s) => Some(crate::text::normalize_category(s)),
             Scalar::Bool(b) => Some(if *b { "1".into() } else { "0".into() }),
             Scalar::Num(x) if x.is_finite() => {
-                Some(crate::rubric::normalize_category(&json::fmt_float(*x)))
+                Some(crate::text::normalize_category(&json::fmt_float(*x)))
             }
             _ => None,
         }
@@ -1036,7 +1036,7 @@ fn sample_of(f: Field, kind: Kind) -> Sample {
             let mut counts: BTreeMap<String, u64> = BTreeMap::new();
             for (k, c) in &f.categories {
                 *counts
-                    .entry(crate::rubric::normalize_category(k))
+                    .entry(crate::text::normalize_category(k))
                     .or_default() += c;
             }
             for x in &f.numbers {

@@ -34,12 +34,10 @@ pub fn lookup<'a>(obj: &'a Object, path: &str) -> Option<&'a Value> {
 /// fraction; `None` for null, arrays and objects.
 pub fn category(v: &Value) -> Option<String> {
     match v {
-        Value::Str(s) => Some(crate::rubric::normalize_category(s)),
+        Value::Str(s) => Some(crate::text::normalize_category(s)),
         Value::Bool(b) => Some(if *b { "1".into() } else { "0".into() }),
         Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(crate::rubric::normalize_category(&super::json::fmt_float(
-            *f,
-        ))),
+        Value::Float(f) => Some(crate::text::normalize_category(&super::json::fmt_float(*f))),
         _ => None,
     }
 }

@@ -12,8 +12,8 @@ pub mod raw;
 pub mod schema;
 pub mod selector;
 mod validate;
+pub use crate::yaml;
 pub use validate::set_allow_outside_root;
-pub mod yaml;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -526,19 +526,7 @@ pub struct FeedbackCoverage {
     pub timestamp: String,
 }
 
-/// Normalizes a categorical value for comparison: `true`/`false` → `1`/`0`, integral
-/// numbers without a fraction (`1.0` → `1`), other text as is.
-pub fn normalize_category(s: &str) -> String {
-    match s {
-        "true" | "True" => return "1".into(),
-        "false" | "False" => return "0".into(),
-        _ => {}
-    }
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
-        _ => s.to_owned(),
-    }
-}
+pub use crate::text::normalize_category;
 
 /// Every problem found in a rubric.
 #[derive(Debug, Clone)]

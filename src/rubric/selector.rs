@@ -8,7 +8,7 @@
 //! so a name containing `/` or `@` can be written as `[/]` or `[@]`. [`escape`] produces
 //! exactly that, and `govgate inspect` prints selectors built with it.
 
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobMatcher;
 
 use crate::model::{Metric, Run};
 
@@ -23,15 +23,7 @@ pub struct Selector {
     variant: Option<GlobMatcher>,
 }
 
-/// Compiles one glob (no path semantics: `*` matches any characters).
-pub fn glob(pattern: &str) -> Result<GlobMatcher, String> {
-    GlobBuilder::new(pattern)
-        .literal_separator(false)
-        .backslash_escape(true)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))
-}
+pub use crate::text::glob;
 
 /// Byte indices of characters outside `[...]` classes and not escaped by `\`.
 fn unbracketed(s: &str) -> Vec<(usize, char)> {
