@@ -206,7 +206,7 @@ pub fn read_samples_log(
         let hash = rec
             .get("doc_hash")
             .and_then(Value::as_str)
-            .map_or(0, super::digest);
+            .map_or(0, hash_key);
         let key = cluster.and_then(|c| cluster_key(&rec, c));
         rows.push((doc_id, x, hash, key));
     }
@@ -217,6 +217,19 @@ pub fn read_samples_log(
     let (sha, _) = hashing.finish().map_err(|e| Error::io(path, e))?;
     out.sha256 = sha;
     Ok(out)
+}
+
+/// A document's `doc_hash` as one number: lm-eval writes a SHA-256 in hex, whose first 64
+/// bits are taken as they are (no second hash to compute per record); other text gets its
+/// [`super::digest`]. Never 0, which stands for "no hash recorded".
+fn hash_key(text: &str) -> u64 {
+    let k = match text.get(..16) {
+        Some(h) if h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            u64::from_str_radix(h, 16).unwrap_or_else(|_| super::digest(text))
+        }
+        _ => super::digest(text),
+    };
+    k.max(1)
 }
 
 /// The digest of a record's value at a dotted cluster field (text, number or boolean), as
@@ -330,6 +343,15 @@ mod tests {
         assert_eq!(v.without_doc_id, 1);
         assert_eq!(v.duplicates, 1);
         assert!(!v.is_binary());
+    }
+
+    #[test]
+    fn doc_hashes_are_kept_as_numbers() {
+        let h = "95e37e36f7db07d6191b4297051770956e377f9dda9e292ebe6bea0898275831";
+        assert_eq!(hash_key(h), 0x95e3_7e36_f7db_07d6);
+        assert_eq!(hash_key(&"0".repeat(64)), 1, "never the 0 of no hash");
+        assert_eq!(hash_key("not hex"), super::super::digest("not hex").max(1));
+        assert_ne!(hash_key(h), hash_key(&h.replace('9', "8")));
     }
 
     #[test]
