@@ -180,7 +180,8 @@ impl Provenance {
                 b.saturating_sub(a)
             )),
             (Some(l), None) => parts.push(format!("limit {}", crate::num::fmt(l))),
-            (None, None) => parts.push("no limit".into()),
+            (None, None) if self.config_recorded => parts.push("no limit".into()),
+            (None, None) => parts.push("limit not recorded".into()),
         }
         let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         if !self.task_hashes.is_empty() {
@@ -242,6 +243,17 @@ pub struct TaskInfo {
     pub errored: Option<u64>,
     /// Inspect AI: `eval.config.epochs`, each sample's repeats (reduced into one value).
     pub epochs: Option<u64>,
+    /// HELM: instances evaluated per split (`num_instances` of each split, unperturbed).
+    /// `max_eval_instances` caps the splits together, so a limit is judged on their sum.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub split_counts: BTreeMap<String, u64>,
+    /// Inspect AI: samples scored NaN (`Score.unscored()`, e.g. a grader that could not be
+    /// parsed), which Inspect leaves out of its metrics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unscored: Option<u64>,
+    /// Inspect AI: samples answered, in part, by a fallback model (`model_fallbacks`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallbacks: Option<u64>,
     /// What the task's numbers measured beyond the metric's name: the settings that, when
     /// two runs differ in them, make their numbers incomparable. Each reader fills in what
     /// its format records (lm-eval: version, n-shot, task hash, limit, dataset; HELM:

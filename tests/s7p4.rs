@@ -153,7 +153,8 @@ fn a_missing_item_fails_naming_the_field_and_a_limit_is_named() {
         "fixtures/lmeval/v048/acme__tiny-1b/results_2025-02-10T08-00-00.000001.json: \
          tool_version (looked for `lm_eval_version` (written since lm-eval 0.4.9)); \
          model_revision (looked for `config.model_sha`, `config.model_revision` or \
-         `revision=` in `model_args`, as a commit); the run was limited: config.limit = 4"
+         `revision=` in `model_args`, as a commit); the run was limited: gsm8k: the run was \
+         made with --limit 4; 4 of 1319 documents were evaluated"
     );
     assert_eq!(
         f["observed"],

@@ -23,18 +23,24 @@
 //! range too) or a dataset subset is a limited run, and a sample that ended in an error
 //! fails the task whatever `allow_limit` says: Inspect leaves it out of its metrics.
 //!
+//! HELM's `max_eval_instances` caps all splits together, so it is judged against the
+//! instances evaluated across them (see [`super::limit`]). A file that records no
+//! configuration (a helm-summarize table) cannot say whether a limit applied: with
+//! `allow_limit: false` that is `missing`, never "no limit".
+//!
 //! ## Failure
-//! A glob that matches no task is `missing`. A limited run fails, as does an Inspect task
-//! with errored samples. Fewer documents than `min_samples` fails; an unknown count, with
+//! A glob that matches no task is `missing`. A task that scored nothing (`n = 0`, or no
+//! score recorded for it, as in an Inspect log without `results`) fails, whatever
+//! `allow_limit` says. A limited run fails, as does an Inspect task with errored samples. Fewer documents than `min_samples` fails; an unknown count, with
 //! `min_samples` set, is `missing`.
 
 use serde::Serialize;
 
+use super::limit::{self, Limit};
 use super::{Detail, Finding, Status};
 use crate::error::Result;
 use crate::evidence::samples;
 use crate::model::{Evidence, Run, TaskInfo};
-use crate::num::fmt;
 use crate::rubric::Coverage;
 
 /// The numbers behind a coverage finding.
@@ -62,6 +68,14 @@ fn expected_text(c: &Coverage) -> String {
         parts.push("no --limit".into());
     }
     parts.join(", ")
+}
+
+/// Whether the run records any score for the task (of its own, or of a subtask's when it is
+/// a group). A log whose `results` are absent has tasks but no scores.
+fn scored(run: &Run, task: &TaskInfo) -> bool {
+    run.metrics
+        .iter()
+        .any(|m| !m.informational && (m.task == task.name || task.subtasks.contains(&m.task)))
 }
 
 /// Documents evaluated for a task, and where that number came from.
@@ -103,45 +117,40 @@ pub fn run(c: &Coverage, evidence: &Evidence) -> Result<Vec<Finding>> {
             continue;
         }
         for (run, task) in matched {
-            findings.push(task_finding(c, run, task)?);
+            findings.push(task_finding(c, run, task, scored(run, task))?);
         }
     }
     Ok(findings)
 }
 
-fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
+fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo, scored: bool) -> Result<Finding> {
     let (n, n_source) = documents(task)?;
     let limit = run.provenance.limit;
-    let partial = matches!((task.n_effective, task.n_original), (Some(e), Some(o)) if e < o);
-    // A cap the task stayed under did not cut it (HELM's max_eval_instances 1000 on a
-    // 500-instance scenario; lm-eval's --limit 100 on a 40-document task).
-    let capped = limit.is_some_and(|l| !matches!(n, Some(n) if (n as f64) < l));
-    let flag = match run.format.tool {
-        crate::model::Tool::Helm => "max_eval_instances",
-        _ => "--limit",
-    };
-    let sep = if flag == "--limit" { " " } else { " = " };
-    // Inspect's `--limit 5-15` is stored as [4, 15]: say it as it was typed
-    let limit_text = |l: f64| match run.provenance.limit_range {
-        Some((start, end)) => format!("{}-{end}", start.saturating_add(1)),
-        None => fmt(l),
-    };
     let mut problems = Vec::new();
     let mut status = Status::Pass;
 
-    if !c.allow_limit && (capped || partial) {
+    // n = 0, or a task with no score at all, is never coverage, whatever its limit says
+    if n == Some(0) {
         status = Status::Fail;
-        let mut why = Vec::new();
-        if let (true, Some(l)) = (capped, limit) {
-            why.push(format!(
-                "the run was made with {flag}{sep}{}",
-                limit_text(l)
+        problems.push("no sample was scored (n = 0)".to_owned());
+    } else if !scored {
+        status = Status::Fail;
+        problems.push("the file records no score for it (no results)".to_owned());
+    }
+    match limit::judge(run, task, n) {
+        Limit::Cut(why) if !c.allow_limit => {
+            status = Status::Fail;
+            problems.push(why);
+        }
+        Limit::Unknown(looked_for) if !c.allow_limit => {
+            if status == Status::Pass {
+                status = Status::Missing;
+            }
+            problems.push(format!(
+                "whether a limit applied is not recorded (looked for {looked_for})"
             ));
         }
-        if let (true, Some(e), Some(o)) = (partial, task.n_effective, task.n_original) {
-            why.push(format!("{e} of {o} documents were evaluated"));
-        }
-        problems.push(why.join("; "));
+        _ => {}
     }
     // Inspect leaves errored samples out of its metrics without a word: a task with one is
     // not covered, limit or not
@@ -178,10 +187,14 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo) -> Result<Finding> {
     if let Some(k) = task.epochs.filter(|k| *k > 1) {
         n_text.push_str(&format!(" × {k} epochs"));
     }
-    let mut observed = match limit {
-        Some(l) => format!("{n_text}, {flag}{sep}{}", limit_text(l)),
+    let mut observed = match limit::limit_text(run) {
+        Some(l) => format!("{n_text}, {l}"),
         None => n_text.clone(),
     };
+    if !task.split_counts.is_empty() && task.split_counts.len() > 1 {
+        let total: u64 = task.split_counts.values().sum();
+        observed.push_str(&format!(" ({total} across its splits)"));
+    }
     if let Some(e) = task.errored.filter(|e| *e > 0) {
         observed.push_str(&format!(", {e} errored"));
     }

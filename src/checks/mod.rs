@@ -12,6 +12,7 @@ pub mod documentation;
 pub mod drift;
 pub mod fairness;
 pub mod feedback;
+pub mod limit;
 pub mod manifest;
 pub mod perturbation_gap;
 pub mod power;

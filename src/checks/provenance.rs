@@ -9,8 +9,10 @@
 //! `docs/checks/provenance.md` (and `govgate rubric explain provenance`), and [`assess`]
 //! names the field it looked for in every finding.
 //!
-//! With `forbid_limit: true` the run must not be limited: lm-eval `config.limit` unset and
-//! every document evaluated; HELM `max_eval_instances` not reached.
+//! With `forbid_limit: true` the run must not be limited: lm-eval `config.limit` unset (or
+//! above every task's count) and every document evaluated; HELM `max_eval_instances` not
+//! reached by the instances of all splits together. A file that records no configuration
+//! (a helm-summarize table) leaves the limit unknown: `missing`, naming what would have told.
 //!
 //! ## Why it matters
 //! A score without its seeds, versions and revision cannot be reproduced, and a score that
@@ -31,9 +33,9 @@
 
 use serde::Serialize;
 
+use super::limit::{self, Limit};
 use super::{Detail, Finding, Status};
 use crate::model::{Evidence, Run, Tool};
-use crate::num::fmt;
 use crate::rubric::Provenance as ProvenanceCheck;
 
 /// The provenance items.
@@ -491,43 +493,12 @@ fn assess_inspect(run: &Run, item: Item) -> ItemStatus {
     }
 }
 
-/// How a run was limited, if it was.
+/// How a run was limited, if it was (the judgement [`limit::judge_run`] makes).
 pub fn limited(run: &Run) -> Option<String> {
-    let limit = run.provenance.limit;
-    if let Some((start, end)) = run.provenance.limit_range {
-        return Some(format!(
-            "config.limit = [{start}, {end}] (samples {} to {end})",
-            start.saturating_add(1)
-        ));
+    match limit::judge_run(run) {
+        Limit::Cut(why) => Some(why),
+        _ => None,
     }
-    if run.format.tool == Tool::Helm {
-        let l = limit?;
-        let capped: Vec<&str> = run
-            .tasks
-            .iter()
-            .filter(|t| t.n_effective.is_none_or(|n| n as f64 >= l))
-            .map(|t| t.name.as_str())
-            .collect();
-        return (!capped.is_empty()).then(|| {
-            format!(
-                "max_eval_instances = {} reached by {}",
-                fmt(l),
-                capped.join(", ")
-            )
-        });
-    }
-    if let Some(l) = limit {
-        return Some(format!("config.limit = {}", fmt(l)));
-    }
-    let partial: Vec<String> = run
-        .tasks
-        .iter()
-        .filter_map(|t| match (t.n_effective, t.n_original) {
-            (Some(e), Some(o)) if e < o => Some(format!("{} ({e} of {o})", t.name)),
-            _ => None,
-        })
-        .collect();
-    (!partial.is_empty()).then(|| format!("partial tasks: {}", partial.join(", ")))
 }
 
 pub fn run(c: &ProvenanceCheck, evidence: &Evidence) -> Vec<Finding> {
@@ -561,7 +532,15 @@ fn expected(c: &ProvenanceCheck) -> String {
 
 fn finding(c: &ProvenanceCheck, run: &Run, expected: &str) -> Finding {
     let items: Vec<ItemStatus> = c.require.iter().map(|i| assess(run, *i)).collect();
-    let limited = if c.forbid_limit { limited(run) } else { None };
+    let judged = if c.forbid_limit {
+        limit::judge_run(run)
+    } else {
+        Limit::Full
+    };
+    let limited = match &judged {
+        Limit::Cut(why) => Some(why.clone()),
+        _ => None,
+    };
     let missing: Vec<String> = items
         .iter()
         .filter(|s| !s.present)
@@ -571,6 +550,15 @@ fn finding(c: &ProvenanceCheck, run: &Run, expected: &str) -> Finding {
     if let Some(l) = &limited {
         problems.push(format!("the run was limited: {l}"));
     }
+    let limit_unknown = match judged {
+        Limit::Unknown(looked_for) => {
+            problems.push(format!(
+                "whether a limit applied is not recorded (looked for {looked_for})"
+            ));
+            true
+        }
+        _ => false,
+    };
     let label = run.label();
     let (status, message) = if problems.is_empty() {
         (
@@ -584,6 +572,9 @@ fn finding(c: &ProvenanceCheck, run: &Run, expected: &str) -> Finding {
                     .join(", ")
             ),
         )
+    } else if missing.is_empty() && limited.is_none() {
+        // only the limit is unknown: the evidence is absent, not shown wrong
+        (Status::Missing, format!("{label}: {}", problems.join("; ")))
     } else {
         (Status::Fail, format!("{label}: {}", problems.join("; ")))
     };
@@ -606,11 +597,16 @@ fn finding(c: &ProvenanceCheck, run: &Run, expected: &str) -> Finding {
             } else {
                 format!("missing {}", names.join(", "))
             };
-            if limited.is_some() {
-                if !o.is_empty() {
-                    o.push_str("; ");
+            for (flag, word) in [
+                (limited.is_some(), "limited"),
+                (limit_unknown, "limit unknown"),
+            ] {
+                if flag {
+                    if !o.is_empty() {
+                        o.push_str("; ");
+                    }
+                    o.push_str(word);
                 }
-                o.push_str("limited");
             }
             o
         },

@@ -609,6 +609,15 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
         fill_stderr(p, &mut metrics)?;
     }
     let scenario_state = dir.join("scenario_state.json");
+    // instances per split (a split's own row, else the sum of its sub-splits'): HELM's
+    // max_eval_instances caps all splits together
+    let mut split_counts: BTreeMap<String, u64> = BTreeMap::new();
+    for ((split, sub_split), k) in &instances {
+        let Some(split) = split else { continue };
+        if sub_split.is_none() || !instances.contains_key(&(Some(split.clone()), None)) {
+            *split_counts.entry(split.clone()).or_default() += *k as u64;
+        }
+    }
     let n_effective = instances
         .get(&(Some("test".into()), None))
         .or_else(|| instances.values().next())
@@ -643,6 +652,9 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
             instances: scenario_state.is_file().then_some(scenario_state),
             errored: None,
             epochs: None,
+            split_counts,
+            unscored: None,
+            fallbacks: None,
             measured,
         }],
         metrics,
@@ -818,10 +830,30 @@ pub fn is_table(v: &Value) -> bool {
             .is_some_and(|a| !a.is_empty() && a.iter().all(one))
 }
 
+/// The subgroup a table is restricted to, when it is one scenario's table rather than the
+/// group's: helm-summarize writes one per scenario spec of a group (MMLU's subjects) with
+/// the spec's arguments as title (`subject: anatomy`) and `<group>_<arg>:<value>` as name
+/// (`mmlu_subject:anatomy`), while its columns keep the group's `run_group` (`MMLU`).
+/// Metric-group tables are named by identifiers (`accuracy`) and titled in words.
+fn subgroup_scope(table: &Value) -> Option<String> {
+    let title = str_of(table.get("title"))?;
+    let named = str_of(table.get("name")).is_some_and(|n| n.contains(':') || n.contains('='));
+    // `key: value[, key: value]`, each key an identifier
+    let args = title.split(", ").all(|part| {
+        part.split_once(": ").is_some_and(|(k, v)| {
+            !k.is_empty()
+                && !v.is_empty()
+                && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    });
+    (named || args).then(|| title.to_owned())
+}
+
 /// Reads a helm-summarize table file (`groups/json/<group>_<table>.json`, a `Table`; or
-/// `groups/<group>.json`, a list of them) into one run per model row. A cell with a
-/// `value` is a metric of the row's model (task: the column's run group; metric: its
-/// metric display name; variant: its perturbation); a cell without one is absent.
+/// `groups/<group>.json`, a list of them, every table read) into one run per model row. A
+/// cell with a `value` is a metric of the row's model (task: the column's run group, with
+/// the subgroup of a per-scenario table, `MMLU (subject: anatomy)`; metric: its metric
+/// display name; variant: its perturbation); a cell without one is absent.
 pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
     let bytes = read_bytes(path)?;
     let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
@@ -835,6 +867,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
     let mut order: Vec<String> = Vec::new();
     for table in tables {
         let title = str_of(table.get("title")).unwrap_or("table").to_owned();
+        let scope = subgroup_scope(table);
         let header: Vec<&Value> = table
             .get("header")
             .and_then(Value::as_array)
@@ -875,9 +908,15 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
                 };
                 let Some(h) = header.get(j) else { continue };
                 let md = h.get("metadata");
-                let task = str_of(md.and_then(|m| m.get("run_group")))
+                let group = str_of(md.and_then(|m| m.get("run_group")))
                     .map(str::to_owned)
                     .unwrap_or_else(|| title.clone());
+                // a subject's table names its subject: `MMLU (subject: anatomy)/EM`, never
+                // the whole benchmark's `MMLU/EM`
+                let task = match &scope {
+                    Some(s) => format!("{group} ({s})"),
+                    None => group,
+                };
                 let name = str_of(md.and_then(|m| m.get("metric")))
                     .or(str_of(h.get("value")))
                     .unwrap_or("value")
@@ -945,6 +984,9 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
                         instances: None,
                         errored: None,
                         epochs: None,
+                        split_counts: Default::default(),
+                        unscored: None,
+                        fallbacks: None,
                         measured: Default::default(),
                     })
                     .collect(),

@@ -58,7 +58,7 @@ pub const COMPANION_KEYS: &[&str] = &[
 ];
 
 /// A field of the wrong type, where the format fixes the type: an error naming the field
-/// (a count that is not a positive integer, a direction that is not a boolean, a limit
+/// (a count that is not a non-negative integer, a direction that is not a boolean, a limit
 /// that is not a non-negative number). Fields a check would read are refused rather than
 /// skipped, so a malformed file cannot pass as one that says less.
 fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String> {
@@ -74,9 +74,10 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
         }
     };
     let count = |field: String, v: &Value| match v {
-        Value::Int(i) if *i > 0 => Ok(()),
+        // 0 is a count (a task that scored nothing, which `coverage` fails), not a type error
+        Value::Int(i) if *i >= 0 => Ok(()),
         _ => Err(format!(
-            "`{field}` must be a positive whole number of documents, found {}",
+            "`{field}` must be a whole number of documents, found {}",
             shown(v)
         )),
     };
@@ -742,6 +743,9 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
             instances: None,
             errored: None,
             epochs: None,
+            split_counts: Default::default(),
+            unscored: None,
+            fallbacks: None,
             measured: Default::default(),
         });
     }
