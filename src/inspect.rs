@@ -152,6 +152,17 @@ fn sample_line(t: &TaskInfo) -> String {
             ", {e} errored (left out of Inspect's metrics, counted here)"
         )),
     }
+    if let Some(u) = t.unscored.filter(|u| *u > 0) {
+        s.push_str(&format!(
+            ", {u} unscored (`Score.unscored()`: left out of n and of Inspect's metrics, \
+             neither wrong nor missing)"
+        ));
+    }
+    if let Some(k) = t.fallbacks.filter(|k| *k > 0) {
+        s.push_str(&format!(
+            ", {k} served in part by a fallback model (`model_fallbacks`)"
+        ));
+    }
     s
 }
 

@@ -176,3 +176,182 @@ fn a_subject_table_never_answers_for_the_benchmark() {
     assert_eq!(check(&r, "mmlu")["status"], "missing");
     assert_eq!(check(&r, "anatomy")["status"], "pass");
 }
+
+// ---- 3. Inspect AI logs of every schema, and only those -------------------------------
+
+#[test]
+fn a_schema_1_inspect_log_is_read_as_inspect_migrates_it() {
+    // results.scorer + results.metrics (accuracy 0.75, bootstrap_std 0.2174); samples
+    // with a single `score`
+    let out = govgate(&[
+        "inspect",
+        "fixtures/inspect/schema-v1.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    let metrics = v["runs"][0]["metrics"].as_array().expect("metrics");
+    assert_eq!(metrics.len(), 1, "{metrics:?}");
+    assert_eq!(metrics[0]["selector"], "arith/accuracy");
+    assert_eq!(metrics[0]["value"], 0.75);
+    // bootstrap_std is the standard error of the mean, not a metric of its own
+    assert_eq!(metrics[0]["stderr"], 0.2174);
+    let r = report(&["fixtures/inspect/schema-v1.json"]);
+    let f = findings(&r, "results-present");
+    assert_eq!(f[0].1, "pass", "{f:?}");
+    assert_eq!(f[0].2, "arith: present, n = 4");
+    // a threshold on the migrated metric: 0.75 >= 0.7 with its bootstrap standard error
+    let dir = scratch("inspect-v1-threshold");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P1: 1 }",
+        "  S7P1:\n    - id: acc\n      level: 1\n      threshold: { metric: arith/accuracy, min: 0.7 }\n",
+    );
+    let out = govgate(&[
+        "check",
+        "fixtures/inspect/schema-v1.json",
+        "--rubric",
+        rubric.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(check(&json(&out.stdout), "acc")["status"], "pass");
+}
+
+#[test]
+fn a_log_without_results_fails_results_present() {
+    // `inspect eval --no-score`: status success, four samples, no `results`
+    let r = report(&["fixtures/inspect/no-score.json"]);
+    let f = findings(&r, "results-present");
+    assert_eq!(
+        f,
+        vec![(
+            "arith".to_owned(),
+            "fail".to_owned(),
+            "arith: the file records no score for it (no results)".to_owned()
+        )]
+    );
+    assert_eq!(check(&r, "results-present")["status"], "fail");
+    assert_eq!(r["processes"][0]["level"], 0);
+}
+
+#[test]
+fn a_log_schema_newer_than_inspect_knows_is_refused() {
+    let out = govgate(&["check", "fixtures/inspect/schema-v3.json"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stderr.trim_end(),
+        "error: fixtures/inspect/schema-v3.json: Unable to read version 3 of log format: \
+         Inspect AI reads log schema versions up to 2 (the log was written by a newer \
+         Inspect; a govgate that knows it is needed)"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn ci_bounds_unscored_samples_fallbacks_and_krippendorff_alpha() {
+    // 9 samples: 6 C, 2 I, 1 unscored (NaN, parse_error); sample 3 served by a fallback
+    let log = "fixtures/inspect/ci-unscored-fallback.json";
+    let out = govgate(&["inspect", log, "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    let metrics = v["runs"][0]["metrics"].as_array().expect("metrics");
+    let get = |sel: &str| {
+        metrics
+            .iter()
+            .find(|m| m["selector"] == sel)
+            .unwrap_or_else(|| panic!("{sel} in {metrics:?}"))
+    };
+    let acc = get("inspect_evals/mmlu_0_shot/accuracy");
+    assert_eq!(acc["n"], 8); // scored_samples: the unscored one is not in it
+    assert_eq!(acc["stderr"], 0.16366341767699427);
+    // the ci() bounds are the interval of the mean: read, shown, not gated
+    let lo = get("inspect_evals/mmlu_0_shot/ci_lower");
+    assert_eq!(lo["value"], 0.3629946356127588);
+    assert_eq!(lo["informational"], true);
+    assert_eq!(
+        get("inspect_evals/mmlu_0_shot/ci_upper")["value"],
+        1.137005364387241
+    );
+    let ka = get("inspect_evals/mmlu_0_shot/krippendorff_alpha");
+    assert_eq!(ka["higher_is_better"], true);
+    let text = govgate(&["inspect", log]);
+    assert!(
+        text.stdout.contains(
+            "inspect_evals/mmlu_0_shot: 9 of 9 completed, none errored, 1 unscored \
+             (`Score.unscored()`: left out of n and of Inspect's metrics, neither wrong nor \
+             missing), 1 served in part by a fallback model (`model_fallbacks`)"
+        ),
+        "{}",
+        text.stdout
+    );
+
+    // coverage: the fallback fails the task; the unscored sample is said, not failed
+    let r = report(&[log]);
+    let f = findings(&r, "results-present");
+    assert_eq!(f[0].1, "fail");
+    assert_eq!(
+        f[0].2,
+        "inspect_evals/mmlu_0_shot: 1 sample was served, in part, by a fallback model \
+         (`model_fallbacks`): its score is not only this model's (1 more unscored: \
+         `Score.unscored()`, left out of n and of Inspect's metrics, counted neither wrong \
+         nor missing)"
+    );
+    assert_eq!(
+        check(&r, "results-present")["findings"][0]["observed"],
+        "n = 8, 1 unscored, 1 with a fallback model"
+    );
+    // without the fallback, the unscored sample alone does not fail coverage
+    let dir = scratch("inspect-unscored-only");
+    let text = std::fs::read_to_string(root().join(log)).expect("fixture");
+    assert!(text.contains("\"model_fallbacks\""));
+    let no_fallback = text.replace("\"model_fallbacks\"", "\"model_fallbacks_removed\"");
+    let p = write(&dir.join("unscored.json"), &no_fallback);
+    let r = report(&[p.to_str().expect("utf-8")]);
+    let f = findings(&r, "full-tasks");
+    assert_eq!(f[0].1, "pass", "{f:?}");
+    assert!(f[0].2.contains("present, n = 8 (1 more unscored"), "{f:?}");
+    // enough-samples counts the scored ones: 8 < 100
+    let f = findings(&r, "enough-samples");
+    assert!(f[0].2.contains("n = 8 < min_samples 100"), "{f:?}");
+}
+
+#[test]
+fn a_task_with_a_slash_is_named_as_users_write_it() {
+    let log = "fixtures/inspect/ci-unscored-fallback.json";
+    let dir = scratch("inspect-slash-selector");
+    for (id, metric) in [
+        ("plain", "inspect_evals/mmlu_0_shot/accuracy"),
+        ("escaped", "inspect_evals[/]mmlu_0_shot/accuracy"),
+        ("variant", "inspect_evals/mmlu_0_shot/accuracy@match"),
+        ("glob", "inspect_evals/*/accuracy"),
+    ] {
+        let rubric = rubric(
+            &dir,
+            &format!("{id}.yaml"),
+            "{ S7P1: 1 }",
+            &format!(
+                "  S7P1:\n    - id: acc\n      level: 1\n      threshold: {{ metric: \"{metric}\", min: 0.7 }}\n"
+            ),
+        );
+        let out = govgate(&[
+            "check",
+            log,
+            "--rubric",
+            rubric.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.code, 0, "{metric}: {out:?}");
+        let r = json(&out.stdout);
+        let f = &check(&r, "acc")["findings"][0];
+        assert_eq!(f["status"], "pass", "{metric}: {f}");
+        assert_eq!(
+            f["subject"], "inspect_evals/mmlu_0_shot/accuracy@match",
+            "{metric}"
+        );
+    }
+}

@@ -28,6 +28,11 @@
 //! configuration (a helm-summarize table) cannot say whether a limit applied: with
 //! `allow_limit: false` that is `missing`, never "no limit".
 //!
+//! An Inspect sample scored `Score.unscored()` (NaN) is left out of `n`, as Inspect leaves
+//! it out of its metrics, and said in the finding: it is neither a wrong answer nor a
+//! missing one. A sample served, in part, by a fallback model (`model_fallbacks`) fails
+//! the task: its score is not only the named model's.
+//!
 //! ## Failure
 //! A glob that matches no task is `missing`. A task that scored nothing (`n = 0`, or no
 //! score recorded for it, as in an Inspect log without `results`) fails, whatever
@@ -80,6 +85,10 @@ fn scored(run: &Run, task: &TaskInfo) -> bool {
 
 /// Documents evaluated for a task, and where that number came from.
 fn documents(task: &TaskInfo) -> Result<(Option<u64>, Option<&'static str>)> {
+    // Inspect: a completed sample its scorer left unscored is not in the metrics' n
+    if let (Some(n), Some(u)) = (task.n_effective, task.unscored.filter(|u| *u > 0)) {
+        return Ok((Some(n.saturating_sub(u)), Some("scored samples")));
+    }
     if let Some(n) = task.n_effective {
         let src = if task.is_group {
             "sum over subtasks"
@@ -162,6 +171,20 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo, scored: bool) -> Resul
             if e == 1 { "it" } else { "them" }
         ));
     }
+    // a sample answered, in part, by another model is not evidence about this one
+    if let Some(k) = task.fallbacks.filter(|k| *k > 0) {
+        status = Status::Fail;
+        problems.push(format!(
+            "{k} sample{} served, in part, by a fallback model (`model_fallbacks`): {} not \
+             only this model's",
+            if k == 1 { " was" } else { "s were" },
+            if k == 1 {
+                "its score is"
+            } else {
+                "their scores are"
+            }
+        ));
+    }
     if let Some(min) = c.min_samples {
         match n {
             Some(n) if n < min => {
@@ -198,11 +221,28 @@ fn task_finding(c: &Coverage, run: &Run, task: &TaskInfo, scored: bool) -> Resul
     if let Some(e) = task.errored.filter(|e| *e > 0) {
         observed.push_str(&format!(", {e} errored"));
     }
-    let message = if problems.is_empty() {
+    if let Some(u) = task.unscored.filter(|u| *u > 0) {
+        observed.push_str(&format!(", {u} unscored"));
+    }
+    if let Some(k) = task.fallbacks.filter(|k| *k > 0) {
+        observed.push_str(&format!(", {k} with a fallback model"));
+    }
+    // unscored samples are left out of n and of the metrics, as Inspect leaves them: said,
+    // not failed (a grader's "cannot score" is neither a wrong answer nor a missing one)
+    let unscored_note = task.unscored.filter(|u| *u > 0).map(|u| {
+        format!(
+            " ({u} more unscored: `Score.unscored()`, left out of n and of Inspect's \
+             metrics, counted neither wrong nor missing)"
+        )
+    });
+    let mut message = if problems.is_empty() {
         format!("{}: present, {n_text}", task.name)
     } else {
         format!("{}: {}", task.name, problems.join("; "))
     };
+    if let Some(note) = unscored_note {
+        message.push_str(&note);
+    }
     Ok(Finding {
         subject: task.name.clone(),
         run: Some(run.source.path.clone()),

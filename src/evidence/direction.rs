@@ -61,6 +61,8 @@ pub const HIGHER_IS_BETTER: &[&str] = &[
     "bbq_accuracy",
     "math_equiv",
     "safety_score",
+    // Inspect AI: agreement between raters, 1 is perfect
+    "krippendorff_alpha",
 ];
 
 /// Name prefixes of lower-is-better metrics (HELM's `bias_metric:mode=…` family: a

@@ -17,7 +17,7 @@ use crate::checks::provenance::{self, Item};
 use crate::error::{Error, Result};
 use crate::evidence::{self, Inputs};
 use crate::model::{Evidence, Run};
-use crate::rubric::selector::escape;
+use crate::rubric::selector::{escape, escape_task};
 
 /// Multiples of the standard error a ratcheted floor lies below today's value.
 pub const RATCHET_SIGMAS: f64 = 2.0;
@@ -214,8 +214,8 @@ fn path_list(dir: &Path, paths: &[PathBuf]) -> String {
 /// one within a run, which may differ between runs).
 fn exact_selector(task: &str, name: &str, variant: Option<&str>) -> String {
     match variant {
-        Some(v) => format!("{}/{}@{}", escape(task), escape(name), escape(v)),
-        None => format!("{}/{}", escape(task), escape(name)),
+        Some(v) => format!("{}/{}@{}", escape_task(task), escape(name), escape(v)),
+        None => format!("{}/{}", escape_task(task), escape(name)),
     }
 }
 
@@ -409,7 +409,7 @@ fn render(ev: &Evidence, inputs: &Inputs, dir: &Path) -> String {
     let _ = writeln!(out, "require: {{ {} }}", require.join(", "));
     out.push_str("processes:\n  S7P1:\n");
 
-    let task_list: Vec<String> = tasks.iter().map(|t| q(&escape(t))).collect();
+    let task_list: Vec<String> = tasks.iter().map(|t| q(&escape_task(t))).collect();
     if task_list.is_empty() {
         out.push_str("    # the current runs name no tasks: no coverage check\n");
     } else {

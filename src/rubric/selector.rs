@@ -4,8 +4,10 @@
 //! * `gsm8k/exact_match@strict-match` — only that filter;
 //! * `*/acc_norm`, `mmlu_*/acc@none` — globs (`*`, `?`, `[abc]`, `{a,b}`).
 //!
-//! The task is split at the first unbracketed `/`, the variant at the last unbracketed `@`,
-//! so a name containing `/` or `@` can be written as `[/]` or `[@]`. [`escape`] produces
+//! The variant is split at the last unbracketed `@` after a `/`, and the task at the last
+//! unbracketed `/` before it: metric names have no `/`, so a task named with one is written
+//! as it is (`inspect_evals/mmlu_0_shot/accuracy`). A name containing `/` or `@` can also
+//! be written as `[/]` or `[@]`. [`escape`] produces
 //! exactly that, and `govgate inspect` prints selectors built with it.
 
 use globset::GlobMatcher;
@@ -60,19 +62,28 @@ impl Selector {
     /// Parses `task/metric[@variant]`.
     pub fn parse(text: &str) -> Result<Selector, String> {
         let plain = unbracketed(text);
-        let slash = plain
+        let slashes: Vec<usize> = plain
             .iter()
-            .find(|(_, c)| *c == '/')
+            .filter(|(_, c)| *c == '/')
             .map(|(i, _)| *i)
-            .ok_or_else(|| {
-                format!("selector `{text}` must have the form task/metric[@variant], e.g. mmlu/acc")
-            })?;
-        let (task, rest) = (&text[..slash], &text[slash + 1..]);
-        let at = plain
+            .collect();
+        let first = *slashes.first().ok_or_else(|| {
+            format!("selector `{text}` must have the form task/metric[@variant], e.g. mmlu/acc")
+        })?;
+        // the variant starts at the last `@` after a `/`; metric names have no `/`, so the
+        // task ends at the last `/` before it (`inspect_evals/mmlu_0_shot/accuracy`)
+        let at_abs = plain
             .iter()
-            .filter(|(i, c)| *c == '@' && *i > slash)
-            .map(|(i, _)| *i - slash - 1)
+            .filter(|(i, c)| *c == '@' && *i > first)
+            .map(|(i, _)| *i)
             .next_back();
+        let slash = slashes
+            .iter()
+            .copied()
+            .rfind(|i| at_abs.is_none_or(|a| *i < a))
+            .unwrap_or(first);
+        let (task, rest) = (&text[..slash], &text[slash + 1..]);
+        let at = at_abs.map(|a| a - slash - 1);
         let (metric, variant) = match at {
             Some(i) => (&rest[..i], Some(&rest[i + 1..])),
             None => (rest, None),
@@ -175,10 +186,16 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// [`escape`] for the task part, leaving its `/` as it is: the task ends at the last `/`
+/// before the metric, and metric names have none.
+pub fn escape_task(task: &str) -> String {
+    escape(task).replace("[/]", "/")
+}
+
 /// The shortest selector that names exactly this metric within `run`: `task/metric` when
 /// no other variant of it exists, `task/metric@variant` otherwise.
 pub fn selector_for(run: &Run, m: &Metric) -> String {
-    let base = format!("{}/{}", escape(&m.task), escape(&m.name));
+    let base = format!("{}/{}", escape_task(&m.task), escape(&m.name));
     let siblings = run
         .metrics
         .iter()
@@ -271,6 +288,33 @@ mod tests {
                 .names_one_metric()
         );
         assert!(!Selector::parse("t/*").expect("s").names_one_metric());
+    }
+
+    #[test]
+    fn a_task_with_a_slash_is_written_as_it_is() {
+        // inspect_evals registers tasks as `inspect_evals/<task>`
+        for text in [
+            "inspect_evals/mmlu_0_shot/accuracy",
+            "inspect_evals[/]mmlu_0_shot/accuracy",
+            "inspect_evals/mmlu_0_shot/accuracy@choice",
+            "inspect_evals/*/accuracy",
+            "*/accuracy",
+        ] {
+            let s = sel(text);
+            assert!(
+                s.matches_parts("inspect_evals/mmlu_0_shot", "accuracy", Some("choice")),
+                "{text}"
+            );
+            assert!(
+                !s.matches_parts("inspect_evals/mmlu_0_shot", "stderr", Some("choice")),
+                "{text}"
+            );
+        }
+        let s = sel("inspect_evals/mmlu_0_shot/accuracy@choice");
+        assert!(!s.matches_parts("inspect_evals/mmlu_0_shot", "accuracy", Some("match")));
+        // a variant may hold a `/`, escaped or after the `@`
+        let s = sel("a/b/m@x/y");
+        assert!(s.matches_parts("a/b", "m", Some("x/y")));
     }
 
     #[test]

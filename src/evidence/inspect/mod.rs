@@ -199,10 +199,17 @@ struct Listed {
     id: u64,
     epoch: u64,
     errored: bool,
+    /// Some request of the sample was served by a fallback model (`model_fallbacks`,
+    /// Inspect ≥ 0.3.260): its score is not only the named model's.
+    fallback: bool,
 }
 
 fn summary_keys(k: &str) -> bool {
-    matches!(k, "id" | "epoch" | "error" | "message")
+    // `model_fallbacks` entries keep only their `model` (requested) and `fallback_model`
+    matches!(
+        k,
+        "id" | "epoch" | "error" | "message" | "model_fallbacks" | "model" | "fallback_model"
+    )
 }
 
 /// A listed sample; its `id` must be an integer or a string and its `epoch` a positive
@@ -228,7 +235,16 @@ fn listed_of(v: &Value) -> std::result::Result<Listed, String> {
         }
     };
     let errored = !matches!(v.get("error"), None | Some(Value::Null));
-    Ok(Listed { id, epoch, errored })
+    let fallback = v
+        .get("model_fallbacks")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    Ok(Listed {
+        id,
+        epoch,
+        errored,
+        fallback,
+    })
 }
 
 /// The listing of a summaries member.
@@ -257,6 +273,21 @@ struct Header {
 }
 
 impl Header {
+    fn new(
+        mut doc: Object,
+        status: String,
+        reductions: Vec<Reduction>,
+        listed: Vec<Listed>,
+    ) -> Header {
+        migrate_results(&mut doc);
+        Header {
+            doc,
+            status,
+            reductions,
+            listed: dedupe(listed),
+        }
+    }
+
     fn eval(&self) -> Option<&Object> {
         self.doc.get("eval").and_then(Value::as_object)
     }
@@ -450,18 +481,14 @@ fn read_zip_header(archive: &mut Archive, path: &Path) -> Result<Header> {
                         id: instance_key(id),
                         epoch: *epoch,
                         errored: false,
+                        fallback: false,
                     })
                     .collect();
             }
             listed
         }
     };
-    Ok(Header {
-        doc,
-        status,
-        reductions,
-        listed: dedupe(listed),
-    })
+    Ok(Header::new(doc, status, reductions, listed))
 }
 
 /// Reads a JSON log's header: every top-level key but `samples` (listed only) parsed.
@@ -495,12 +522,50 @@ fn read_json_header<R: Read>(reader: &mut JsonReader<R>) -> json::Result<Header>
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
-    Ok(Header {
-        doc,
-        status,
-        reductions,
-        listed: dedupe(listed),
-    })
+    Ok(Header::new(doc, status, reductions, listed))
+}
+
+/// The score key Inspect gives a schema-1 sample's single `score` until it knows the
+/// scorer's name (`SCORER_PLACEHOLDER` in `inspect_ai/log/_log.py`).
+pub(super) const SCORER_PLACEHOLDER: &str = "88F74D2C";
+
+/// The newest log schema Inspect AI reads (`LOG_SCHEMA_VERSION`); it refuses newer ones
+/// ("Unable to read version N of log format").
+pub const LOG_SCHEMA_VERSION: i64 = 2;
+
+/// Schema 1 results, as Inspect migrates them when it reads them
+/// (`EvalResults.convert_scorer_to_scorers`): `results.scorer` and `results.metrics`
+/// become the one entry of `results.scores`, its `scorer` the scorer's name. A log with
+/// both `scorer` and `scores` is left as it is (and refused by `check_header`, as Inspect
+/// refuses it).
+fn migrate_results(doc: &mut Object) {
+    let Some(Value::Object(results)) = doc
+        .0
+        .iter_mut()
+        .find(|(k, _)| k == "results")
+        .map(|(_, v)| v)
+    else {
+        return;
+    };
+    if results.get("scores").is_some() {
+        return;
+    }
+    let Some(Value::Object(mut scorer)) = results.get("scorer").cloned() else {
+        return;
+    };
+    let metrics = results.get("metrics").cloned();
+    results.0.retain(|(k, _)| k != "scorer" && k != "metrics");
+    if let Some(m) = metrics.filter(|m| !matches!(m, Value::Null)) {
+        scorer.0.retain(|(k, _)| k != "metrics");
+        scorer.0.push(("metrics".into(), m));
+    }
+    if let Some(name) = scorer.get("name").cloned() {
+        scorer.0.retain(|(k, _)| k != "scorer");
+        scorer.0.push(("scorer".into(), name));
+    }
+    results
+        .0
+        .push(("scores".into(), Value::Array(vec![Value::Object(scorer)])));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -152,6 +152,17 @@ pub(super) fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
     done.sort_unstable();
     done.dedup();
 
+    // samples with a fallback model's answer in them (last listing per sample and epoch)
+    let mut fell_back: Vec<u64> = h
+        .listed
+        .iter()
+        .filter(|l| l.fallback)
+        .map(|l| l.id)
+        .collect();
+    fell_back.sort_unstable();
+    fell_back.dedup();
+    let unscored = unscored_of(h);
+
     let (metrics, unmeasured) = metrics_of(&task, h);
     let unfinished = if h.status != "success" {
         Some(Unfinished {
@@ -189,6 +200,7 @@ pub(super) fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
             is_group: false,
             subtasks: Vec::new(),
             n_original,
+            // documents completed; `unscored` of them a scorer could not score
             n_effective: Some(done.len() as u64),
             filters: Vec::new(),
             samples: Some(SampleSource::Inspect(path.to_path_buf())),
@@ -196,8 +208,8 @@ pub(super) fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
             errored: Some(errored),
             epochs: Some(epochs),
             split_counts: Default::default(),
-            unscored: None,
-            fallbacks: None,
+            unscored,
+            fallbacks: Some(fell_back.len() as u64),
             measured,
         }],
         metrics,
@@ -218,6 +230,34 @@ pub(super) fn check_header(doc: &Object) -> std::result::Result<(), String> {
         }
     };
     let eval = doc.get("eval");
+    // a schema Inspect itself refuses is never read as if it were known
+    match doc.get("version") {
+        None | Some(Value::Null) => {}
+        Some(Value::Int(v)) if *v > LOG_SCHEMA_VERSION => {
+            return Err(format!(
+                "Unable to read version {v} of log format: Inspect AI reads log schema \
+                 versions up to {LOG_SCHEMA_VERSION} (the log was written by a newer Inspect; \
+                 a govgate that knows it is needed)"
+            ));
+        }
+        Some(Value::Int(v)) if *v >= 1 => {}
+        Some(other) => {
+            return Err(format!(
+                "`version` must be a log schema version (a positive integer), found {}",
+                shown(other)
+            ));
+        }
+    }
+    if let Some(r) = doc.get("results")
+        && r.get("scorer").is_some()
+        && r.get("scores").is_some()
+    {
+        return Err(
+            "`results` has both `scorer` (log schema 1) and `scores` (schema 2): Inspect \
+             refuses such a log"
+                .into(),
+        );
+    }
     // the fields read into the run, with the types Inspect writes
     for (path, kinds, what) in [
         ("eval", "obj", "an object"),
@@ -343,6 +383,45 @@ pub(super) fn check_header(doc: &Object) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// The metrics Inspect writes as the standard error of a score's mean, in preference order.
+const SE_METRICS: &[&str] = &["stderr", "bootstrap_stderr", "bootstrap_std"];
+
+/// A `ci()` / `ci_wilson()` metric's bound (Inspect ≥ 0.3.260 writes a mapping metric
+/// as one entry per key, `lower` and `upper`, with the metric as their `group`):
+/// `ci_lower` / `ci_wilson_upper`, the interval of the score's mean.
+fn ci_bound(m: &Value, key: &str) -> Option<String> {
+    let group = m.get("group").and_then(Value::as_str)?;
+    if !(group == "ci" || group.starts_with("ci_")) {
+        return None;
+    }
+    let bound = m.get("name").and_then(Value::as_str).unwrap_or(key);
+    matches!(bound, "lower" | "upper").then(|| format!("{group}_{bound}"))
+}
+
+/// Samples a scorer left unscored (`Score.unscored()`: value NaN, a reason such as a
+/// grade that could not be parsed): `results.scores[].unscored_samples` (the most of any
+/// score), else the NaN rows of the first reduction. `None` when the log says nothing.
+fn unscored_of(h: &Header) -> Option<u64> {
+    let from_results = h
+        .doc
+        .get("results")
+        .and_then(|r| r.get("scores"))
+        .and_then(Value::as_array)
+        .and_then(|e| {
+            e.iter()
+                .filter_map(|x| x.get("unscored_samples").and_then(Value::as_u64))
+                .max()
+        });
+    from_results.or_else(|| {
+        h.reductions.first().map(|r| {
+            r.rows
+                .iter()
+                .filter(|(_, v)| v.is_some_and(f64::is_nan))
+                .count() as u64
+        })
+    })
+}
+
 /// The metrics of `results.scores`, and the metric entries without a numeric value.
 pub(super) fn metrics_of(task: &str, h: &Header) -> (Vec<Metric>, Vec<String>) {
     let mut metrics = Vec::new();
@@ -364,17 +443,24 @@ pub(super) fn metrics_of(task: &str, h: &Header) -> (Vec<Metric>, Vec<String>) {
         let Some(ms) = entry.get("metrics").and_then(Value::as_object) else {
             continue;
         };
+        // the standard error of the mean: `stderr()`, else `bootstrap_stderr()` (schema 1
+        // logs: `bootstrap_std`, the sd of the bootstrapped means)
+        let se_key = SE_METRICS
+            .iter()
+            .copied()
+            .find(|k| ms.get(k).is_some())
+            .unwrap_or("stderr");
         let stderr = ms
-            .get("stderr")
+            .get(se_key)
             .and_then(|m| m.get("value"))
             .and_then(Value::as_f64);
         let clustered = ms
-            .get("stderr")
+            .get(se_key)
             .and_then(|m| m.get("params"))
             .and_then(|p| p.get("cluster"))
             .is_some_and(|c| !c.is_null());
         for (key, m) in ms.iter() {
-            if key == "stderr" {
+            if key == se_key {
                 continue;
             }
             let params = m.get("params");
@@ -394,6 +480,8 @@ pub(super) fn metrics_of(task: &str, h: &Header) -> (Vec<Metric>, Vec<String>) {
                     inner.to_owned(),
                     format!("{}+{}={key}", score.label, group_key.unwrap_or("group")),
                 )
+            } else if let Some(bound) = ci_bound(m, key) {
+                (bound, score.label.clone())
             } else {
                 (key.to_owned(), score.label.clone())
             };
@@ -401,6 +489,7 @@ pub(super) fn metrics_of(task: &str, h: &Header) -> (Vec<Metric>, Vec<String>) {
                 unmeasured.push(format!("{task}/{name}@{variant} (no numeric value)"));
                 continue;
             };
+            let interval = ci_bound(m, key).is_some();
             let of_mean = !grouped && (name == "accuracy" || name == "mean");
             let dir = direction::builtin(&name);
             metrics.push(Metric {
@@ -418,7 +507,8 @@ pub(super) fn metrics_of(task: &str, h: &Header) -> (Vec<Metric>, Vec<String>) {
                 higher_is_better: dir,
                 direction_source: dir.map(|_| DirectionSource::BuiltIn),
                 is_group: false,
-                informational: false,
+                // a bound of an interval describes the mean; it is not gated itself
+                informational: interval,
                 trials: None,
             });
         }

@@ -79,6 +79,14 @@ pub(super) fn read_sample<R: Read>(r: &mut JsonReader<R>, want: Want) -> json::R
         match key {
             "id" => s.id = Some(r.parse_value()?),
             "epoch" => s.epoch = r.parse_value()?.as_u64().unwrap_or(1),
+            // schema 1: one `score`, keyed as Inspect keys it until it knows the scorer
+            "score" => {
+                let v = r.parse_value()?;
+                s.scores = vec![(
+                    SCORER_PLACEHOLDER.to_owned(),
+                    v.get("value").and_then(score_value),
+                )];
+            }
             "scores" => {
                 if let Value::Object(o) = r.parse_value()? {
                     s.scores =
@@ -135,10 +143,17 @@ pub(super) fn record(
         .find_map(|e| e.id.clone())
         .unwrap_or_else(|| Value::Str(id_key.to_owned()));
     o.0.push(("id".into(), id));
+    // a schema-1 sample's placeholder key is the first scorer's (as Inspect renames it)
+    let named = |k: &str| -> String {
+        match (k, first_scorer) {
+            (SCORER_PLACEHOLDER, Some(f)) => f.to_owned(),
+            _ => k.to_owned(),
+        }
+    };
     let raw = |e: &EpochSample, scorer: &str| {
         e.scores
             .iter()
-            .find(|(k, _)| k == scorer)
+            .find(|(k, _)| named(k) == scorer)
             .and_then(|(_, v)| *v)
     };
     // the first score's reduced value; without its reductions (a run that did not
@@ -190,7 +205,7 @@ pub(super) fn record(
             let s: Vec<(String, Value)> = e
                 .scores
                 .iter()
-                .filter_map(|(k, v)| v.map(|v| (k.clone(), Value::Float(v))))
+                .filter_map(|(k, v)| v.map(|v| (named(k), Value::Float(v))))
                 .collect();
             x.0.push(("scores".into(), Value::Object(Object(s))));
             if let Some(out) = &e.output {
