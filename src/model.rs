@@ -531,6 +531,44 @@ impl fmt::Display for Unfinished {
 }
 
 impl Run {
+    /// The most specific version of the model a run records (`model_sha`, revision,
+    /// `revision=` in model_args, HELM deployment).
+    fn model_version(&self) -> Option<&str> {
+        self.model
+            .sha
+            .as_deref()
+            .or(self.model.revision.as_deref())
+            .or(self.provenance.model_args_revision.as_deref())
+            .or(self.provenance.model_deployment.as_deref())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The model a run evaluated: its name and, when recorded, the most specific version.
+    /// Runs group (trends, repeats, trials, duplicate warnings) only under one key; a run
+    /// whose file names no model has a key of its own.
+    pub fn model_key(&self) -> String {
+        // a run that records no model is like no other run: never grouped by a guess
+        if self.model.name.is_none() {
+            return format!("? {}", self.source.path.display());
+        }
+        format!(
+            "{} {}",
+            self.model.name.as_deref().unwrap_or("?"),
+            self.model_version().unwrap_or("")
+        )
+        .trim()
+        .to_owned()
+    }
+
+    /// The model a run evaluated as people write it: `name@version`, or the name.
+    pub fn model_display(&self) -> String {
+        let name = self.model.name.as_deref().unwrap_or("?");
+        match self.model_version() {
+            Some(v) => format!("{name}@{v}"),
+            None => name.to_owned(),
+        }
+    }
+
     pub fn task(&self, name: &str) -> Option<&TaskInfo> {
         self.tasks.iter().find(|t| t.name == name)
     }

@@ -651,8 +651,8 @@ fn repeated_runs_of_one_model_are_each_checked_with_a_warning() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stderr,
-        " WARN 2 current runs of acme/acme-7b-v2 report the same tasks (arc_easy, gsm8k, \
-         hellaswag): each is checked; every run writes a file of its own (an lm-eval results \
+        " WARN 2 current runs of acme/acme-7b-v2@5f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6 \
+         report the same tasks (arc_easy, gsm8k, hellaswag): each is checked; every run writes a file of its own (an lm-eval results \
          file, an Inspect log), so name the one to judge \
          (acme-7b-v2/results_2026-03-02T14-05-33.518112.json, \
          acme-7b-v2/results_2026-03-03T09-00-00.000001.json)\n"

@@ -355,3 +355,113 @@ fn a_task_with_a_slash_is_named_as_users_write_it() {
         );
     }
 }
+
+// ---- 4. Run identity ------------------------------------------------------------------
+
+#[test]
+fn a_trend_follows_one_model_never_a_suite_of_models() {
+    // groups/mmlu.json: one row per model (Acme Tiny 7B 0.61, Acme Tiny 7B v0 0.58)
+    let dir = scratch("trend-one-model");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P3: 1 }",
+        "  S7P3:\n    - id: trend\n      level: 1\n      trend: { metric: \"MMLU/EM\", max_drop_from_best: 0.01 }\n",
+    );
+    let r = report(&[
+        "fixtures/helm/summarize/runs/v1/groups/mmlu.json",
+        "--rubric",
+        rubric.to_str().expect("utf-8"),
+    ]);
+    let f = findings(&r, "trend");
+    assert_eq!(
+        f,
+        vec![
+            (
+                "MMLU/EM [Acme Tiny 7B]".to_owned(),
+                "missing".to_owned(),
+                "MMLU/EM [Acme Tiny 7B]: 1 run(s) hold this metric; a trend needs at least \
+                 two (add --history)"
+                    .to_owned()
+            ),
+            (
+                "MMLU/EM [Acme Tiny 7B v0]".to_owned(),
+                "missing".to_owned(),
+                "MMLU/EM [Acme Tiny 7B v0]: 1 run(s) hold this metric; a trend needs at \
+                 least two (add --history)"
+                    .to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn gpt_neox_checkpoints_are_told_apart_and_an_unnamed_one_is_not_named() {
+    // lm-eval v0.3 through gpt-neox: model "neox", model_args = NeoXArgs as an object
+    let out = govgate(&["inspect", "fixtures/lmeval/neox", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    let models: Vec<(String, String)> = v["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| {
+            (
+                r["model"]["name"].as_str().unwrap_or("").to_owned(),
+                r["model"]["revision"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        models,
+        vec![
+            (
+                "/mnt/ckpts/pythia-160m".to_owned(),
+                "iteration 143000".to_owned()
+            ),
+            (
+                "/mnt/ckpts/pythia-160m".to_owned(),
+                "iteration 71000".to_owned()
+            ),
+        ]
+    );
+    // two checkpoints are two models: no duplicate-run warning, no common trend
+    let dir = scratch("neox-trend");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P3: 1 }",
+        "  S7P3:\n    - id: trend\n      level: 1\n      trend: { metric: \"piqa/acc\", max_drop_from_best: 0.001 }\n",
+    );
+    let out = govgate(&[
+        "check",
+        "fixtures/lmeval/neox",
+        "--rubric",
+        rubric.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        !out.stderr.contains("report the same tasks"),
+        "{}",
+        out.stderr
+    );
+    let r = json(&out.stdout);
+    let subjects: Vec<String> = findings(&r, "trend").into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        subjects,
+        vec![
+            "piqa/acc [/mnt/ckpts/pythia-160m@iteration 143000]",
+            "piqa/acc [/mnt/ckpts/pythia-160m@iteration 71000]"
+        ]
+    );
+    // a file that records no checkpoint: the model is not recorded, not "neox"
+    let out = govgate(&["inspect", "fixtures/lmeval/neox-unnamed"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("  model:      (not recorded) (neox; NeoXArgs, 18 settings)\n"),
+        "{}",
+        out.stdout
+    );
+}

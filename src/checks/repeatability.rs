@@ -35,41 +35,14 @@ use crate::model::{Aspect, Evidence, Metric, Run};
 use crate::num::fmt;
 use crate::rubric::{Repeatability, Tolerance};
 
-/// The model a run evaluated: its name and, when recorded, the most specific version
-/// (`model_sha`, revision, HELM deployment).
+/// The model a run evaluated ([`Run::model_key`]).
 pub(crate) fn model_key(run: &Run) -> String {
-    let p = &run.provenance;
-    format!(
-        "{} {}",
-        run.model.name.as_deref().unwrap_or("?"),
-        run.model
-            .sha
-            .as_deref()
-            .or(run.model.revision.as_deref())
-            .or(p.model_args_revision.as_deref())
-            .or(p.model_deployment.as_deref())
-            .unwrap_or("")
-    )
-    .trim()
-    .to_owned()
+    run.model_key()
 }
 
-/// The model a run evaluated as people write it: `name@version`, or the name.
+/// The model a run evaluated as people write it ([`Run::model_display`]).
 pub(crate) fn model_display(run: &Run) -> String {
-    let p = &run.provenance;
-    let name = run.model.name.as_deref().unwrap_or("?");
-    match run
-        .model
-        .sha
-        .as_deref()
-        .or(run.model.revision.as_deref())
-        .or(p.model_args_revision.as_deref())
-        .or(p.model_deployment.as_deref())
-        .filter(|v| !v.is_empty())
-    {
-        Some(v) => format!("{name}@{v}"),
-        None => name.to_owned(),
-    }
+    run.model_display()
 }
 
 /// What two runs of a task differ in, beyond comparability: named parts of the provenance

@@ -4,7 +4,9 @@
 //! The metric the selector names is followed across the history runs and the current runs,
 //! ordered by the date each run records (lm-eval `date`, lmms-eval `date`, HELM's suite
 //! date), else by the file's modification time. One series per metric (task, name,
-//! variant). The latest point is judged:
+//! variant) **and model** (name and revision or deployment): a HELM suite holding one run
+//! per model is not a history, and with several models each series names its model. The
+//! latest point is judged:
 //!
 //! * `max_drop_from_best: D` — its worsening against the best point so far (in the
 //!   metric's direction) must be at most `D`;
@@ -44,6 +46,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::repeatability::{model_display, model_key};
 use super::{Detail, Finding, Status};
 use crate::comparability;
 use crate::error::Result;
@@ -147,10 +150,12 @@ pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
     // history and current runs, each file once (each path resolved once: a history of
     // thousands of runs must not cost a resolution per pair)
     let mut runs: Vec<&Run> = Vec::new();
-    let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
+    // (a helm-summarize table holds one run per model row: a file and a run name)
+    let mut seen: std::collections::HashSet<(std::path::PathBuf, Option<&str>)> =
+        std::collections::HashSet::new();
     for r in history.iter().chain(&evidence.current) {
         let key = std::fs::canonicalize(&r.source.path).unwrap_or_else(|_| r.source.path.clone());
-        if seen.insert(key) {
+        if seen.insert((key, r.name.as_deref())) {
             runs.push(r);
         }
     }
@@ -169,23 +174,35 @@ pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
             detail: None,
         }]);
     }
-    // series per metric identity
-    let mut series: Vec<(String, Vec<(&Run, &Metric)>)> = Vec::new();
+    // series per metric identity and model: a suite holding one run per model is not a
+    // history, and one model's runs are never judged against another's
+    let mut series: Vec<((String, String), Vec<(&Run, &Metric)>)> = Vec::new();
     for r in &runs {
+        let model = model_key(r);
         for m in r.metrics.iter().filter(|m| t.selector.matches(m)) {
-            let label = m.label();
-            match series.iter_mut().find(|(l, _)| *l == label) {
+            let key = (m.label(), model.clone());
+            match series.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, pts)) => pts.push((r, m)),
-                None => series.push((label, vec![(r, m)])),
+                None => series.push((key, vec![(r, m)])),
             }
         }
     }
     if series.is_empty() {
         return Ok(vec![Finding::no_metric(&t.selector, expected)]);
     }
+    let models: std::collections::BTreeSet<&str> =
+        series.iter().map(|((_, m), _)| m.as_str()).collect();
+    let several = models.len() > 1;
     Ok(series
-        .into_iter()
-        .map(|(label, pts)| judge(t, &label, pts, &expected))
+        .iter()
+        .map(|((label, _), pts)| {
+            let label = if several {
+                format!("{label} [{}]", model_display(pts[0].0))
+            } else {
+                label.clone()
+            };
+            judge(t, &label, pts.clone(), &expected)
+        })
         .collect())
 }
 

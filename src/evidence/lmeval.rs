@@ -417,12 +417,35 @@ fn model_info(top: &Object, config: Option<&Object>) -> ModelInfo {
             })
             .filter(|v| !v.is_empty())
     });
+    // gpt-neox's evaluation wrapper writes `model: "neox"` and its whole NeoXArgs as the
+    // `model_args` object: the checkpoint loaded (`load`) and its step (`iteration`) are
+    // the model; "neox" names the wrapper, not a model, and is never taken for one
+    let neox = matches!(args_value, Some(Value::Object(o)) if o.contains_key("load") || o.contains_key("iteration"))
+        || non_empty_str(cfg("model")).as_deref() == Some("neox");
+    let neox_arg = |k: &str| match args_value {
+        Some(Value::Object(o)) => non_empty_str(o.get(k))
+            .or_else(|| o.get(k).and_then(Value::as_i64).map(|i| i.to_string())),
+        _ => None,
+    };
     let name = non_empty_str(top.get("model_name"))
         .or(from_args)
-        .or_else(|| non_empty_str(cfg("model")));
+        .or_else(|| if neox { neox_arg("load") } else { None })
+        .or_else(|| {
+            if neox {
+                None
+            } else {
+                non_empty_str(cfg("model"))
+            }
+        });
+    let neox_revision = if neox {
+        neox_arg("iteration").map(|i| format!("iteration {i}"))
+    } else {
+        None
+    };
     let args = args_value.and_then(|a| match a {
         Value::Str(s) if s.is_empty() => None,
         Value::Object(o) if o.is_empty() => None,
+        Value::Object(o) if neox => Some(format!("NeoXArgs, {} settings", o.len())),
         Value::Null => None,
         other => Some(other.display()),
     });
@@ -430,7 +453,7 @@ fn model_info(top: &Object, config: Option<&Object>) -> ModelInfo {
         name,
         backend: non_empty_str(cfg("model")),
         args,
-        revision: non_empty_str(cfg("model_revision")),
+        revision: non_empty_str(cfg("model_revision")).or(neox_revision),
         sha: non_empty_str(cfg("model_sha")),
         dtype: non_empty_str(cfg("model_dtype")),
         num_parameters: cfg("model_num_parameters").and_then(Value::as_u64),

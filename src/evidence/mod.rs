@@ -700,11 +700,11 @@ pub fn repeated_runs(runs: &[Run]) -> Vec<(String, Vec<String>, Vec<String>)> {
     type Task = (String, String, String);
     let mut by_task: BTreeMap<Task, Vec<String>> = BTreeMap::new();
     for r in runs {
-        let model = r
-            .model
-            .name
-            .clone()
-            .unwrap_or_else(|| "(unnamed model)".into());
+        // the same model: name and revision or deployment
+        let model = match r.model.name {
+            Some(_) => r.model_display(),
+            None => "(unnamed model)".into(),
+        };
         // runs made differently (other seeds: trials; other generation settings: a sweep)
         // are not repeats
         let p = &r.provenance;
