@@ -59,6 +59,9 @@ use crate::rubric::Trend;
 /// Float slack for the comparisons with bounds.
 const EPS: f64 = 1e-12;
 
+/// A series' identity: the metric's label and the model's key.
+type SeriesKey = (String, String);
+
 /// One point of a series.
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
@@ -176,7 +179,7 @@ pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
     }
     // series per metric identity and model: a suite holding one run per model is not a
     // history, and one model's runs are never judged against another's
-    let mut series: Vec<((String, String), Vec<(&Run, &Metric)>)> = Vec::new();
+    let mut series: Vec<(SeriesKey, Vec<(&Run, &Metric)>)> = Vec::new();
     for r in &runs {
         let model = model_key(r);
         for m in r.metrics.iter().filter(|m| t.selector.matches(m)) {
