@@ -93,6 +93,17 @@ pub fn render_text(runs: &[Run]) -> String {
                 run.unmeasured.join(", ")
             ));
         }
+        if !run.not_numeric.is_empty() {
+            let listed: Vec<String> = run
+                .not_numeric
+                .iter()
+                .map(|n| format!("{} ({})", n.label(), n.kind))
+                .collect();
+            out.push_str(&format!(
+                "  not gateable: {} (present, not a number)\n",
+                listed.join(", ")
+            ));
+        }
         let mut t = Table::new();
         t.load_style(presets::NOTHING);
         t.set_content_arrangement(ContentArrangement::Disabled);
@@ -308,6 +319,9 @@ struct JsonRun<'a> {
     name: Option<&'a str>,
     perturbations: &'a [crate::model::Perturbation],
     unmeasured: &'a [String],
+    /// Metrics present whose value is not a number: listed, never gated.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    not_gateable: &'a [crate::model::NotNumeric],
     /// Set when the run did not finish (Inspect AI status other than `success`).
     #[serde(skip_serializing_if = "Option::is_none")]
     unfinished: Option<&'a crate::model::Unfinished>,
@@ -355,6 +369,7 @@ pub fn render_json(runs: &[Run], comparability: Option<&[Pairing]>) -> String {
                 name: r.name.as_deref(),
                 perturbations: &r.perturbations,
                 unmeasured: &r.unmeasured,
+                not_gateable: &r.not_numeric,
                 unfinished: r.unfinished.as_ref(),
                 metrics: r
                     .metrics

@@ -508,6 +508,30 @@ pub struct Run {
     /// `success`). Nothing read from such a run passes a check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unfinished: Option<Unfinished>,
+    /// Metrics the file holds whose value is not a number (lmms-eval's
+    /// `accuracy_by_topic,none`: a JSON object): present, listed, never gated. A selector
+    /// naming one exactly is an `error` that says why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_numeric: Vec<NotNumeric>,
+}
+
+/// A metric whose value is not a number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotNumeric {
+    pub task: String,
+    pub name: String,
+    pub variant: Option<String>,
+    /// What the value is: "a JSON object", "a list", "text".
+    pub kind: String,
+}
+
+impl NotNumeric {
+    pub fn label(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{}/{}@{}", self.task, self.name, v),
+            None => format!("{}/{}", self.task, self.name),
+        }
+    }
 }
 
 /// A run that did not finish, as its log says.

@@ -465,3 +465,213 @@ fn gpt_neox_checkpoints_are_told_apart_and_an_unnamed_one_is_not_named() {
         out.stdout
     );
 }
+
+// ---- 5. Nothing dropped in silence ----------------------------------------------------
+
+#[test]
+fn a_metric_that_is_not_a_number_is_listed_and_an_exact_selector_says_why() {
+    // lmms-eval: `accuracy_by_topic,none` is a dict of per-topic accuracies
+    let dir_ = "fixtures/lmms/dict-metric";
+    let out = govgate(&["inspect", dir_]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains(
+            "  not gateable: mmstar_tiny/accuracy_by_topic@none (a JSON object) (present, not a \
+             number)\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let v = json(&govgate(&["inspect", dir_, "--format", "json"]).stdout);
+    assert_eq!(
+        v["runs"][0]["not_gateable"][0]["name"], "accuracy_by_topic",
+        "{v}"
+    );
+    let dir = scratch("not-numeric");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P1: 1 }",
+        "  S7P1:\n    - id: exact\n      level: 1\n      threshold: { metric: mmstar_tiny/accuracy_by_topic, min: 0.5 }\n    - id: pattern\n      level: 1\n      threshold: { metric: \"mmstar_tiny/accuracy_by_*\", min: 0.5 }\n    - id: average\n      level: 1\n      threshold: { metric: mmstar_tiny/average, min: 0.5 }\n",
+    );
+    let out = govgate(&[
+        "check",
+        dir_,
+        "--rubric",
+        rubric.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let r = json(&out.stdout);
+    let exact = &check(&r, "exact")["findings"][0];
+    assert_eq!(exact["status"], "error");
+    assert_eq!(
+        exact["message"],
+        "`mmstar_tiny/accuracy_by_topic` names a metric whose value is not a number \
+         (mmstar_tiny/accuracy_by_topic@none is a JSON object): it is in the file but cannot \
+         be gated"
+    );
+    let pattern = &check(&r, "pattern")["findings"][0];
+    assert_eq!(pattern["status"], "missing");
+    assert!(
+        pattern["message"].as_str().expect("m").ends_with(
+            "(not gateable, not a number: mmstar_tiny/accuracy_by_topic@none is a JSON object)"
+        ),
+        "{pattern}"
+    );
+    assert_eq!(check(&r, "average")["status"], "pass");
+}
+
+#[test]
+fn the_promptsource_fork_is_read_task_by_prompt() {
+    // BigScience fork: `results` a list of per-metric records, `table_results` keyed
+    // task+prompt, `versions` keyed task+prompt, `config.seed`
+    for dir_ in [
+        "fixtures/lmeval/promptsource",
+        "fixtures/lmeval/promptsource-list",
+    ] {
+        let out = govgate(&["inspect", dir_, "--format", "json"]);
+        assert_eq!(out.code, 0, "{dir_}: {out:?}");
+        let v = json(&out.stdout);
+        let run = &v["runs"][0];
+        assert_eq!(
+            run["format"]["inferred"],
+            "BigScience promptsource fork (0.2-era)"
+        );
+        assert_eq!(run["model"]["name"], "bigscience/bloom-560m");
+        assert_eq!(run["provenance"]["task_versions"]["wnli"], "1");
+        assert_eq!(run["provenance"]["seeds"]["seed"], 1234);
+        let got: Vec<(String, f64, f64)> = run["metrics"]
+            .as_array()
+            .expect("metrics")
+            .iter()
+            .map(|m| {
+                (
+                    m["selector"].as_str().unwrap_or("").to_owned(),
+                    m["value"].as_f64().unwrap_or(f64::NAN),
+                    m["stderr"].as_f64().unwrap_or(f64::NAN),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "wnli/acc@confident".to_owned(),
+                    0.4507042253521127,
+                    0.0594755085
+                ),
+                (
+                    "wnli/acc_norm@confident".to_owned(),
+                    0.43661971830985913,
+                    0.0592793
+                ),
+                (
+                    "wnli/acc@imply".to_owned(),
+                    0.4225352112676056,
+                    0.05903984205682581
+                ),
+                (
+                    "wnli/acc_norm@imply".to_owned(),
+                    0.43661971830985913,
+                    0.0592793
+                ),
+            ],
+            "{dir_}"
+        );
+    }
+    // an object that is neither: the message names both shapes it looked for
+    let dir = scratch("not-results");
+    let p = write(&dir.join("x.json"), r#"{"results": [1, 2], "other": 3}"#);
+    let out = govgate(&["check", p.to_str().expect("utf-8")]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("or the promptsource fork's `results` list with `table_results`/`versions`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn metrics_of_unknown_direction_under_a_pattern_are_listed_not_gated() {
+    // HELM: max_prob, logprob, logprob_per_byte have no direction (schema or built-in)
+    let r = report(&[
+        "fixtures/helm/directions/runs/v1",
+        "--baseline",
+        "fixtures/helm/directions/runs/v0",
+    ]);
+    let c = check(&r, "no-regression");
+    assert_eq!(c["status"], "pass", "{c}");
+    let run = "commonsense:dataset=hellaswag,method=multiple_choice_joint";
+    assert_eq!(
+        c["not_gated"],
+        serde_json::json!([
+            format!("{run}/logprob@valid"),
+            format!("{run}/logprob_per_byte@valid"),
+            format!("{run}/max_prob@valid"),
+        ])
+    );
+    assert!(
+        c["message"].as_str().expect("m").contains(&format!(
+            "; not gated (direction unknown): {run}/logprob@valid"
+        )),
+        "{c}"
+    );
+    // S7P1 level 3 is reachable with the default rubric
+    assert_eq!(r["processes"][0]["level"], 3, "{}", r["processes"][0]);
+
+    // lm-eval v0.3 crows_pairs: likelihood_diff is lower-is-better; pct_stereotype (best at
+    // 50%) has no direction
+    let r = report(&[
+        "fixtures/lmeval/crows/current",
+        "--baseline",
+        "fixtures/lmeval/crows/baseline",
+    ]);
+    let c = check(&r, "no-regression");
+    assert_eq!(c["status"], "pass", "{c}");
+    assert_eq!(
+        c["not_gated"],
+        serde_json::json!(["crows_pairs_english/pct_stereotype"])
+    );
+    let gated: Vec<&str> = c["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        gated.contains(&"crows_pairs_english/likelihood_diff"),
+        "{gated:?}"
+    );
+
+    // an exact selector on one is still an error
+    let dir = scratch("unknown-direction-exact");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P1: 1 }",
+        "  S7P1:\n    - id: reg\n      level: 1\n      regression: { metric: crows_pairs_english/pct_stereotype, max_drop: 0.01 }\n",
+    );
+    let out = govgate(&[
+        "check",
+        "fixtures/lmeval/crows/current",
+        "--baseline",
+        "fixtures/lmeval/crows/baseline",
+        "--rubric",
+        rubric.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    let r = json(&out.stdout);
+    let f = &check(&r, "reg")["findings"][0];
+    assert_eq!(f["status"], "error", "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .expect("m")
+            .starts_with("the direction of crows_pairs_english/pct_stereotype is unknown"),
+        "{f}"
+    );
+}

@@ -173,6 +173,10 @@ pub struct Outcome {
     /// One line: what happened.
     pub message: String,
     pub findings: Vec<Finding>,
+    /// Metrics a pattern selector matched that the check left ungated (direction unknown),
+    /// by label: said, never silently dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_gated: Vec<String>,
 }
 
 impl Outcome {
@@ -315,7 +319,19 @@ fn run_one(
     };
     let mut findings = findings;
     gate_unfinished(&mut findings, evidence);
-    let outcome = outcome(check, findings);
+    name_not_numeric(&mut findings, evidence);
+    let mut outcome = outcome(check, findings);
+    if let CheckKind::Regression(r) = &check.kind {
+        outcome.not_gated = regression::not_gated(r, evidence);
+        // (the finding of a selector with nothing left to gate lists them already)
+        let all_ungated = matches!(outcome.findings.as_slice(),
+            [f] if f.subject == r.selector.text && f.observed == "direction unknown");
+        if !all_ungated {
+            outcome
+                .message
+                .push_str(&not_gated_text(&outcome.not_gated));
+        }
+    }
     tracing::debug!(
         check = %outcome.id,
         process = %outcome.process.as_str(),
@@ -385,6 +401,65 @@ fn gate_unfinished(findings: &mut [Finding], evidence: &Evidence) {
     }
 }
 
+/// `; not gated (direction unknown): a, b, … and N more`, or nothing.
+fn not_gated_text(labels: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if labels.is_empty() {
+        return String::new();
+    }
+    let mut t = format!(
+        "; not gated (direction unknown): {}",
+        labels
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if labels.len() > SHOWN {
+        t.push_str(&format!(" and {} more", labels.len() - SHOWN));
+    }
+    t
+}
+
+/// A selector that found no metric but names one whose value is not a number (lmms-eval's
+/// `accuracy_by_topic,none`, a dict) says so: an exact name is an `error` (the metric is
+/// there and cannot be gated); a pattern's `missing` finding names what it passed over.
+fn name_not_numeric(findings: &mut [Finding], evidence: &Evidence) {
+    for f in findings.iter_mut() {
+        if f.run.is_some() || f.observed != NO_SUCH_METRIC {
+            continue;
+        }
+        let Ok(selector) = crate::rubric::Selector::parse(&f.subject) else {
+            continue;
+        };
+        let hits: Vec<String> = evidence
+            .current
+            .iter()
+            .flat_map(|r| r.not_numeric.iter())
+            .filter(|n| selector.matches_parts(&n.task, &n.name, n.variant.as_deref()))
+            .map(|n| format!("{} is {}", n.label(), n.kind))
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        if selector.names_one_metric() {
+            f.status = Status::Error;
+            f.observed = "not a number".into();
+            f.message = format!(
+                "`{selector}` names a metric whose value is not a number ({}): it is in the \
+                 file but cannot be gated",
+                hits.join("; ")
+            );
+        } else {
+            f.message.push_str(&format!(
+                " (not gateable, not a number: {})",
+                hits.join("; ")
+            ));
+        }
+    }
+}
+
 /// Rolls findings up: the most severe status wins, and the message says how many of what.
 fn outcome(check: &Check, findings: Vec<Finding>) -> Outcome {
     let status = findings
@@ -403,6 +478,7 @@ fn outcome(check: &Check, findings: Vec<Finding>) -> Outcome {
         status,
         message,
         findings,
+        not_gated: Vec::new(),
     }
 }
 

@@ -44,7 +44,8 @@
 //! No baseline run, or a metric absent from every baseline run: `missing`, never a pass.
 //! Runs that are not comparable: `error`. A metric whose direction is unknown (neither file
 //! nor built-in table knows it, and the check has no `higher_is_better:`) is an `error`
-//! naming it. A non-finite value fails. With `alpha`, a drop beyond the tolerance whose
+//! naming it when the selector names it exactly; under a pattern (`*/*`) it is listed in
+//! the outcome as not gated (and the check is an `error` if nothing else is left). A non-finite value fails. With `alpha`, a drop beyond the tolerance whose
 //! significance cannot be tested (no usable samples, no stderr, a standard error from one
 //! observation) is `missing`.
 
@@ -144,10 +145,63 @@ fn missing(subject: String, run: Option<&Run>, r: &Regression, message: String) 
     }
 }
 
+/// Whether a metric a **pattern** selector matched is left ungated: its direction is known
+/// neither to the current nor to any baseline run's file, nor to the built-in table, and the
+/// check sets no `higher_is_better:`. Such metrics (HELM's `max_prob`, `logprob`; lm-eval's
+/// `pct_stereotype`) are listed in the outcome as not gated, the way bookkeeping stats are
+/// left out of patterns; a selector naming one exactly is an `error`.
+pub fn ungated(r: &Regression, m: &Metric, evidence: &Evidence) -> bool {
+    r.higher_is_better.is_none()
+        && !r.selector.names_one_metric()
+        && m.higher_is_better.is_none()
+        && evidence
+            .baseline
+            .iter()
+            .flat_map(|b| b.metrics.iter())
+            .filter(|x| x.key() == m.key())
+            .all(|x| x.higher_is_better.is_none())
+}
+
+/// The metrics [`ungated`] leaves out, by label (each once).
+pub fn not_gated(r: &Regression, evidence: &Evidence) -> Vec<String> {
+    let mut out: Vec<String> = r
+        .selector
+        .select(&evidence.current)
+        .into_iter()
+        .filter(|(_, m)| ungated(r, m, evidence))
+        .map(|(_, m)| m.label())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 pub fn run(r: &Regression, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
-    let matched = r.selector.select(&evidence.current);
-    if matched.is_empty() {
+    let all = r.selector.select(&evidence.current);
+    if all.is_empty() {
         return Ok(vec![Finding::no_metric(&r.selector, expected_text(r))]);
+    }
+    let matched: Vec<(&Run, &Metric)> = all
+        .iter()
+        .copied()
+        .filter(|(_, m)| !ungated(r, m, evidence))
+        .collect();
+    if matched.is_empty() {
+        return Ok(vec![Finding {
+            subject: r.selector.text.clone(),
+            run: None,
+            baseline: None,
+            status: Status::Error,
+            message: format!(
+                "every metric `{}` matches is of unknown direction ({}): none can be gated; set \
+                 `higher_is_better:` in the check or name metrics of known direction",
+                r.selector,
+                not_gated(r, evidence).join(", ")
+            ),
+            observed: "direction unknown".into(),
+            expected: expected_text(r),
+            detail: None,
+        }]);
     }
     if evidence.baseline.is_empty() {
         return Ok(vec![missing(

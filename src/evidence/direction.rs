@@ -31,6 +31,10 @@ pub const LOWER_IS_BETTER: &[&str] = &[
     "platt_ece_10_bin",
     "platt_ece_1_bin",
     "inference_runtime",
+    // lm-eval crows_pairs: |log-likelihood(more stereotypical) − log-likelihood(less)|, 0
+    // is no preference (the task config's higher_is_better: false). Its sibling
+    // `pct_stereotype` is best at 50%, so it has no direction and is not listed.
+    "likelihood_diff",
 ];
 
 /// Metrics where a larger value is better, as lm-eval and lmms-eval tasks define them.

@@ -661,6 +661,7 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
         perturbations,
         unmeasured,
         unfinished: None,
+        not_numeric: Vec::new(),
     })
 }
 
@@ -994,6 +995,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
                 perturbations: Vec::new(),
                 unmeasured: Vec::new(),
                 unfinished: None,
+                not_numeric: Vec::new(),
             })
         })
         .collect())

@@ -23,8 +23,8 @@ use super::direction;
 use super::json::{Object, Value};
 use crate::error::{Error, Result};
 use crate::model::{
-    Aspect, DirectionSource, Format, Metric, ModelInfo, Provenance, Run, Source, StderrKind,
-    TaskInfo, Tool,
+    Aspect, DirectionSource, Format, Metric, ModelInfo, NotNumeric, Provenance, Run, Source,
+    StderrKind, TaskInfo, Tool,
 };
 
 /// Keys inside a task entry that are not metrics.
@@ -244,11 +244,129 @@ fn check_types(top: &Object, results: &Object) -> std::result::Result<(), String
     Ok(())
 }
 
+/// Keys of a BigScience promptsource record that describe the prompt, not a metric
+/// (`task.get_logging_info()` in bigscience-workshop/lm-evaluation-harness).
+const PROMPTSOURCE_INFO_KEYS: &[&str] = &[
+    "task_name",
+    "prompt_name",
+    "fixed_answer_choice_list",
+    "dataset_path",
+    "dataset_name",
+    "subset",
+    "prompt_id",
+    "prompt_jinja",
+    "prompt_original_task",
+    "comment",
+];
+
+/// Whether a document is the BigScience promptsource fork's (BLOOM-era results, Pythia's
+/// bias evaluations): `results` a list of per-prompt records.
+pub fn is_promptsource(top: &Object) -> bool {
+    matches!(top.get("results"), Some(Value::Array(_)))
+}
+
+/// The promptsource fork's document in the layout the rest of this reader knows: each
+/// `table_results` entry (`"<task>+<prompt>"`: task_name, prompt_name, metrics and their
+/// `_stderr`) becomes `results.<task>["<metric>,<prompt>"]`, so the task is `task_name` and
+/// the variant its prompt; `versions` keyed `task+prompt` become per-task. Without
+/// `table_results`, the `results` list (one record per metric) is gathered the same way.
+fn from_promptsource(top: &Object) -> std::result::Result<Object, String> {
+    let records: Vec<&Object> = match top.get("table_results") {
+        Some(Value::Object(t)) => t
+            .iter()
+            .map(|(k, v)| {
+                v.as_object()
+                    .ok_or_else(|| format!("`table_results.{k}` must be an object"))
+            })
+            .collect::<std::result::Result<_, _>>()?,
+        _ => match top.get("results") {
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.as_object()
+                        .ok_or_else(|| format!("`results[{i}]` must be an object"))
+                })
+                .collect::<std::result::Result<_, _>>()?,
+            _ => Vec::new(),
+        },
+    };
+    let mut results: Vec<(String, Object)> = Vec::new();
+    let mut versions = Object::default();
+    for (i, r) in records.into_iter().enumerate() {
+        let task = r
+            .get("task_name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("promptsource record {i} has no `task_name` (text)"))?;
+        let prompt = match r.get("prompt_name") {
+            Some(Value::Str(p)) => p.clone(),
+            None | Some(Value::Null) => "none".to_owned(),
+            Some(other) => {
+                return Err(format!(
+                    "`prompt_name` of record {i} must be text, found {}",
+                    other.display()
+                ));
+            }
+        };
+        let entry = match results.iter_mut().find(|(t, _)| t == task) {
+            Some((_, e)) => e,
+            None => {
+                results.push((task.to_owned(), Object::default()));
+                &mut results.last_mut().expect("just pushed").1
+            }
+        };
+        for (k, v) in r.iter() {
+            if PROMPTSOURCE_INFO_KEYS.contains(&k) {
+                continue;
+            }
+            let key = format!("{k},{prompt}");
+            if !entry.contains_key(&key) {
+                entry.0.push((key, v.clone()));
+            }
+        }
+        if let Some(v) = top
+            .get("versions")
+            .and_then(|vs| vs.get(&format!("{task}+{prompt}")))
+            && !versions.contains_key(task)
+        {
+            versions.0.push((task.to_owned(), v.clone()));
+        }
+    }
+    let mut out = Object::default();
+    for (k, v) in top.iter() {
+        match k {
+            "results" => out.0.push((
+                "results".into(),
+                Value::Object(Object(
+                    results
+                        .iter()
+                        .map(|(t, e)| (t.clone(), Value::Object(e.clone())))
+                        .collect(),
+                )),
+            )),
+            "versions" => out
+                .0
+                .push(("versions".into(), Value::Object(versions.clone()))),
+            "table_results" => {}
+            _ => out.0.push((k.to_owned(), v.clone())),
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a parsed results document into a [`Run`].
 pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
     let top = doc
         .as_object()
         .ok_or_else(|| Error::input(path, "a results file must be a JSON object"))?;
+    let promptsource = is_promptsource(top);
+    let converted;
+    let top = if promptsource {
+        converted = from_promptsource(top).map_err(|m| Error::input(path, m))?;
+        &converted
+    } else {
+        top
+    };
     let results = top
         .get("results")
         .and_then(Value::as_object)
@@ -259,7 +377,10 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
         .iter()
         .filter_map(|(_, e)| e.as_object())
         .any(|e| e.keys().any(|k| k.contains(',')));
-    let format = detect_format(top, results, legacy);
+    let mut format = detect_format(top, results, legacy);
+    if promptsource {
+        format.inferred = Some("BigScience promptsource fork (0.2-era)".into());
+    }
     let config = top
         .get("config")
         .or_else(|| top.get("model_configs"))
@@ -267,7 +388,7 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
 
     let model = model_info(top, config);
     let provenance = provenance(top, config, &format);
-    let (mut tasks, metrics) = tasks_and_metrics(top, results, legacy);
+    let (mut tasks, metrics, not_numeric) = tasks_and_metrics(top, results, legacy);
     for t in &mut tasks {
         t.measured = measured(&provenance, &t.name);
     }
@@ -283,6 +404,7 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
         perturbations: Vec::new(),
         unmeasured: Vec::new(),
         unfinished: None,
+        not_numeric,
     })
 }
 
@@ -526,7 +648,14 @@ fn provenance(top: &Object, config: Option<&Object>, format: &Format) -> Provena
             .map(|(_, v)| v)
             .filter(|v| !v.is_empty())
     });
-    for seed in ["random_seed", "numpy_seed", "torch_seed", "fewshot_seed"] {
+    // (`seed`: the promptsource fork's one seed)
+    for seed in [
+        "random_seed",
+        "numpy_seed",
+        "torch_seed",
+        "fewshot_seed",
+        "seed",
+    ] {
         if let Some(s) = cfg(seed).and_then(Value::as_i64) {
             p.seeds.insert(seed.to_owned(), s);
         }
@@ -638,7 +767,10 @@ type MetricKey = (String, String, Option<String>);
 /// Stderr values of a task entry by (metric, filter), each with the key kind it came from.
 type Stderrs = HashMap<(String, Option<String>), Vec<(StderrKind, Option<f64>)>>;
 
-fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskInfo>, Vec<Metric>) {
+/// The tasks, the numeric metrics, and the metrics whose value is not a number.
+type Read3 = (Vec<TaskInfo>, Vec<Metric>, Vec<NotNumeric>);
+
+fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> Read3 {
     let groups_section: HashSet<&str> = top
         .get("groups")
         .and_then(Value::as_object)
@@ -652,6 +784,7 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
     let mut tasks = Vec::new();
     let mut metrics: Vec<Metric> = Vec::new();
     let mut sample_counts: HashMap<MetricKey, u64> = HashMap::new();
+    let mut not_numeric: Vec<NotNumeric> = Vec::new();
 
     for (task, entry) in results.iter() {
         let Some(entry) = entry.as_object() else {
@@ -707,7 +840,26 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
             }
             match metric_number(val) {
                 Some(v) => values.push((mpart.to_owned(), filter, v)),
-                None => tracing::debug!(task, key, "non-numeric metric value; skipped"),
+                None => {
+                    // present but not a number (lmms-eval `accuracy_by_topic`: a dict):
+                    // listed, never gated
+                    let kind = match val {
+                        Value::Object(_) => Some("a JSON object"),
+                        Value::Array(_) => Some("a list"),
+                        Value::Str(t) if t != "N/A" => Some("text"),
+                        Value::Bool(_) => Some("true or false"),
+                        _ => None,
+                    };
+                    match kind {
+                        Some(kind) => not_numeric.push(NotNumeric {
+                            task: task.to_owned(),
+                            name: mpart.to_owned(),
+                            variant: filter,
+                            kind: kind.to_owned(),
+                        }),
+                        None => tracing::debug!(task, key, "metric without a value; skipped"),
+                    }
+                }
             }
         }
 
@@ -775,7 +927,7 @@ fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) -> (Vec<TaskI
 
     fill_group_counts(&mut tasks);
     fill_sample_sizes(&tasks, &mut metrics, &sample_counts);
-    (tasks, metrics)
+    (tasks, metrics, not_numeric)
 }
 
 /// A group's document counts, when the file gives none, are the sums over its subtasks

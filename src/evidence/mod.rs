@@ -76,7 +76,7 @@ pub fn sniff(path: &Path) -> Result<FileKind> {
         inspect::is_inspect_keys(keys)
             || has("doc_id")
             || keys.iter().any(|(k, b)| k == "logs" && *b == b'[')
-            || (keys.iter().any(|(k, b)| k == "results" && *b == b'{')
+            || (keys.iter().any(|(k, b)| k == "results" && (*b == b'{' || *b == b'['))
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c)))
             // scenario_state.json: do not skip through its request_states
             || (has("adapter_spec") && has("request_states"))
@@ -127,6 +127,11 @@ fn classify(shape: &TopLevel) -> FileKind {
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c))
             {
                 FileKind::LmEvalResults
+            } else if keys.iter().any(|(k, b)| k == "results" && *b == b'[')
+                && (has("table_results") || has("versions"))
+            {
+                // the BigScience promptsource fork: `results` a list of per-prompt records
+                FileKind::LmEvalResults
             } else if (has("scenario_spec") && has("adapter_spec"))
                 || (has("adapter_spec") && has("request_states"))
                 || (has("definition_path") && has("tags"))
@@ -142,7 +147,8 @@ fn classify(shape: &TopLevel) -> FileKind {
                 let shown: Vec<&str> = keys.iter().take(6).map(|(k, _)| k.as_str()).collect();
                 FileKind::Unrecognized(format!(
                     "a JSON object with keys [{}{}], not an lm-eval/lmms-eval results file \
-                     (`results` with `versions`/`config`), samples log (`doc_id`), HELM output \
+                     (`results`, an object, with `versions`/`config`; or the promptsource \
+                     fork's `results` list with `table_results`/`versions`), samples log (`doc_id`), HELM output \
                      or Inspect AI log (`eval` with `version`/`status`)",
                     shown.join(", "),
                     if keys.len() > 6 { ", …" } else { "" }

@@ -216,6 +216,7 @@ pub(super) fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
         perturbations: Vec::new(),
         unmeasured,
         unfinished,
+        not_numeric: Vec::new(),
     })
 }
 
