@@ -154,6 +154,7 @@ mod tests {
             status,
             message: String::new(),
             findings: Vec::new(),
+            not_gated: Vec::new(),
         }
     }
 
