@@ -675,3 +675,96 @@ fn metrics_of_unknown_direction_under_a_pattern_are_listed_not_gated() {
         "{f}"
     );
 }
+
+// ---- 6. The 2026 format changes -------------------------------------------------------
+
+#[test]
+fn lm_eval_0_5_scorer_keys_composite_metrics_and_repeats() {
+    // 0.5.0.dev2: `<metric>,<scorer>` keys, `pass@1(exact_match)`, samples with
+    // `scores_per_repeat` (repeats: 2); baseline 20/30 solved on average, current 12/30
+    let out = govgate(&["inspect", "fixtures/lmeval/v05/current", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    let run = &v["runs"][0];
+    assert_eq!(run["format"]["version"], "0.5.0.dev2");
+    let metrics = run["metrics"].as_array().expect("metrics");
+    let composite = metrics
+        .iter()
+        .find(|m| m["metric"] == "pass@1(exact_match)")
+        .expect("composite metric");
+    assert_eq!(composite["variant"], "strict_match"); // the scorer
+    assert_eq!(composite["value"], 0.4);
+    assert_eq!(composite["n"], 30);
+    assert_eq!(composite["higher_is_better"], true);
+    assert_eq!(composite["selector"], "gsm8k_tiny/pass[@]1(exact_match)");
+
+    // paired on the per-document reduced values (each a mean of two repeats)
+    let dir = scratch("lmeval-05");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P1: 1 }",
+        "  S7P1:\n    - id: reg\n      level: 1\n      regression: { metric: \"gsm8k_tiny/pass[@]1(exact_match)@strict_match\", max_drop: 0.05, alpha: 0.05 }\n",
+    );
+    let out = govgate(&[
+        "check",
+        "fixtures/lmeval/v05/current",
+        "--baseline",
+        "fixtures/lmeval/v05/baseline",
+        "--rubric",
+        rubric.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let r = json(&out.stdout);
+    let f = &check(&r, "reg")["findings"][0];
+    assert_eq!(f["status"], "fail", "{f}");
+    let t = &f["detail"]["test"];
+    assert_eq!(t["method"], "paired-bootstrap");
+    assert_eq!(t["n"], 30);
+    assert!((t["delta"].as_f64().expect("delta") - (0.4 - 2.0 / 3.0)).abs() < 1e-12);
+}
+
+#[test]
+fn lmms_eval_0_7_k_samples_keys_carry_their_directions() {
+    let out = govgate(&["inspect", "fixtures/lmms/v07-ksamples", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let v = json(&out.stdout);
+    let dirs: Vec<(String, bool)> = v["runs"][0]["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .map(|m| {
+            (
+                m["metric"].as_str().unwrap_or("").to_owned(),
+                m["higher_is_better"].as_bool().expect("a direction"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dirs,
+        vec![
+            ("exact_match".to_owned(), true),
+            ("exact_match_expected_accuracy".to_owned(), true),
+            ("exact_match_consensus_accuracy".to_owned(), true),
+            ("exact_match_internal_variance".to_owned(), false),
+            ("exact_match_consistency_rate".to_owned(), true),
+        ]
+    );
+}
+
+#[test]
+fn helm_0_5_15_default_suite_is_found() {
+    // helm-run without --suite (≥ 0.5.15): benchmark_output/runs/default/
+    let r = report(&["fixtures/helm/default-suite/benchmark_output"]);
+    let f = findings(&r, "full-tasks");
+    assert_eq!(
+        f,
+        vec![(
+            "mmlu:subject=anatomy,method=multiple_choice_joint".to_owned(),
+            "pass".to_owned(),
+            "mmlu:subject=anatomy,method=multiple_choice_joint: present, n = 135".to_owned()
+        )]
+    );
+}

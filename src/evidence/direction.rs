@@ -85,6 +85,22 @@ const SUFFIX_DIRECTION: &[(&str, bool)] = &[
 /// The built-in direction of a metric name: `Some(true)` higher is better,
 /// `Some(false)` lower is better, `None` unknown.
 pub fn builtin(name: &str) -> Option<bool> {
+    // lm-eval 0.5 composite names, `pass@1(exact_match)`: the outer metric's direction,
+    // else the parent's (`MetricKey.parent_metric`)
+    if let Some(open) = name.find('(')
+        && name.ends_with(')')
+        && open > 0
+    {
+        let (outer, parent) = (&name[..open], &name[open + 1..name.len() - 1]);
+        return builtin(outer).or_else(|| builtin(parent));
+    }
+    // pass@k: the share of problems solved in k tries
+    if let Some(k) = name.strip_prefix("pass@")
+        && !k.is_empty()
+        && k.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some(true);
+    }
     // HELM's `exact_match@5` is exact_match over the top 5 outputs: same direction
     if let Some((base, k)) = name.rsplit_once('@')
         && !base.is_empty()
@@ -111,6 +127,16 @@ pub fn builtin(name: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn composite_and_pass_at_k() {
+        assert_eq!(builtin("pass@1(exact_match)"), Some(true));
+        assert_eq!(builtin("pass@10"), Some(true));
+        assert_eq!(builtin("mean(perplexity)"), Some(false));
+        assert_eq!(builtin("maj@8(exact_match)"), Some(true));
+        assert_eq!(builtin("pass@"), None);
+        assert_eq!(builtin("(acc)"), None);
+    }
 
     #[test]
     fn known_names() {
