@@ -113,6 +113,11 @@ fn a_task_that_scored_nothing_is_never_covered() {
         let arc = f.iter().find(|f| f.0 == "arc_easy").expect("arc");
         assert_eq!(arc.1, "pass", "{id}: {arc:?}");
     }
+    // a group without metrics of its own is scored through its subtasks, nested or not
+    let r = report(&["fixtures/lmeval/nested-groups"]);
+    let f = findings(&r, "results-present");
+    assert_eq!(f.len(), 3);
+    assert!(f.iter().all(|f| f.1 == "pass"), "{f:?}");
 }
 
 // ---- 2. Summary tables keep their identity --------------------------------------------

@@ -78,9 +78,26 @@ fn expected_text(c: &Coverage) -> String {
 /// Whether the run records any score for the task (of its own, or of a subtask's when it is
 /// a group). A log whose `results` are absent has tasks but no scores.
 fn scored(run: &Run, task: &TaskInfo) -> bool {
-    run.metrics
-        .iter()
-        .any(|m| !m.informational && (m.task == task.name || task.subtasks.contains(&m.task)))
+    // a group's score may be its subtasks', through nested groups (lm-eval's mmlu →
+    // mmlu_stem → mmlu_abstract_algebra, without aggregate metrics)
+    let mut pending: Vec<&str> = vec![task.name.as_str()];
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        if run
+            .metrics
+            .iter()
+            .any(|m| !m.informational && m.task == name)
+        {
+            return true;
+        }
+        if let Some(t) = run.tasks.iter().find(|t| t.name == name) {
+            pending.extend(t.subtasks.iter().map(String::as_str));
+        }
+    }
+    false
 }
 
 /// Documents evaluated for a task, and where that number came from.

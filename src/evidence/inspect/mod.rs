@@ -641,6 +641,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_schema_1_samples_single_score_is_its_scorers() {
+        // fixtures/inspect/schema-v1.json: samples 1..4 with `score` C, C, I, C
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/inspect/schema-v1.json");
+        let mut got = Vec::new();
+        for_each_record(&path, &Default::default(), |rec| {
+            let id = rec.get("id").and_then(id_text).unwrap_or_default();
+            let score = rec.get("score").and_then(Value::as_f64);
+            let by_scorer = rec
+                .get("epochs")
+                .and_then(Value::as_array)
+                .and_then(|e| e.first())
+                .and_then(|e| e.get("scores"))
+                .and_then(|s| s.get("match"))
+                .and_then(Value::as_f64);
+            got.push((id, score, by_scorer));
+        })
+        .expect("read");
+        assert_eq!(
+            got,
+            vec![
+                ("1".to_owned(), Some(1.0), Some(1.0)),
+                ("2".to_owned(), Some(1.0), Some(1.0)),
+                ("3".to_owned(), Some(0.0), Some(0.0)),
+                ("4".to_owned(), Some(1.0), Some(1.0)),
+            ]
+        );
+    }
+
+    #[test]
     fn scores_read_as_inspect_reads_them() {
         let s = |t: &str| score_value(&Value::Str(t.into()));
         assert_eq!(
