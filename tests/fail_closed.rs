@@ -626,6 +626,31 @@ fn metrics_of_unknown_direction_under_a_pattern_are_listed_not_gated() {
     );
     // S7P1 level 3 is reachable with the default rubric
     assert_eq!(r["processes"][0]["level"], 3, "{}", r["processes"][0]);
+    // the default rubric's trend and sweep (`*/*`) leave them out the same way
+    let r = report(&[
+        "fixtures/helm/directions/runs/v1",
+        "--history",
+        "fixtures/helm/directions/runs/v0",
+    ]);
+    for id in ["metric-trend", "temperature-sweep"] {
+        let c = check(&r, id);
+        assert_ne!(c["status"], "error", "{id}: {c}");
+        assert_eq!(
+            c["not_gated"].as_array().map(Vec::len),
+            Some(3),
+            "{id}: {c}"
+        );
+        assert!(
+            c["findings"]
+                .as_array()
+                .expect("f")
+                .iter()
+                .all(|f| f["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("exact_match"))),
+            "{id}: {c}"
+        );
+    }
 
     // lm-eval v0.3 crows_pairs: likelihood_diff is lower-is-better; pct_stereotype (best at
     // 50%) has no direction
@@ -649,6 +674,37 @@ fn metrics_of_unknown_direction_under_a_pattern_are_listed_not_gated() {
     assert!(
         gated.contains(&"crows_pairs_english/likelihood_diff"),
         "{gated:?}"
+    );
+
+    // a pattern that leaves nothing of known direction is an error that lists them
+    let dir = scratch("unknown-direction-all");
+    let all_unknown = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P1: 1 }",
+        "  S7P1:\n    - id: reg\n      level: 1\n      regression: { metric: \"commonsense*/{max_prob,logprob}\", max_drop: 0.01 }\n",
+    );
+    let out = govgate(&[
+        "check",
+        "fixtures/helm/directions/runs/v1",
+        "--baseline",
+        "fixtures/helm/directions/runs/v0",
+        "--rubric",
+        all_unknown.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let r = json(&out.stdout);
+    let c = check(&r, "reg");
+    assert_eq!(c["status"], "error", "{c}");
+    assert_eq!(
+        c["message"],
+        format!(
+            "every metric `commonsense*/{{max_prob,logprob}}` matches is of unknown direction \
+             ({run}/logprob@valid, {run}/max_prob@valid): none can be gated; set \
+             `higher_is_better:` in the check or name metrics of known direction"
+        )
     );
 
     // an exact selector on one is still an error

@@ -287,9 +287,15 @@ fn run_one(
     evidence: &Evidence,
     cache: &mut SampleCache,
 ) -> Result<Outcome> {
+    // metrics a pattern matched but left ungated (regression, trend, sweep)
+    let mut not_gated: Vec<String> = Vec::new();
     let findings = match &check.kind {
         CheckKind::Threshold(t) => threshold::run(t, evidence, cache)?,
-        CheckKind::Regression(r) => regression::run(r, evidence, cache)?,
+        CheckKind::Regression(r) => {
+            let (findings, ungated) = regression::run(r, evidence, cache)?;
+            not_gated = ungated;
+            findings
+        }
         CheckKind::Coverage(c) => coverage::run(c, evidence)?,
         CheckKind::Fairness(f) => fairness::run(f, evidence)?,
         CheckKind::PerturbationGap(g) => perturbation_gap::run(g, evidence),
@@ -306,13 +312,21 @@ fn run_one(
             }
             findings
         }
-        CheckKind::Trend(t) => trend::run(t, evidence)?,
+        CheckKind::Trend(t) => {
+            let (findings, ungated) = trend::run(t, evidence)?;
+            not_gated = ungated;
+            findings
+        }
         CheckKind::Provenance(p) => provenance::run(p, evidence),
         CheckKind::Manifest(m) => manifest::run(m, evidence, rubric)?,
         CheckKind::Repeatability(r) => repeatability::run(r, evidence),
         CheckKind::Trials(t) => trials::run(t, evidence),
         CheckKind::Power(p) => power::run(p, evidence, cache)?,
-        CheckKind::Sweep(s) => sweep::run(s, evidence, cache)?,
+        CheckKind::Sweep(s) => {
+            let (findings, ungated) = sweep::run(s, evidence, cache)?;
+            not_gated = ungated;
+            findings
+        }
         CheckKind::AbTest(a) => ab_test::run(a, evidence, cache)?,
         CheckKind::Agreement(a) => agreement::run(a, evidence, cache)?,
         CheckKind::Feedback(f) => feedback::run(f, evidence, cache)?,
@@ -321,17 +335,13 @@ fn run_one(
     gate_unfinished(&mut findings, evidence);
     name_not_numeric(&mut findings, evidence);
     let mut outcome = outcome(check, findings);
-    if let CheckKind::Regression(r) = &check.kind {
-        outcome.not_gated = regression::not_gated(r, evidence);
-        // (the finding of a selector with nothing left to gate lists them already)
-        let all_ungated = matches!(outcome.findings.as_slice(),
-            [f] if f.subject == r.selector.text && f.observed == "direction unknown");
-        if !all_ungated {
-            outcome
-                .message
-                .push_str(&not_gated_text(&outcome.not_gated));
-        }
+    // (the finding of a selector with nothing left to gate lists them already)
+    let all_ungated = matches!(outcome.findings.as_slice(),
+        [f] if f.run.is_none() && f.observed == DIRECTION_UNKNOWN);
+    if !all_ungated {
+        outcome.message.push_str(&not_gated_text(&not_gated));
     }
+    outcome.not_gated = not_gated;
     tracing::debug!(
         check = %outcome.id,
         process = %outcome.process.as_str(),
@@ -400,6 +410,61 @@ fn gate_unfinished(findings: &mut [Finding], evidence: &Evidence) {
         }
     }
 }
+
+/// Whether a metric a **pattern** selector matched is left ungated for want of a direction:
+/// the check sets no `higher_is_better`, and neither the metric's own file nor any of `peers`
+/// (the runs it is compared with) nor the built-in table knows one. Such metrics (HELM's
+/// `max_prob`, `logprob`; lm-eval's crows_pairs `pct_stereotype`) are listed in the outcome as
+/// not gated, the way bookkeeping stats are left out of patterns; a selector naming one
+/// exactly is an `error`, as before.
+pub(crate) fn direction_unknown(
+    selector: &crate::rubric::Selector,
+    set: Option<bool>,
+    m: &crate::model::Metric,
+    peers: &[&crate::model::Run],
+) -> bool {
+    set.is_none()
+        && !selector.names_one_metric()
+        && m.higher_is_better.is_none()
+        && peers
+            .iter()
+            .flat_map(|r| r.metrics.iter())
+            .filter(|x| x.key() == m.key())
+            .all(|x| x.higher_is_better.is_none())
+}
+
+/// The labels of `metrics`, sorted, each once.
+pub(crate) fn labels<'a>(metrics: impl Iterator<Item = &'a crate::model::Metric>) -> Vec<String> {
+    let mut out: Vec<String> = metrics.map(|m| m.label()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The finding of a pattern selector every metric of which is of unknown direction.
+pub(crate) fn nothing_to_gate(
+    selector: &crate::rubric::Selector,
+    not_gated: &[String],
+    expected: String,
+) -> Finding {
+    Finding {
+        subject: selector.text.clone(),
+        run: None,
+        baseline: None,
+        status: Status::Error,
+        message: format!(
+            "every metric `{selector}` matches is of unknown direction ({}): none can be gated; \
+             set `higher_is_better:` in the check or name metrics of known direction",
+            not_gated.join(", ")
+        ),
+        observed: DIRECTION_UNKNOWN.into(),
+        expected,
+        detail: None,
+    }
+}
+
+/// What a finding observed when a selector left nothing of known direction.
+const DIRECTION_UNKNOWN: &str = "direction unknown";
 
 /// `; not gated (direction unknown): a, b, … and N more`, or nothing.
 fn not_gated_text(labels: &[String]) -> String {

@@ -52,7 +52,7 @@
 use serde::Serialize;
 
 use super::significance::{self, Made, SigTest, Tested, p_text, test_text};
-use super::{Detail, Finding, SampleCache, Status};
+use super::{Detail, Finding, SampleCache, Status, direction_unknown, labels, nothing_to_gate};
 use crate::comparability::{self, Comparison};
 use crate::error::Result;
 use crate::model::{Aspect, DirectionSource, Evidence, Metric, Run};
@@ -145,72 +145,40 @@ fn missing(subject: String, run: Option<&Run>, r: &Regression, message: String) 
     }
 }
 
-/// Whether a metric a **pattern** selector matched is left ungated: its direction is known
-/// neither to the current nor to any baseline run's file, nor to the built-in table, and the
-/// check sets no `higher_is_better:`. Such metrics (HELM's `max_prob`, `logprob`; lm-eval's
-/// `pct_stereotype`) are listed in the outcome as not gated, the way bookkeeping stats are
-/// left out of patterns; a selector naming one exactly is an `error`.
-pub fn ungated(r: &Regression, m: &Metric, evidence: &Evidence) -> bool {
-    r.higher_is_better.is_none()
-        && !r.selector.names_one_metric()
-        && m.higher_is_better.is_none()
-        && evidence
-            .baseline
-            .iter()
-            .flat_map(|b| b.metrics.iter())
-            .filter(|x| x.key() == m.key())
-            .all(|x| x.higher_is_better.is_none())
-}
-
-/// The metrics [`ungated`] leaves out, by label (each once).
-pub fn not_gated(r: &Regression, evidence: &Evidence) -> Vec<String> {
-    let mut out: Vec<String> = r
-        .selector
-        .select(&evidence.current)
-        .into_iter()
-        .filter(|(_, m)| ungated(r, m, evidence))
-        .map(|(_, m)| m.label())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-pub fn run(r: &Regression, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
+/// The findings, and the metrics the selector matched but left ungated (direction unknown).
+pub fn run(
+    r: &Regression,
+    evidence: &Evidence,
+    cache: &mut SampleCache,
+) -> Result<(Vec<Finding>, Vec<String>)> {
     let all = r.selector.select(&evidence.current);
     if all.is_empty() {
-        return Ok(vec![Finding::no_metric(&r.selector, expected_text(r))]);
+        return Ok((
+            vec![Finding::no_metric(&r.selector, expected_text(r))],
+            Vec::new(),
+        ));
     }
-    let matched: Vec<(&Run, &Metric)> = all
-        .iter()
-        .copied()
-        .filter(|(_, m)| !ungated(r, m, evidence))
-        .collect();
+    let peers: Vec<&Run> = evidence.baseline.iter().collect();
+    let unknown = |m: &Metric| direction_unknown(&r.selector, r.higher_is_better, m, &peers);
+    let not_gated = labels(all.iter().map(|(_, m)| *m).filter(|m| unknown(m)));
+    let matched: Vec<(&Run, &Metric)> = all.iter().copied().filter(|(_, m)| !unknown(m)).collect();
     if matched.is_empty() {
-        return Ok(vec![Finding {
-            subject: r.selector.text.clone(),
-            run: None,
-            baseline: None,
-            status: Status::Error,
-            message: format!(
-                "every metric `{}` matches is of unknown direction ({}): none can be gated; set \
-                 `higher_is_better:` in the check or name metrics of known direction",
-                r.selector,
-                not_gated(r, evidence).join(", ")
-            ),
-            observed: "direction unknown".into(),
-            expected: expected_text(r),
-            detail: None,
-        }]);
+        return Ok((
+            vec![nothing_to_gate(&r.selector, &not_gated, expected_text(r))],
+            not_gated,
+        ));
     }
     if evidence.baseline.is_empty() {
-        return Ok(vec![missing(
-            r.selector.text.clone(),
-            None,
-            r,
-            "no baseline runs to compare with (pass --baseline PATH or set inputs.baseline in the rubric)"
-                .into(),
-        )]);
+        return Ok((
+            vec![missing(
+                r.selector.text.clone(),
+                None,
+                r,
+                "no baseline runs to compare with (pass --baseline PATH or set inputs.baseline in the rubric)"
+                    .into(),
+            )],
+            not_gated,
+        ));
     }
     let mut pending = Vec::new();
     for (run, m) in matched {
@@ -243,14 +211,15 @@ pub fn run(r: &Regression, evidence: &Evidence, cache: &mut SampleCache) -> Resu
         .collect();
     let alpha = r.alpha.unwrap_or(0.05);
     let finished = significance::adjust(tests, alpha, r.correction);
-    Ok(pending
+    let findings = pending
         .into_iter()
         .zip(finished)
         .map(|(p, t)| match p {
             Pending::Done(f) => *f,
             Pending::Compared(c) => decide(r, *c, t),
         })
-        .collect())
+        .collect();
+    Ok((findings, not_gated))
 }
 
 /// A comparison before its family is adjusted: decided already, or waiting for its test.

@@ -44,13 +44,14 @@
 //!
 //! ## Failure
 //! Fewer settings than `min_configs` fails. No run recording the parameters is `missing`.
-//! An unknown metric direction is an `error`.
+//! An unknown metric direction is an `error` when the selector names the metric exactly; under
+//! a pattern (`*/*`) the metric is listed in the outcome as not gated.
 
 use serde::Serialize;
 
 use super::repeatability::{model_display, model_key};
 use super::significance::{self, Made, SigTest, TestMethod, Tested, test_text};
-use super::{Detail, Finding, SampleCache, Status};
+use super::{Detail, Finding, SampleCache, Status, direction_unknown, labels, nothing_to_gate};
 use crate::comparability;
 use crate::error::Result;
 use crate::evidence::json;
@@ -149,7 +150,12 @@ fn expected(s: &Sweep) -> String {
     }
 }
 
-pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
+/// The findings, and the metrics the selector matched but left ungated (direction unknown).
+pub fn run(
+    s: &Sweep,
+    evidence: &Evidence,
+    cache: &mut SampleCache,
+) -> Result<(Vec<Finding>, Vec<String>)> {
     let all: Vec<&Run> = evidence
         .current
         .iter()
@@ -168,6 +174,19 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
     let names: Vec<&str> = s.over.iter().map(|(n, _)| n.as_str()).collect();
     let mut out = Vec::new();
     let mut matched = 0usize;
+    let unknown = |m: &Metric| direction_unknown(&s.selector, s.higher_is_better, m, &all);
+    let selected: Vec<&Metric> = all
+        .iter()
+        .flat_map(|r| r.metrics.iter())
+        .filter(|m| s.selector.matches(m))
+        .collect();
+    let not_gated = labels(selected.iter().copied().filter(|m| unknown(m)));
+    if !selected.is_empty() && selected.iter().all(|m| unknown(m)) {
+        return Ok((
+            vec![nothing_to_gate(&s.selector, &not_gated, expected(s))],
+            not_gated,
+        ));
+    }
     for model in &models {
         let runs: Vec<&Run> = all
             .iter()
@@ -175,16 +194,20 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
             .filter(|r| model_key(r) == *model)
             .collect();
         // metric identities in first-seen order
-        let mut labels: Vec<&Metric> = Vec::new();
+        let mut keys: Vec<&Metric> = Vec::new();
         for r in &runs {
-            for m in r.metrics.iter().filter(|m| s.selector.matches(m)) {
-                if !labels.iter().any(|x| x.key() == m.key()) {
-                    labels.push(m);
+            for m in r
+                .metrics
+                .iter()
+                .filter(|m| s.selector.matches(m) && !unknown(m))
+            {
+                if !keys.iter().any(|x| x.key() == m.key()) {
+                    keys.push(m);
                 }
             }
         }
-        matched += labels.len();
-        for m in labels {
+        matched += keys.len();
+        for m in keys {
             let members: Vec<(&Run, &Metric)> = runs
                 .iter()
                 .filter_map(|r| Some((*r, r.metrics.iter().find(|x| x.key() == m.key())?)))
@@ -225,7 +248,7 @@ pub fn run(s: &Sweep, evidence: &Evidence, cache: &mut SampleCache) -> Result<Ve
         f.observed = "no recorded settings".into();
         out.push(f);
     }
-    Ok(out)
+    Ok((out, not_gated))
 }
 
 type Members<'r> = Vec<(&'r Run, &'r Metric)>;

@@ -40,14 +40,15 @@
 //!
 //! ## Failure
 //! A latest point past either bound fails. Fewer than two points, or a band with no point
-//! after its reference runs, is `missing`; a metric of unknown direction is an `error`.
+//! after its reference runs, is `missing`; a metric of unknown direction is an `error` when the
+//! selector names it exactly, and listed as not gated under a pattern (`*/*`).
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use super::repeatability::{model_display, model_key};
-use super::{Detail, Finding, Status};
+use super::{Detail, Finding, Status, direction_unknown, labels, nothing_to_gate};
 use crate::comparability;
 use crate::error::Result;
 use crate::evidence;
@@ -142,7 +143,8 @@ fn lmms_date(s: &str) -> Option<f64> {
     ))
 }
 
-pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
+/// The findings, and the metrics the selector matched but left ungated (direction unknown).
+pub fn run(t: &Trend, evidence: &Evidence) -> Result<(Vec<Finding>, Vec<String>)> {
     let own;
     let history: &[Run] = if t.history.is_empty() {
         &evidence.history
@@ -164,25 +166,45 @@ pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
     }
     let expected = expected(t);
     if runs.is_empty() {
-        return Ok(vec![Finding {
-            subject: t.selector.text.clone(),
-            run: None,
-            baseline: None,
-            status: Status::Missing,
-            message: "no runs to follow: pass `--history PATH` (earlier runs) and the current \
+        return Ok((
+            vec![Finding {
+                subject: t.selector.text.clone(),
+                run: None,
+                baseline: None,
+                status: Status::Missing,
+                message: "no runs to follow: pass `--history PATH` (earlier runs) and the current \
                       run, or set `history` in the check"
-                .into(),
-            observed: "no runs".into(),
-            expected,
-            detail: None,
-        }]);
+                    .into(),
+                observed: "no runs".into(),
+                expected,
+                detail: None,
+            }],
+            Vec::new(),
+        ));
     }
     // series per metric identity and model: a suite holding one run per model is not a
     // history, and one model's runs are never judged against another's
     let mut series: Vec<(SeriesKey, Vec<(&Run, &Metric)>)> = Vec::new();
+    let unknown = |m: &Metric| direction_unknown(&t.selector, t.higher_is_better, m, &runs);
+    let matched: Vec<&Metric> = runs
+        .iter()
+        .flat_map(|r| r.metrics.iter())
+        .filter(|m| t.selector.matches(m))
+        .collect();
+    let not_gated = labels(matched.iter().copied().filter(|m| unknown(m)));
+    if !matched.is_empty() && matched.iter().all(|m| unknown(m)) {
+        return Ok((
+            vec![nothing_to_gate(&t.selector, &not_gated, expected)],
+            not_gated,
+        ));
+    }
     for r in &runs {
         let model = model_key(r);
-        for m in r.metrics.iter().filter(|m| t.selector.matches(m)) {
+        for m in r
+            .metrics
+            .iter()
+            .filter(|m| t.selector.matches(m) && !unknown(m))
+        {
             let key = (m.label(), model.clone());
             match series.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, pts)) => pts.push((r, m)),
@@ -191,12 +213,12 @@ pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
         }
     }
     if series.is_empty() {
-        return Ok(vec![Finding::no_metric(&t.selector, expected)]);
+        return Ok((vec![Finding::no_metric(&t.selector, expected)], not_gated));
     }
     let models: std::collections::BTreeSet<&str> =
         series.iter().map(|((_, m), _)| m.as_str()).collect();
     let several = models.len() > 1;
-    Ok(series
+    let findings = series
         .iter()
         .map(|((label, _), pts)| {
             let label = if several {
@@ -206,7 +228,8 @@ pub fn run(t: &Trend, evidence: &Evidence) -> Result<Vec<Finding>> {
             };
             judge(t, &label, pts.clone(), &expected)
         })
-        .collect())
+        .collect();
+    Ok((findings, not_gated))
 }
 
 fn expected(t: &Trend) -> String {
