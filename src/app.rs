@@ -48,7 +48,7 @@ pub fn run(cli: &Cli) -> Result<Output> {
                 code: exit::PASS,
             })
         }
-        Command::Rubric(RubricCommand::Validate { file }) => validate(file),
+        Command::Rubric(RubricCommand::Validate { files }) => validate_all(files),
         Command::Rubric(RubricCommand::Default) => Ok(Output {
             stdout: rubric::DEFAULT_RUBRIC.to_owned(),
             code: exit::PASS,
@@ -329,6 +329,27 @@ fn inspect_cmd(args: &InspectArgs) -> Result<Output> {
         stdout,
         code: exit::PASS,
     })
+}
+
+/// Validates each rubric; any invalid one makes the run exit 2 with every file's problems
+/// (and nothing on stdout, as for any run that cannot be judged).
+fn validate_all(files: &[std::path::PathBuf]) -> Result<Output> {
+    let mut stdout = String::new();
+    let mut errors = Vec::new();
+    for f in files {
+        match validate(f) {
+            Ok(o) => stdout.push_str(&o.stdout),
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => Ok(Output {
+            stdout,
+            code: exit::PASS,
+        }),
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::Several(errors)),
+    }
 }
 
 fn validate(file: &std::path::Path) -> Result<Output> {

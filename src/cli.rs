@@ -239,11 +239,13 @@ pub enum InspectFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum RubricCommand {
-    /// Validate a rubric: exit 0 when valid, 2 listing every problem with its line and column.
+    /// Validate rubrics: exit 0 when every one is valid, 2 listing every problem of each with
+    /// its line and column.
     Validate {
-        /// The rubric file, or the name of a shipped rubric.
-        #[arg(value_name = "FILE|NAME")]
-        file: PathBuf,
+        /// The rubric files, or names of shipped rubrics (several: a pre-commit hook passes
+        /// every changed rubric at once).
+        #[arg(value_name = "FILE|NAME", required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
     },
     /// List the shipped rubrics (embedded in the binary; `--rubric NAME` uses one).
     List,

@@ -50,6 +50,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// govgate itself is wrong (a generated rubric it cannot read back, …): a bug to report.
+    /// Several inputs, each refused (`rubric validate` of several files): one message per
+    /// input, each on its own `error:` line.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\nerror: "))]
+    Several(Vec<Error>),
     #[error("internal error (a bug in govgate; please report it): {0}")]
     Internal(String),
     /// A report file could not be written.
@@ -70,7 +74,8 @@ impl Error {
             | Error::Input { .. }
             | Error::Rubric(_)
             | Error::Usage(_)
-            | Error::Report { .. } => exit::INVALID,
+            | Error::Report { .. }
+            | Error::Several(_) => exit::INVALID,
             Error::Internal(_) => exit::INTERNAL,
         }
     }
