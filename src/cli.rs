@@ -8,9 +8,9 @@ use crate::report::Format;
 use crate::rubric::ProcessId;
 
 const ABOUT: &str = "Governance gates for model evaluations: reads lm-evaluation-harness, \
-lmms-eval and Stanford HELM results, model cards and JSON Lines records, applies a YAML rubric, \
-prints a support level (0-3) per governance process and exits nonzero when a required level \
-is not met.";
+lmms-eval, Stanford HELM and Inspect AI outputs, model cards and production records, applies a \
+YAML rubric, prints a support level (0-3) per governance process and exits nonzero when a \
+required level is not met.";
 
 const AFTER_HELP: &str = "\
 Examples:

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::rubric::RubricError;
 
-/// Exit codes, as documented in the README.
+/// Exit codes, as documented in the README and docs/architecture.md.
 pub mod exit {
     /// Every required support level was met.
     pub const PASS: u8 = 0;

@@ -23,9 +23,12 @@ fn command_lines(md: &str) -> Vec<String> {
             continue;
         }
         let mut l = line.trim();
-        for prefix in ["- ", "run: ", "entry: "] {
+        // YAML list items and keys (GitHub `run:`, Azure `script:`, pre-commit `entry:`),
+        // a Jenkins `sh '…'`
+        for prefix in ["- ", "run: ", "entry: ", "script: ", "sh '"] {
             l = l.strip_prefix(prefix).unwrap_or(l).trim_start();
         }
+        let l = l.strip_suffix('\'').unwrap_or(l);
         if l.starts_with("govgate ") {
             out.push(l.to_owned());
         }
@@ -86,6 +89,15 @@ fn every_command_on_the_ci_page_runs_as_written() {
     copy_dir(
         &root().join("fixtures/demo-baseline"),
         &dir.join("baseline"),
+    );
+    // the scheduled drift check's two windows: validated records and a day that did not drift
+    copy_dir(
+        &root().join("fixtures/s7p3/reference"),
+        &dir.join("records/validated"),
+    );
+    copy_dir(
+        &root().join("fixtures/s7p3/stable"),
+        &dir.join("records/last-day"),
     );
     let summary = dir.join("step-summary.md");
     std::fs::write(&summary, "# earlier step\n").unwrap();
@@ -152,6 +164,8 @@ fn the_ci_page_lists_the_commands_it_claims() {
         "govgate rubric validate gate.yaml",
         "govgate check --rubric gate.yaml -q",
         "govgate check --rubric gate.yaml --report json=gate/report.json",
+        "govgate check --rubric gate.yaml --report junit=govgate-junit.xml --report html=govgate-report.html",
+        "govgate check results/ --reference records/validated/ --production records/last-day/ --require S7P3=2",
     ] {
         assert!(
             lines.iter().any(|l| l.starts_with(needle)),

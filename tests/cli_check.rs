@@ -603,6 +603,16 @@ fn glob_inputs_select_files() {
 fn help_and_version() {
     let out = govgate(&["--help"]);
     assert_eq!(out.code, 0);
+    // the first sentence names every framework govgate reads
+    let first = out.stdout.split(". ").next().unwrap_or("");
+    for framework in [
+        "lm-evaluation-harness",
+        "lmms-eval",
+        "Stanford HELM",
+        "Inspect AI",
+    ] {
+        assert!(first.contains(framework), "{framework} not in: {first}");
+    }
     assert!(
         out.stdout
             .contains("Exit codes: 0 every required level met")

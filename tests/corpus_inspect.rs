@@ -5,7 +5,7 @@
 //! The expected metrics are read here independently of govgate's reader: the log's
 //! `header.json` (or the JSON log) through serde_json, after bare `NaN` / `Infinity`
 //! tokens outside strings are turned into marker strings, and the mapping rules of the
-//! README's Inspect section applied by hand.
+//! docs/inputs.md's Inspect section applied by hand.
 
 mod common;
 
@@ -64,7 +64,7 @@ fn header(path: &Path) -> serde_json::Value {
 
 type Key = (String, String, String);
 
-/// `(task, metric, variant) → (value, scored_samples)` by the README's mapping.
+/// `(task, metric, variant) → (value, scored_samples)` by docs/inputs.md's mapping.
 fn expected(doc: &serde_json::Value) -> BTreeMap<Key, (f64, Option<u64>)> {
     let task = doc["eval"]["task"].as_str().expect("eval.task").to_owned();
     let mut out = BTreeMap::new();

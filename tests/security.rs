@@ -1,4 +1,4 @@
-//! The promises of the README's SECURITY section that are not shown elsewhere: govgate
+//! The promises of docs/security.md that are not shown elsewhere: govgate
 //! opens no network connection and runs no other program. (Confinement of rubric and
 //! manifest paths: `tests/cli_rubric.rs`, `tests/adversarial.rs`, `tests/s7p4.rs`;
 //! `--max-input-size`, FIFOs and devices: `tests/adversarial.rs`; bounded `.eval` archives:

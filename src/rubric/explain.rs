@@ -1,7 +1,8 @@
 //! `govgate rubric explain`: the reference of every check kind — parameters, defaults,
-//! formula, an example — from `docs/checks/<kind>.md`, embedded at build time. The README's
-//! rubric reference is the same files concatenated ([`reference`]; a test keeps it so), and
-//! the JSON Schema takes each kind's one-line summary from them: one source of truth.
+//! formula, an example — from `docs/checks/<kind>.md`, embedded at build time. The same pages
+//! are the rubric reference a reader browses (`docs/rubric.md` links each; a test keeps every
+//! kind linked), and the JSON Schema takes each kind's one-line summary from them: one source
+//! of truth.
 
 use super::raw::KIND_KEYS;
 
@@ -53,7 +54,7 @@ pub fn summary(kind: &str) -> Option<&'static str> {
     first.split_once(" — ").map(|(_, s)| s.trim())
 }
 
-/// Every page, one after another, as the README's rubric reference holds them.
+/// Every page, one after another (`rubric explain` without a kind).
 pub fn reference() -> String {
     let mut out = String::new();
     for (i, (_, text)) in DOCS.iter().enumerate() {
