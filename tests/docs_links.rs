@@ -197,3 +197,64 @@ fn the_readme_is_read_in_one_sitting_and_the_reference_lives_in_docs() {
         );
     }
 }
+
+/// `govgate …` command lines of the README's shell blocks, continuation lines joined, with
+/// the exit code their `# exit N` comment promises and the directory a `cd DIR &&` enters.
+fn readme_commands(md: &str) -> Vec<(String, String, i32)> {
+    let mut out = Vec::new();
+    let mut in_sh = false;
+    let mut pending = String::new();
+    for line in md.lines() {
+        if line.starts_with("```") {
+            in_sh = line == "```sh";
+            pending.clear();
+            continue;
+        }
+        if !in_sh {
+            continue;
+        }
+        let line = line.trim();
+        if let Some(head) = line.strip_suffix('\\') {
+            pending.push_str(head);
+            continue;
+        }
+        let full = format!("{pending}{line}");
+        pending.clear();
+        let Some((cmd, comment)) = full.split_once('#') else {
+            continue;
+        };
+        let Some(code) = comment
+            .trim()
+            .strip_prefix("exit ")
+            .and_then(|c| c.split(|ch: char| !ch.is_ascii_digit()).next())
+            .and_then(|c| c.parse().ok())
+        else {
+            continue;
+        };
+        let cmd = cmd.trim();
+        let (dir, cmd) = match cmd.strip_prefix("cd ").and_then(|c| c.split_once(" && ")) {
+            Some((d, c)) => (d.to_owned(), c.to_owned()),
+            None => (".".to_owned(), cmd.to_owned()),
+        };
+        if let Some(args) = cmd.strip_prefix("govgate ") {
+            out.push((dir, args.to_owned(), code));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_readme_commands_exit_as_they_say() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let commands = readme_commands(&readme);
+    assert!(commands.len() >= 5, "{commands:?}");
+    for (dir, args, code) in commands {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let out = govgate_in(&root().join(&dir), &words);
+        assert_eq!(
+            out.code, code,
+            "govgate {args} (in {dir}): {}{}",
+            out.stdout, out.stderr
+        );
+    }
+}
