@@ -13,23 +13,8 @@
 # usage: scripts/bench/drift.sh [N] [WORKDIR]     (default N = 1000000)
 #        needs python3 with evidently 0.7 and pandas < 3 (pip install evidently "pandas<3")
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-n="${1:-1000000}"
-work="${2:-target/bench-drift}/n$n"
-mkdir -p "$work"
-cargo build --release --quiet
-bin="$PWD/target/release/govgate"
-if [ ! -f "$work/reference.jsonl" ]; then
-  python3 scripts/bench/gen_production.py "$work" "$n"
-fi
-fields='[score, features.length, features.tokens, label, meta.lang, meta.source]'
-cat > "$work/auto.yaml" <<YAML
-version: 1
-name: bench-auto
-processes:
-  S7P3:
-    - { id: drift, level: 2, drift: { fields: $fields, drift_share: 0.5 } }
-YAML
+# shellcheck source=drift_setup.sh
+source "$(dirname "$0")/drift_setup.sh"
 cat > "$work/psi.yaml" <<YAML
 version: 1
 name: bench-psi

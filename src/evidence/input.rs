@@ -107,6 +107,21 @@ pub fn open(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| Error::io(path, e))
 }
 
+/// The first bytes of an input (up to `buf.len()`), for detection by content; how many.
+pub fn head(path: &Path, buf: &mut [u8]) -> Result<usize> {
+    use std::io::Read;
+    let mut file = open(path)?;
+    let mut n = 0;
+    while n < buf.len() {
+        let k = file.read(&mut buf[n..]).map_err(|e| Error::io(path, e))?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    Ok(n)
+}
+
 /// Reads a whole input after [`check`] (never more than the limit, even if the file grows).
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     let size = check(path)?;

@@ -20,6 +20,7 @@ pub mod inspect;
 pub mod json;
 pub mod lmeval;
 pub mod meter;
+pub mod parquet;
 pub mod production;
 pub mod records;
 pub mod samples;
@@ -288,12 +289,15 @@ fn skipped(entry: &walkdir::DirEntry) -> bool {
     is_hidden(entry) || is_helm_cache(entry)
 }
 
-/// Records files by name: JSON, JSON Lines, CSV and Inspect AI `.eval` logs.
+/// Records files by name: JSON, JSON Lines, CSV, Parquet, Arrow IPC (refused when read,
+/// with a message) and Inspect AI `.eval` logs.
 pub fn is_records_name(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["json", "jsonl", "ndjson", "csv", "eval"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
+        [
+            "json", "jsonl", "ndjson", "csv", "parquet", "arrow", "feather", "eval",
+        ]
+        .iter()
+        .any(|x| e.eq_ignore_ascii_case(x))
     })
 }
 

@@ -6,6 +6,8 @@
 //!   (`features.length`, `meta.lang`);
 //! * CSV with a header row; a field is a column, named by its header (`features.length`
 //!   may be a header);
+//! * Parquet (magic `PAR1`): a row is a record, a struct column an object, only the named
+//!   columns read (see [`super::parquet`]); an Arrow IPC file is refused with a message;
 //! * a pre-aggregated histogram document (`{"govgate_histograms": 1, "fields": …}`, see
 //!   [`read_histograms`]) for data that lives in a warehouse.
 //!
@@ -40,6 +42,8 @@ pub enum Format {
     Histograms,
     /// An Inspect AI log: one record per sample (see [`super::inspect::for_each_record`]).
     InspectLog,
+    /// Parquet: one record per row, the named columns only (see [`super::parquet`]).
+    Parquet,
 }
 
 impl Format {
@@ -50,6 +54,7 @@ impl Format {
             Format::Csv => "CSV records",
             Format::Histograms => "govgate histograms",
             Format::InspectLog => "Inspect AI log (one record per sample)",
+            Format::Parquet => "Parquet records",
         }
     }
 }
@@ -281,18 +286,16 @@ fn lookup_segs<'v>(obj: &'v Object, segs: &[&str]) -> Option<&'v Value> {
 
 /// Sniffs a records file's format from its first bytes.
 pub fn detect(path: &Path) -> Result<Format> {
-    let mut file = super::input::open(path)?;
     let mut head = [0u8; 4096];
-    let mut n = 0;
-    while n < head.len() {
-        let k = file.read(&mut head[n..]).map_err(|e| Error::io(path, e))?;
-        if k == 0 {
-            break;
-        }
-        n += k;
-    }
+    let n = super::input::head(path, &mut head)?;
     if super::inspect::is_zip(&head[..n]) {
         return Ok(Format::InspectLog);
+    }
+    if super::parquet::is_parquet(&head[..n]) {
+        return Ok(Format::Parquet);
+    }
+    if super::parquet::is_arrow_ipc(&head[..n]) {
+        return Err(super::parquet::arrow_ipc_refused(path));
     }
     let first = head[..n]
         .iter()
@@ -540,6 +543,26 @@ fn scan(
     req: &Request,
     f: &mut dyn FnMut(Rec<'_>),
 ) -> Result<FileRead> {
+    if format == Format::Parquet {
+        // random access to the named column chunks, then the file hashed end to end
+        let columns: Option<Vec<String>> = req.patterns.is_empty().then(|| {
+            let mut paths: Vec<&str> = req.fields.iter().map(String::as_str).collect();
+            if let Some(w) = &req.window {
+                paths.push(&w.timestamp);
+            }
+            super::records::path_keys(&paths).into_iter().collect()
+        });
+        let records =
+            super::parquet::for_each_record(path, columns.as_deref(), &mut |o| f(Rec::Json(o)))?;
+        let (sha256, bytes) = super::parquet::hash(path)?;
+        return Ok(FileRead {
+            path: path.to_path_buf(),
+            format,
+            sha256,
+            bytes,
+            records,
+        });
+    }
     let file = super::input::open(path)?;
     let mut reader = HashingReader::new(file);
     let mut records = 0u64;
@@ -582,7 +605,7 @@ fn scan(
                 f(Rec::Csv(&row, &headers));
             }
         }
-        Format::Histograms => {}
+        Format::Histograms | Format::Parquet => {}
         Format::InspectLog => {
             // the samples live inside the log: built only as far as the fields need
             let mut keys: std::collections::HashSet<String> = req
@@ -721,7 +744,7 @@ pub fn read_rows(
                 p,
                 format!(
                     "a histogram document summarizes fields one by one; `{what}` needs the \
-                     records themselves (JSON Lines, a JSON array or CSV)"
+                     records themselves (JSON Lines, a JSON array, CSV or Parquet)"
                 ),
             ));
         }

@@ -61,12 +61,23 @@ pub fn path_keys(paths: &[&str]) -> HashSet<String> {
         .collect()
 }
 
-/// Streams the records of a JSON Lines (or JSON array) file.
+/// Streams the records of a JSON Lines (or JSON array) file, or of a Parquet file (the
+/// columns `keys` names).
 pub fn for_each_record(
     path: &Path,
     keys: &HashSet<String>,
     mut f: impl FnMut(&Object),
 ) -> Result<()> {
+    let mut head = [0u8; 8];
+    let n = super::input::head(path, &mut head)?;
+    if super::parquet::is_parquet(&head[..n]) {
+        let columns: Vec<String> = keys.iter().cloned().collect();
+        super::parquet::for_each_record(path, Some(&columns), &mut |o| f(o))?;
+        return Ok(());
+    }
+    if super::parquet::is_arrow_ipc(&head[..n]) {
+        return Err(super::parquet::arrow_ipc_refused(path));
+    }
     let file = super::input::open(path)?;
     let mut stream = RecordStream::new(super::meter::Metered(file));
     let want = |k: &str| keys.contains(k);

@@ -1,0 +1,171 @@
+//! Parquet records give the verdicts and numbers the same rows give as JSON Lines
+//! (`scripts/fixtures/generate_parquet.py`: nulls, NaN, a struct column, a dictionary-encoded
+//! string column, a UTC timestamp, six row groups a file, snappy and zstd), and a file that is
+//! not readable Parquet, or Arrow IPC, is refused with one message naming it.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+const JSONL: &str = "fixtures/parquet/jsonl";
+const PARQUET: &str = "fixtures/parquet/parquet";
+
+/// The checks of a JSON report with what differs by format alone (paths, extensions, hashes,
+/// sizes, the format's name) made equal.
+fn normalized(report: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(&report["checks"]).expect("json");
+    for (from, to) in [
+        (JSONL, "RECORDS"),
+        (PARQUET, "RECORDS"),
+        (".jsonl", ".EXT"),
+        (".parquet", ".EXT"),
+    ] {
+        s = s.replace(from, to);
+    }
+    let hex = regex::Regex::new(r#""sha256": "[0-9a-f]{64}""#).expect("regex");
+    let bytes = regex::Regex::new(r#""bytes": \d+"#).expect("regex");
+    let s = hex.replace_all(&s, r#""sha256": "H""#);
+    let s = bytes.replace_all(&s, r#""bytes": 0"#);
+    s.replace("\"json_lines\"", "\"FORMAT\"")
+        .replace("\"parquet\"", "\"FORMAT\"")
+}
+
+fn judged(dir: &str, ext: &str, rubric: Option<&Path>) -> serde_json::Value {
+    let reference = format!("{dir}/reference.{ext}");
+    let production = format!("{dir}/production.{ext}");
+    let mut args = vec![
+        "check",
+        "fixtures/demo",
+        "--reference",
+        &reference,
+        "--production",
+        &production,
+        "--format",
+        "json",
+    ];
+    let r;
+    if let Some(p) = rubric {
+        r = p.to_str().expect("utf-8").to_owned();
+        args.extend(["--rubric", &r, "--allow-outside-root"]);
+    }
+    let out = govgate(&args);
+    assert!(out.code == 0 || out.code == 1, "{dir}: {out:?}");
+    json(&out.stdout)
+}
+
+#[test]
+fn the_same_rows_give_the_same_drift_verdict_and_numbers() {
+    // the default rubric: every field found, Evidently's auto methods, Holm over the fields
+    let a = judged(JSONL, "jsonl", None);
+    let b = judged(PARQUET, "parquet", None);
+    assert_eq!(normalized(&a), normalized(&b));
+    let drift = check(&b, "field-drift");
+    assert_eq!(drift["status"], "fail", "{drift}");
+    let subjects: Vec<&str> = drift["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["subject"].as_str().unwrap_or(""))
+        .collect();
+    // the struct column's fields are reached by dotted paths
+    for field in ["features.length", "features.source", "latency_ms", "lang"] {
+        assert!(subjects.contains(&field), "{field} in {subjects:?}");
+    }
+    // the report lists the files as Parquet records, every row read, each file hashed
+    let records = b["records"].as_array().expect("records");
+    assert_eq!(records.len(), 2);
+    for r in records {
+        assert_eq!(r["format"], "Parquet records", "{r}");
+        assert_eq!(r["records"], 600, "{r}");
+        let path = r["path"].as_str().expect("path");
+        let bytes = std::fs::metadata(root().join(path)).expect("file").len();
+        assert_eq!(r["bytes"], bytes, "{r}");
+        use sha2::Digest;
+        let want = sha2::Sha256::digest(std::fs::read(root().join(path)).expect("file"));
+        let hex: String = want.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(r["sha256"], hex, "{r}");
+    }
+}
+
+#[test]
+fn named_fields_windows_nan_and_nulls_read_alike() {
+    let dir = scratch("parquet-rubric");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P3: 2 }",
+        "  S7P3:\n    - id: drift\n      level: 2\n      drift: { fields: [latency_ms, tokens, lang, flagged, features.length], method: psi, timestamp: ts, window: { last: 3d }, reference_window: { from: 2026-11-01, to: 2026-11-05 } }\n    - id: approvals\n      level: 1\n      fairness: { records: production, group: group, prediction: approved, label: label, max_difference: 0.2 }\n",
+    );
+    let a = judged(JSONL, "jsonl", Some(&rubric));
+    let b = judged(PARQUET, "parquet", Some(&rubric));
+    assert_eq!(normalized(&a), normalized(&b));
+    // latency_ms in the reference window [2026-11-01, 2026-11-05): counted here from the
+    // JSON Lines text, NaN and null both missing (as Evidently drops them)
+    let text = std::fs::read_to_string(root().join(JSONL).join("reference.jsonl")).expect("jsonl");
+    let ts = regex::Regex::new(r#""ts": "([^"]+)""#).expect("regex");
+    let lat = regex::Regex::new(r#""latency_ms": ([^,]+),"#).expect("regex");
+    let (mut n, mut missing) = (0u64, 0u64);
+    for line in text.lines() {
+        let t = &ts.captures(line).expect("ts")[1];
+        if !("2026-11-01T00:00:00Z"..="2026-11-04T23:59:59Z").contains(&t) {
+            continue;
+        }
+        match &lat.captures(line).expect("latency")[1] {
+            "null" | "NaN" => missing += 1,
+            _ => n += 1,
+        }
+    }
+    let f = check(&b, "drift")["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["subject"] == "latency_ms")
+        .expect("latency_ms")
+        .clone();
+    assert_eq!(f["detail"]["reference_n"], n, "{f}");
+    assert_eq!(f["detail"]["reference_missing"], missing, "{f}");
+    assert!(missing > 0 && n > 300, "{n} {missing}");
+}
+
+#[test]
+fn a_damaged_parquet_file_or_an_arrow_file_is_refused_naming_it() {
+    let dir = scratch("parquet-bad");
+    let whole = std::fs::read(root().join(PARQUET).join("reference.parquet")).expect("fixture");
+    // cut: the footer (schema, row groups) is gone
+    let cut = dir.join("cut.parquet");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).expect("write");
+    let arrow = dir.join("records.arrow");
+    std::fs::write(&arrow, b"ARROW1\0\0\xff\xff\xff\xff").expect("write");
+    for (path, says) in [
+        (&cut, "not a readable Parquet file"),
+        (
+            &arrow,
+            "an Arrow IPC (.arrow / .feather) file: not read yet",
+        ),
+    ] {
+        let p = path.to_str().expect("utf-8");
+        let out = govgate(&[
+            "check",
+            "fixtures/demo",
+            "--reference",
+            p,
+            "--production",
+            p,
+        ]);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(out.stdout.is_empty());
+        let errors: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{}", out.stderr);
+        assert!(
+            errors[0].starts_with(&format!("error: {p}: {says}")),
+            "{}",
+            errors[0]
+        );
+    }
+}
