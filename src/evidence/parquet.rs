@@ -89,6 +89,11 @@ pub fn for_each_record(
             )
         }
     };
+    if let Some(wanted) = columns
+        && let Some(leaves) = flat_leaves(reader.metadata().file_metadata().schema_descr(), wanted)
+    {
+        return read_columns(path, &reader, &leaves, f);
+    }
     let rows = reader
         .get_row_iter(projection)
         .map_err(|e| parquet_error(path, e))?;
@@ -98,6 +103,263 @@ pub fn for_each_record(
         let obj = object_of(&row);
         n += 1;
         f(&obj);
+    }
+    Ok(n)
+}
+
+/// How a leaf column's values read, for the columnar path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum LeafKind {
+    Bool,
+    Int32,
+    UInt32,
+    Date,
+    Int64,
+    UInt64,
+    TimestampMillis,
+    TimestampMicros,
+    Float,
+    Double,
+    Utf8,
+}
+
+/// A leaf column of the projection: where it is in the file and in the record object.
+#[derive(Debug)]
+struct Leaf {
+    column: usize,
+    kind: LeafKind,
+    max_def: i16,
+    /// The positions of the path's keys in the record object, level by level.
+    slots: Vec<usize>,
+}
+
+fn leaf_kind(c: &parquet::schema::types::ColumnDescriptor) -> Option<LeafKind> {
+    use parquet::basic::{ConvertedType as C, Type as P};
+    Some(match (c.physical_type(), c.converted_type()) {
+        (P::BOOLEAN, C::NONE) => LeafKind::Bool,
+        (P::INT32, C::NONE | C::INT_8 | C::INT_16 | C::INT_32) => LeafKind::Int32,
+        (P::INT32, C::UINT_8 | C::UINT_16 | C::UINT_32) => LeafKind::UInt32,
+        (P::INT32, C::DATE) => LeafKind::Date,
+        (P::INT64, C::NONE | C::INT_64) => LeafKind::Int64,
+        (P::INT64, C::UINT_64) => LeafKind::UInt64,
+        (P::INT64, C::TIMESTAMP_MILLIS) => LeafKind::TimestampMillis,
+        (P::INT64, C::TIMESTAMP_MICROS) => LeafKind::TimestampMicros,
+        (P::FLOAT, C::NONE) => LeafKind::Float,
+        (P::DOUBLE, C::NONE) => LeafKind::Double,
+        (P::BYTE_ARRAY, C::UTF8 | C::ENUM | C::JSON) => LeafKind::Utf8,
+        _ => return None,
+    })
+}
+
+/// The leaves under the named top-level columns, when every one is a plain value (no
+/// list, map or repeated field anywhere on its path) of a kind read column by column;
+/// `None` sends the file through the row reader, which reads every shape.
+fn flat_leaves(
+    schema: &parquet::schema::types::SchemaDescriptor,
+    wanted: &[String],
+) -> Option<(Vec<Leaf>, Object)> {
+    let mut template = Object::default();
+    let mut leaves = Vec::new();
+    for (i, c) in schema.columns().iter().enumerate() {
+        let parts = c.path().parts();
+        if !parts.first().is_some_and(|p| wanted.iter().any(|w| w == p)) {
+            continue;
+        }
+        if c.max_rep_level() > 0 {
+            return None;
+        }
+        let kind = leaf_kind(c)?;
+        // the path's place in the template, created level by level
+        let mut slots = Vec::with_capacity(parts.len());
+        let mut obj = &mut template;
+        for (depth, part) in parts.iter().enumerate() {
+            let last = depth + 1 == parts.len();
+            let pos = match obj.0.iter().position(|(k, _)| k == part) {
+                Some(p) => p,
+                None => {
+                    let v = if last {
+                        Value::Null
+                    } else {
+                        Value::Object(Object::default())
+                    };
+                    obj.0.push((part.clone(), v));
+                    obj.0.len() - 1
+                }
+            };
+            slots.push(pos);
+            if !last {
+                obj = match &mut obj.0[pos].1 {
+                    Value::Object(o) => o,
+                    _ => return None,
+                };
+            }
+        }
+        leaves.push(Leaf {
+            column: i,
+            kind,
+            max_def: c.max_def_level(),
+            slots,
+        });
+    }
+    (!leaves.is_empty()).then_some((leaves, template))
+}
+
+/// The slot of a leaf in the record object.
+fn slot<'o>(obj: &'o mut Object, slots: &[usize]) -> &'o mut Value {
+    let (last, path) = slots.split_last().unwrap_or((&0, &[]));
+    let mut cur = obj;
+    for p in path {
+        cur = match &mut cur.0[*p].1 {
+            Value::Object(o) => o,
+            // the template is built with objects on every inner level
+            _ => unreachable!("a leaf's parent slot is an object"),
+        };
+    }
+    &mut cur.0[*last].1
+}
+
+/// Rows read at a time from each leaf column: memory is a batch of values per column,
+/// whatever the size of the row groups (Spark writes them of 128 MB).
+const BATCH: usize = 8192;
+
+/// Reads the next `rows` values of one leaf column chunk, one per row (null where the
+/// definition level says the value, or a struct above it, is absent).
+fn next_values(
+    path: &Path,
+    reader: &mut parquet::column::reader::ColumnReader,
+    leaf: &Leaf,
+    rows: usize,
+) -> Result<Vec<Value>> {
+    use parquet::column::reader::ColumnReader as R;
+    let err = |e| parquet_error(path, e);
+    let mut defs: Vec<i16> = Vec::with_capacity(rows);
+    // dense values (nulls left out), then spread over the rows by their definition levels
+    macro_rules! dense {
+        ($r:expr, $t:ty) => {{
+            let mut vals: Vec<$t> = Vec::with_capacity(rows);
+            let mut read = 0;
+            while read < rows {
+                let (n, _, _) = $r
+                    .read_records(rows - read, Some(&mut defs), None, &mut vals)
+                    .map_err(err)?;
+                if n == 0 {
+                    break;
+                }
+                read += n;
+            }
+            vals
+        }};
+    }
+    let values: Vec<Value> = match (reader, leaf.kind) {
+        (R::BoolColumnReader(r), _) => dense!(r, bool).into_iter().map(Value::Bool).collect(),
+        (R::Int32ColumnReader(r), LeafKind::Date) => dense!(r, i32)
+            .into_iter()
+            .map(|d| Value::Str(date_text(i64::from(d))))
+            .collect(),
+        (R::Int32ColumnReader(r), LeafKind::UInt32) => dense!(r, i32)
+            .into_iter()
+            .map(|x| Value::Int(i64::from(x as u32)))
+            .collect(),
+        (R::Int32ColumnReader(r), _) => dense!(r, i32)
+            .into_iter()
+            .map(|x| Value::Int(i64::from(x)))
+            .collect(),
+        (R::Int64ColumnReader(r), LeafKind::TimestampMillis) => dense!(r, i64)
+            .into_iter()
+            .map(|ms| Value::Str(super::production::format_time(ms.div_euclid(1000) as f64)))
+            .collect(),
+        (R::Int64ColumnReader(r), LeafKind::TimestampMicros) => dense!(r, i64)
+            .into_iter()
+            .map(|us| {
+                Value::Str(super::production::format_time(
+                    us.div_euclid(1_000_000) as f64
+                ))
+            })
+            .collect(),
+        (R::Int64ColumnReader(r), LeafKind::UInt64) => dense!(r, i64)
+            .into_iter()
+            .map(|x| value_of(&Field::ULong(x as u64)))
+            .collect(),
+        (R::Int64ColumnReader(r), _) => dense!(r, i64).into_iter().map(Value::Int).collect(),
+        (R::FloatColumnReader(r), _) => dense!(r, f32)
+            .into_iter()
+            .map(|x| Value::Float(f64::from(x)))
+            .collect(),
+        (R::DoubleColumnReader(r), _) => dense!(r, f64).into_iter().map(Value::Float).collect(),
+        (R::ByteArrayColumnReader(r), _) => dense!(r, parquet::data_type::ByteArray)
+            .into_iter()
+            .map(|b| value_of(&Field::Bytes(b)))
+            .collect(),
+        _ => {
+            return Err(Error::input(
+                path,
+                "not a readable Parquet file: a column's type does not match its schema",
+            ));
+        }
+    };
+    if leaf.max_def == 0 {
+        return Ok(values);
+    }
+    let mut dense = values.into_iter();
+    Ok(defs
+        .iter()
+        .map(|d| {
+            if *d == leaf.max_def {
+                dense.next().unwrap_or(Value::Null)
+            } else {
+                Value::Null
+            }
+        })
+        .collect())
+}
+
+/// The columnar path: each row group's named leaf columns read a batch of rows at a time,
+/// then one record object (built once, its values replaced row by row) given to `f` per row.
+fn read_columns(
+    path: &Path,
+    reader: &SerializedFileReader<File>,
+    (leaves, template): &(Vec<Leaf>, Object),
+    f: &mut dyn FnMut(&Object),
+) -> Result<u64> {
+    let mut record = template.clone();
+    let mut n = 0u64;
+    for g in 0..reader.num_row_groups() {
+        let rg = reader
+            .get_row_group(g)
+            .map_err(|e| parquet_error(path, e))?;
+        let rows = usize::try_from(rg.metadata().num_rows()).unwrap_or(0);
+        let mut readers = leaves
+            .iter()
+            .map(|l| rg.get_column_reader(l.column))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| parquet_error(path, e))?;
+        let mut done = 0;
+        while done < rows {
+            let want = BATCH.min(rows - done);
+            let mut columns: Vec<std::vec::IntoIter<Value>> = Vec::with_capacity(leaves.len());
+            for (leaf, r) in leaves.iter().zip(&mut readers) {
+                let values = next_values(path, r, leaf, want)?;
+                if values.len() != want {
+                    return Err(Error::input(
+                        path,
+                        format!(
+                            "not a readable Parquet file: row group {g} ends early in a column \
+                             ({} of its {rows} rows)",
+                            done + values.len()
+                        ),
+                    ));
+                }
+                columns.push(values.into_iter());
+            }
+            for _ in 0..want {
+                for (leaf, col) in leaves.iter().zip(&mut columns) {
+                    *slot(&mut record, &leaf.slots) = col.next().unwrap_or(Value::Null);
+                }
+                n += 1;
+                f(&record);
+            }
+            done += want;
+        }
     }
     Ok(n)
 }
