@@ -220,3 +220,69 @@ fn batches_across_row_groups_of_any_size_read_the_same_rows() {
     assert_eq!(one_read, 10_000);
     assert_eq!(many_read, 10_000);
 }
+
+#[test]
+fn damaged_parquet_never_panics() {
+    // 60 damaged copies of a fixture (bytes overwritten, the middle cut out with the footer
+    // kept, a footer byte changed), through both readers: each is judged or refused (exit 0,
+    // 1 or 2), never a panic (exit 3)
+    let whole = std::fs::read(root().join(PARQUET).join("reference.parquet")).expect("fixture");
+    let dir = scratch("parquet-damaged");
+    let rubric = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P3: 1 }",
+        "  S7P3:\n    - id: drift\n      level: 1\n      drift: { fields: [latency_ms, lang, features.length, ts], method: psi }\n",
+    );
+    let rubric = rubric.to_str().expect("utf-8").to_owned();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n.max(1)
+    };
+    for i in 0..60 {
+        let mut b = whole.clone();
+        match i % 3 {
+            0 => {
+                for _ in 0..1 + next(20) {
+                    let j = next(b.len());
+                    b[j] = next(256) as u8;
+                }
+            }
+            1 => {
+                let cut = 8 + next(b.len() - 16);
+                let tail = b[b.len() - 8..].to_vec();
+                b.truncate(cut);
+                b.extend(tail);
+            }
+            _ => {
+                let j = b.len() - 8 + next(4);
+                b[j] = next(256) as u8;
+            }
+        }
+        let p = dir.join(format!("damaged-{i}.parquet"));
+        std::fs::write(&p, &b).expect("write");
+        let p = p.to_str().expect("utf-8").to_owned();
+        for with_rubric in [false, true] {
+            let mut args = vec![
+                "check",
+                "fixtures/demo",
+                "--reference",
+                &p,
+                "--production",
+                "fixtures/parquet/parquet/production.parquet",
+                "-q",
+            ];
+            if with_rubric {
+                args.extend(["--rubric", &rubric, "--allow-outside-root"]);
+            }
+            let out = govgate(&args);
+            assert!(
+                matches!(out.code, 0..=2) && !out.stderr.contains("panicked"),
+                "damaged-{i} (rubric: {with_rubric}): {out:?}"
+            );
+        }
+    }
+}
