@@ -18,6 +18,7 @@ pub mod helm;
 pub mod input;
 pub mod inspect;
 pub mod json;
+pub mod jsonl_fast;
 pub mod lmeval;
 pub mod meter;
 pub mod parquet;

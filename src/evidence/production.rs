@@ -343,8 +343,21 @@ pub fn detect(path: &Path) -> Result<Format> {
     }
 }
 
-/// Reads one side: every file, in order.
+/// Reads one side: every file, in order. JSON Lines go through the fast line reader
+/// ([`super::jsonl_fast`]); a line it leaves undecided reads the whole side again with
+/// govgate's own reader, so the verdict and any message are that reader's.
 pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
+    match read_side_with(files, req, true)? {
+        Some(side) => Ok(side),
+        None => read_side_with(files, req, false)?.ok_or_else(|| {
+            Error::Internal("the records reader asked to read a window again twice".into())
+        }),
+    }
+}
+
+/// [`read_side`], with the fast JSON Lines path or without it; `None` when the fast path
+/// left a line undecided.
+fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option<Side>> {
     let formats: Vec<Format> = files.iter().map(|p| detect(p)).collect::<Result<_>>()?;
     let aggregated = formats.iter().filter(|f| **f == Format::Histograms).count();
     if aggregated > 0 && aggregated < files.len() {
@@ -369,7 +382,7 @@ pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
         for p in files {
             read_histograms(p, req, &mut side)?;
         }
-        return Ok(side);
+        return Ok(Some(side));
     }
     // the window's bounds (a `last:` window ends at the newest timestamp)
     if let Some(w) = &req.window {
@@ -382,11 +395,14 @@ pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
             Span::Last(secs) => {
                 let mut newest: Option<f64> = None;
                 for (p, fmt) in files.iter().zip(&formats) {
-                    scan(p, *fmt, req, &mut |rec| {
+                    let read = scan(p, *fmt, req, fast, &mut |rec| {
                         if let Some(t) = rec.timestamp(&w.timestamp, paths.timestamp.as_deref()) {
                             newest = Some(newest.map_or(t, |n: f64| n.max(t)));
                         }
                     })?;
+                    if read.is_none() {
+                        return Ok(None);
+                    }
                 }
                 match newest {
                     Some(n) => (Some(n - secs), None),
@@ -396,7 +412,9 @@ pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
         });
     }
     for (p, fmt) in files.iter().zip(&formats) {
-        let read = scan(p, *fmt, req, &mut |rec| side.add(rec, req, &paths))?;
+        let Some(read) = scan(p, *fmt, req, fast, &mut |rec| side.add(rec, req, &paths))? else {
+            return Ok(None);
+        };
         side.files.push(read);
     }
     for (name, field) in req.fields.iter().zip(std::mem::take(&mut side.named)) {
@@ -408,7 +426,7 @@ pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
     for field in side.fields.values_mut() {
         field.numbers.sort_unstable_by(f64::total_cmp);
     }
-    Ok(side)
+    Ok(Some(side))
 }
 
 /// A number as UNIX seconds: finite and within years 0 to 9999 (what RFC 3339 can write);
@@ -542,13 +560,15 @@ fn flatten<'a>(o: &'a Object, prefix: String, out: &mut Vec<(String, &'a Value)>
     }
 }
 
-/// Streams one file's records into `f`; returns what was read.
+/// Streams one file's records into `f`; returns what was read, or `None` when `fast` and the
+/// fast JSON Lines reader left a line undecided (the caller reads again without it).
 fn scan(
     path: &Path,
     format: Format,
     req: &Request,
+    fast: bool,
     f: &mut dyn FnMut(Rec<'_>),
-) -> Result<FileRead> {
+) -> Result<Option<FileRead>> {
     if format == Format::Parquet {
         // random access to the named column chunks, then the file hashed end to end
         let columns: Option<Vec<String>> = req.patterns.is_empty().then(|| {
@@ -561,18 +581,48 @@ fn scan(
         let records =
             super::parquet::for_each_record(path, columns.as_deref(), &mut |o| f(Rec::Json(o)))?;
         let (sha256, bytes) = super::parquet::hash(path)?;
-        return Ok(FileRead {
+        return Ok(Some(FileRead {
             path: path.to_path_buf(),
             format,
             sha256,
             bytes,
             records,
-        });
+        }));
     }
     let file = super::input::open(path)?;
     let mut reader = HashingReader::new(file);
     let mut records = 0u64;
     match format {
+        Format::JsonLines if fast => {
+            let keys: Option<Vec<String>> = req.patterns.is_empty().then(|| {
+                let mut paths: Vec<&str> = req.fields.iter().map(String::as_str).collect();
+                if let Some(w) = &req.window {
+                    paths.push(&w.timestamp);
+                }
+                super::records::path_keys(&paths).into_iter().collect()
+            });
+            let mut lines = std::io::BufReader::with_capacity(1 << 20, &mut reader);
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                let n = std::io::BufRead::read_until(&mut lines, b'\n', &mut line)
+                    .map_err(|e| Error::io(path, e))?;
+                if n == 0 {
+                    break;
+                }
+                let body = line.trim_ascii();
+                if body.is_empty() {
+                    continue;
+                }
+                match super::jsonl_fast::read_line(body, keys.as_deref()) {
+                    Some(o) => {
+                        records += 1;
+                        f(Rec::Json(&o));
+                    }
+                    None => return Ok(None),
+                }
+            }
+        }
         Format::JsonLines | Format::JsonArray => {
             // the object keys the paths name; few, so a linear scan beats hashing
             let keys: Option<Vec<String>> = if req.patterns.is_empty() {
@@ -630,13 +680,13 @@ fn scan(
         }
     }
     let (sha256, bytes) = reader.finish().map_err(|e| Error::io(path, e))?;
-    Ok(FileRead {
+    Ok(Some(FileRead {
         path: path.to_path_buf(),
         format,
         sha256,
         bytes,
         records,
-    })
+    }))
 }
 
 /// One field of one record, for checks that look at several fields of a record together
@@ -754,7 +804,7 @@ pub fn read_rows(
                 ),
             ));
         }
-        let read = scan(p, format, &req, &mut |rec| {
+        let read = scan(p, format, &req, false, &mut |rec| {
             match rec {
                 Rec::Json(o) => {
                     for (slot, segs) in row.iter_mut().zip(&paths.fields) {
@@ -773,7 +823,8 @@ pub fn read_rows(
             }
             f(&row);
         })?;
-        out.push(read);
+        // (without the fast path every file is read through)
+        out.extend(read);
     }
     Ok(out)
 }

@@ -1,0 +1,174 @@
+//! The fast path of JSON Lines records: each line read by jiter (pydantic's JSON parser,
+//! several times the per-core speed of [`super::json`]), only the top-level keys asked for
+//! built, as [`super::json`] would build them.
+//!
+//! It never decides what govgate's own reader would decide differently: a line it does not
+//! read exactly as that reader would — not an object, a number out of range or not an `i64`
+//! where the reader keeps one, nesting deeper than the reader's limit could reach, invalid
+//! UTF-8, a BOM, anything jiter refuses — makes [`read_line`] return `None`, and the caller
+//! reads the whole window again with [`super::json`], which gives its exact verdict and
+//! message (with line and column). Repeated keys are kept in order, as the reader keeps
+//! them (the last is the one looked up).
+
+use jiter::{Jiter, Peek};
+
+use super::json::{Object, Value};
+
+/// The nesting the fast path takes on; deeper lines go to govgate's reader, whose limit is
+/// 128 levels.
+const MAX_BRACKETS: usize = 100;
+
+/// One line (without its newline) as a record, keeping the top-level keys `keys` names
+/// (`None`: every key); `None` when the fast path does not decide this line.
+pub fn read_line(line: &[u8], keys: Option<&[String]>) -> Option<Object> {
+    if line.first() != Some(&b'{')
+        || memchr::memchr2_iter(b'{', b'[', line)
+            .take(MAX_BRACKETS + 1)
+            .count()
+            > MAX_BRACKETS
+    {
+        return None;
+    }
+    let mut j = Jiter::new(line).with_allow_inf_nan();
+    let mut obj = Object::default();
+    // a key is copied only when it is kept
+    let wanted = |k: &str| {
+        keys.is_none_or(|ks| ks.iter().any(|x| x == k))
+            .then(|| k.to_owned())
+    };
+    let mut key = j.next_object().ok()?.map(|k| (wanted(k), ()));
+    while let Some((kept, ())) = key {
+        match kept {
+            Some(k) => {
+                let v = value(&mut j)?;
+                put(&mut obj, k, v);
+            }
+            None => j.next_skip().ok()?,
+        }
+        key = j.next_key().ok()?.map(|k| (wanted(k), ()));
+    }
+    j.finish().ok()?;
+    Some(obj)
+}
+
+/// Entries in file order, repeated keys included, as govgate's reader keeps them
+/// ([`Object::get`] then finds the last, as Python does).
+fn put(obj: &mut Object, k: String, v: Value) {
+    obj.0.push((k, v));
+}
+
+fn value(j: &mut Jiter<'_>) -> Option<Value> {
+    let peek = j.peek().ok()?;
+    known(j, peek)
+}
+
+fn known(j: &mut Jiter<'_>, peek: Peek) -> Option<Value> {
+    Some(match peek {
+        Peek::Null => {
+            j.known_null().ok()?;
+            Value::Null
+        }
+        Peek::True | Peek::False => Value::Bool(j.known_bool(peek).ok()?),
+        Peek::String => Value::Str(j.known_str().ok()?.to_owned()),
+        Peek::Array => {
+            let mut items = Vec::new();
+            let mut next = j.known_array().ok()?;
+            while let Some(p) = next {
+                items.push(known(j, p)?);
+                next = j.array_step().ok()?;
+            }
+            Value::Array(items)
+        }
+        Peek::Object => {
+            let mut o = Object::default();
+            let mut key = j.known_object().ok()?.map(str::to_owned);
+            while let Some(k) = key {
+                let v = value(j)?;
+                put(&mut o, k, v);
+                key = j.next_key().ok()?.map(str::to_owned);
+            }
+            Value::Object(o)
+        }
+        p if p.is_num() => number(j.known_number_bytes(p).ok()?)?,
+        _ => return None,
+    })
+}
+
+/// A number token as govgate's reader reads it: an integral token that fits `i64` is an
+/// integer, anything else a correctly rounded `f64`; `NaN` / `Infinity` / `-Infinity` as
+/// written; a finite token beyond `f64` is left to the reader (it is an error there).
+fn number(t: &[u8]) -> Option<Value> {
+    match t {
+        b"NaN" => return Some(Value::Float(f64::NAN)),
+        b"Infinity" => return Some(Value::Float(f64::INFINITY)),
+        b"-Infinity" => return Some(Value::Float(f64::NEG_INFINITY)),
+        _ => {}
+    }
+    let s = std::str::from_utf8(t).ok()?;
+    let integral = !t.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'));
+    if integral && let Ok(i) = s.parse::<i64>() {
+        return Some(Value::Int(i));
+    }
+    let f = s.parse::<f64>().ok()?;
+    f.is_finite().then_some(Value::Float(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::json;
+
+    /// What govgate's reader makes of a line, keeping `keys` (or every key).
+    fn reader(line: &str, keys: Option<&[String]>) -> Option<Object> {
+        let Ok(Value::Object(o)) = json::parse_document(line.as_bytes()) else {
+            return None;
+        };
+        Some(match keys {
+            None => o,
+            Some(ks) => Object(o.0.into_iter().filter(|(k, _)| ks.contains(k)).collect()),
+        })
+    }
+
+    fn same(line: &str, keys: Option<&[String]>) {
+        let fast = read_line(line.as_bytes(), keys);
+        let slow = reader(line, keys);
+        match (&fast, &slow) {
+            (Some(a), Some(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{line}"),
+            // the fast path may pass a line on; it may never read what the reader refuses
+            (None, _) => {}
+            (Some(a), None) => {
+                panic!("fast path read {a:?} from a line the reader refuses: {line}")
+            }
+        }
+    }
+
+    #[test]
+    fn lines_read_as_the_reader_reads_them() {
+        let keys = vec!["a".to_owned(), "n".to_owned()];
+        for line in [
+            r#"{"a": 1, "b": [1, {"c": null}], "n": {"x": 1.5e-3, "y": "é\u00e9\n"}}"#,
+            r#"{"a": NaN, "n": -Infinity}"#,
+            r#"{"a": 9223372036854775807, "n": 9223372036854775808}"#,
+            r#"{"a": -0, "n": 1E2}"#,
+            r#"{"a": 1, "a": 2}"#,
+            r#"{"a": "\ud83d\ude00", "n": true}"#,
+            r#"{"a": 1e400}"#,
+            r#"{"a": 01}"#,
+            r#"{"a": 1,}"#,
+            r#"{"a": 1} {"b": 2}"#,
+            r#"[1, 2]"#,
+            r#"{"a": "\ud800"}"#,
+            r#"{"a": 0.1, "n": 123456789012345678901234567890}"#,
+            r#"{}"#,
+        ] {
+            same(line, None);
+            same(line, Some(&keys));
+        }
+        // 1e400 and a leading zero are the reader's to refuse
+        assert!(read_line(br#"{"a": 1e400}"#, None).is_none());
+        assert!(read_line(br#"{"a": 01}"#, None).is_none());
+        // repeated keys: the last value
+        let o = read_line(br#"{"a": 1, "a": 2}"#, None).expect("read");
+        assert_eq!(o.get("a"), Some(&Value::Int(2)));
+    }
+}
