@@ -18,15 +18,20 @@ use super::json::{Object, Value};
 /// 128 levels.
 const MAX_BRACKETS: usize = 100;
 
+/// Whether the fast path takes a line on: an object, with fewer brackets than could reach the
+/// reader's depth limit.
+fn takes(line: &[u8]) -> bool {
+    line.first() == Some(&b'{')
+        && memchr::memchr2_iter(b'{', b'[', line)
+            .take(MAX_BRACKETS + 1)
+            .count()
+            <= MAX_BRACKETS
+}
+
 /// One line (without its newline) as a record, keeping the top-level keys `keys` names
 /// (`None`: every key); `None` when the fast path does not decide this line.
 pub fn read_line(line: &[u8], keys: Option<&[String]>) -> Option<Object> {
-    if line.first() != Some(&b'{')
-        || memchr::memchr2_iter(b'{', b'[', line)
-            .take(MAX_BRACKETS + 1)
-            .count()
-            > MAX_BRACKETS
-    {
+    if !takes(line) {
         return None;
     }
     let mut j = Jiter::new(line).with_allow_inf_nan();
@@ -171,4 +176,190 @@ mod tests {
         let o = read_line(br#"{"a": 1, "a": 2}"#, None).expect("read");
         assert_eq!(o.get("a"), Some(&Value::Int(2)));
     }
+}
+
+/// The fields a check names, as a tree of keys: a line's values are taken straight into
+/// [`Slots`], without a record object, when every path is keys (no array index) and no path
+/// is the prefix of another.
+#[derive(Debug, Default)]
+pub struct Plan {
+    root: Node,
+    leaves: usize,
+}
+
+#[derive(Debug, Default)]
+struct Node {
+    children: Vec<(String, Child)>,
+}
+
+#[derive(Debug)]
+enum Child {
+    Leaf(usize),
+    Inner(Node),
+}
+
+impl Plan {
+    /// A plan for `paths` (dotted), leaf `i` being `paths[i]`; `None` when a path indexes an
+    /// array or is a prefix of another (the record path reads those).
+    pub fn new(paths: &[&str]) -> Option<Plan> {
+        let mut plan = Plan::default();
+        for (i, p) in paths.iter().enumerate() {
+            let segs: Vec<&str> = p.split('.').collect();
+            if segs
+                .iter()
+                .any(|s| s.is_empty() || s.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return None;
+            }
+            let mut node = &mut plan.root;
+            for (d, seg) in segs.iter().enumerate() {
+                let last = d + 1 == segs.len();
+                let pos = node.children.iter().position(|(k, _)| k == seg);
+                match (pos, last) {
+                    (Some(p), false) => match &mut node.children[p].1 {
+                        Child::Inner(n) => node = n,
+                        Child::Leaf(_) => return None,
+                    },
+                    (Some(_), true) => return None,
+                    (None, true) => node.children.push(((*seg).to_owned(), Child::Leaf(i))),
+                    (None, false) => {
+                        node.children
+                            .push(((*seg).to_owned(), Child::Inner(Node::default())));
+                        let k = node.children.len() - 1;
+                        node = match &mut node.children[k].1 {
+                            Child::Inner(n) => n,
+                            Child::Leaf(_) => return None,
+                        };
+                    }
+                }
+            }
+        }
+        plan.leaves = paths.len();
+        Some(plan)
+    }
+
+    pub fn leaves(&self) -> usize {
+        self.leaves
+    }
+}
+
+/// A value taken from a line for one leaf.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Slot {
+    /// Absent, null, an array or an object: missing to a field.
+    Missing,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// Text, in the slot's buffer.
+    Str,
+}
+
+/// One line's values, leaf by leaf (text in buffers reused from line to line).
+#[derive(Debug, Default)]
+pub struct Slots {
+    pub slots: Vec<Slot>,
+    pub text: Vec<String>,
+}
+
+impl Slots {
+    pub fn new(n: usize) -> Slots {
+        Slots {
+            slots: vec![Slot::Missing; n],
+            text: vec![String::new(); n],
+        }
+    }
+
+    /// Leaf `i` as the JSON value a record object would hold there (for the readers that
+    /// take values).
+    pub fn value(&self, i: usize) -> Value {
+        match self.slots[i] {
+            Slot::Missing => Value::Null,
+            Slot::Int(x) => Value::Int(x),
+            Slot::Float(x) => Value::Float(x),
+            Slot::Bool(b) => Value::Bool(b),
+            Slot::Str => Value::Str(self.text[i].clone()),
+        }
+    }
+}
+
+/// Takes the plan's leaves from one line into `out`; `None` when the fast path does not
+/// decide this line (the window is then read again by govgate's reader). A repeated key
+/// counts with its last value, as [`Object::get`] finds it.
+pub fn extract(line: &[u8], plan: &Plan, out: &mut Slots) -> Option<()> {
+    if !takes(line) {
+        return None;
+    }
+    out.slots.iter_mut().for_each(|s| *s = Slot::Missing);
+    let mut j = Jiter::new(line).with_allow_inf_nan();
+    let first = j.next_object().ok()?.map(|k| find(&plan.root, k));
+    object(&mut j, &plan.root, first, out)?;
+    j.finish().ok()?;
+    Some(())
+}
+
+/// The child of `node` a key names, as (index in `node.children`), or `None`.
+fn find(node: &Node, k: &str) -> Option<usize> {
+    node.children.iter().position(|(name, _)| name == k)
+}
+
+/// Every leaf under a child, reset to missing (a repeated key replaces what came before).
+fn reset(child: &Child, out: &mut Slots) {
+    match child {
+        Child::Leaf(i) => out.slots[*i] = Slot::Missing,
+        Child::Inner(n) => n.children.iter().for_each(|(_, c)| reset(c, out)),
+    }
+}
+
+/// The rest of an object whose first key (already read) is `first`.
+fn object(
+    j: &mut Jiter<'_>,
+    node: &Node,
+    mut key: Option<Option<usize>>,
+    out: &mut Slots,
+) -> Option<()> {
+    while let Some(found) = key {
+        match found.map(|p| &node.children[p].1) {
+            None => j.next_skip().ok()?,
+            Some(Child::Leaf(i)) => {
+                let peek = j.peek().ok()?;
+                out.slots[*i] = match peek {
+                    Peek::Null => {
+                        j.known_null().ok()?;
+                        Slot::Missing
+                    }
+                    Peek::True | Peek::False => Slot::Bool(j.known_bool(peek).ok()?),
+                    Peek::String => {
+                        let s = j.known_str().ok()?;
+                        let buf = &mut out.text[*i];
+                        buf.clear();
+                        buf.push_str(s);
+                        Slot::Str
+                    }
+                    Peek::Array | Peek::Object => {
+                        j.known_skip(peek).ok()?;
+                        Slot::Missing
+                    }
+                    p if p.is_num() => match number(j.known_number_bytes(p).ok()?)? {
+                        Value::Int(x) => Slot::Int(x),
+                        Value::Float(x) => Slot::Float(x),
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+            }
+            Some(child @ Child::Inner(inner)) => {
+                reset(child, out);
+                let peek = j.peek().ok()?;
+                if peek == Peek::Object {
+                    let first = j.known_object().ok()?.map(|k| find(inner, k));
+                    object(j, inner, first, out)?;
+                } else {
+                    j.known_skip(peek).ok()?;
+                }
+            }
+        }
+        key = j.next_key().ok()?.map(|k| find(node, k));
+    }
+    Some(())
 }
