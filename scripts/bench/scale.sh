@@ -24,6 +24,11 @@
 #   samples  before 6.09 s 77.5 MB peak RSS; after 5.83 s 93.3 MB (+16 MB: 2 × 1,000,000 × 8 B)
 #   single   median 5.8 ms wall, 9.5 MB peak RSS
 #
+# Measured again 2026-12-07 after the fast JSON Lines reader (issue 17), 3 runs:
+#
+#   drift    1963 MB  4.52 / 5.53 / 4.94 s (median 4.94 s, 397 MB/s)  390.8 MB peak RSS
+#   single   median 7.2 ms wall (min 6.1, max 9.2, 21 runs), 10.0 MB peak RSS
+#
 # drift misses the 300 MB target by 89 MB: KS and Wasserstein are exact only on every value,
 # and the six fields hold four numeric ones, 4 × 10,000,000 × 8 bytes = 320 MB. The first run
 # of `helm` took 51.6 s: `trend` resolved every pair of paths (fixed: each path once).
