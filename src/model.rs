@@ -216,8 +216,9 @@ impl Provenance {
     }
 }
 
-/// A task (or group) of a run.
-#[derive(Debug, Clone, Serialize)]
+/// A task (or group) of a run. A reader sets what its format records and leaves the rest
+/// to `..TaskInfo::default()` (nothing recorded).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct TaskInfo {
     pub name: String,
     /// Display alias with lm-eval's indentation prefixes (`" - "`) removed.

@@ -250,42 +250,49 @@ fn next_values(
             vals
         }};
     }
+    // each value as the row reader's `Field` of the same type, converted by [`value_of`]:
+    // one conversion for both readers
     let values: Vec<Value> = match (reader, leaf.kind) {
-        (R::BoolColumnReader(r), _) => dense!(r, bool).into_iter().map(Value::Bool).collect(),
+        (R::BoolColumnReader(r), _) => dense!(r, bool)
+            .into_iter()
+            .map(|x| value_of(&Field::Bool(x)))
+            .collect(),
         (R::Int32ColumnReader(r), LeafKind::Date) => dense!(r, i32)
             .into_iter()
-            .map(|d| Value::Str(date_text(i64::from(d))))
+            .map(|x| value_of(&Field::Date(x)))
             .collect(),
         (R::Int32ColumnReader(r), LeafKind::UInt32) => dense!(r, i32)
             .into_iter()
-            .map(|x| Value::Int(i64::from(x as u32)))
+            .map(|x| value_of(&Field::UInt(x as u32)))
             .collect(),
         (R::Int32ColumnReader(r), _) => dense!(r, i32)
             .into_iter()
-            .map(|x| Value::Int(i64::from(x)))
+            .map(|x| value_of(&Field::Int(x)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::TimestampMillis) => dense!(r, i64)
             .into_iter()
-            .map(|ms| Value::Str(super::production::format_time(ms.div_euclid(1000) as f64)))
+            .map(|x| value_of(&Field::TimestampMillis(x)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::TimestampMicros) => dense!(r, i64)
             .into_iter()
-            .map(|us| {
-                Value::Str(super::production::format_time(
-                    us.div_euclid(1_000_000) as f64
-                ))
-            })
+            .map(|x| value_of(&Field::TimestampMicros(x)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::UInt64) => dense!(r, i64)
             .into_iter()
             .map(|x| value_of(&Field::ULong(x as u64)))
             .collect(),
-        (R::Int64ColumnReader(r), _) => dense!(r, i64).into_iter().map(Value::Int).collect(),
+        (R::Int64ColumnReader(r), _) => dense!(r, i64)
+            .into_iter()
+            .map(|x| value_of(&Field::Long(x)))
+            .collect(),
         (R::FloatColumnReader(r), _) => dense!(r, f32)
             .into_iter()
-            .map(|x| Value::Float(f64::from(x)))
+            .map(|x| value_of(&Field::Float(x)))
             .collect(),
-        (R::DoubleColumnReader(r), _) => dense!(r, f64).into_iter().map(Value::Float).collect(),
+        (R::DoubleColumnReader(r), _) => dense!(r, f64)
+            .into_iter()
+            .map(|x| value_of(&Field::Double(x)))
+            .collect(),
         (R::ByteArrayColumnReader(r), _) => dense!(r, parquet::data_type::ByteArray)
             .into_iter()
             .map(|b| value_of(&Field::Bytes(b)))

@@ -110,6 +110,20 @@ pub struct Request {
     pub now: Option<f64>,
 }
 
+impl Request {
+    /// The dotted paths read from every record, the window's timestamp last; `None` when a
+    /// pattern asks for every field.
+    fn named_paths(&self) -> Option<Vec<&str>> {
+        self.patterns.is_empty().then(|| {
+            let mut paths: Vec<&str> = self.fields.iter().map(String::as_str).collect();
+            if let Some(w) = &self.window {
+                paths.push(&w.timestamp);
+            }
+            paths
+        })
+    }
+}
+
 /// Distinct categories a field may have before it is set aside as text or an identifier
 /// (unless the rubric says it is categorical).
 pub const MAX_CATEGORIES: usize = 100_000;
@@ -594,17 +608,15 @@ fn scan(
     fast: bool,
     f: &mut dyn FnMut(Rec<'_>),
 ) -> Result<Option<FileRead>> {
+    let named = req.named_paths();
+    // the top-level keys (columns) the paths name; few, so a linear scan beats hashing
+    let keys: Option<Vec<String>> = named
+        .as_ref()
+        .map(|paths| super::records::path_keys(paths).into_iter().collect());
     if format == Format::Parquet {
         // random access to the named column chunks, then the file hashed end to end
-        let columns: Option<Vec<String>> = req.patterns.is_empty().then(|| {
-            let mut paths: Vec<&str> = req.fields.iter().map(String::as_str).collect();
-            if let Some(w) = &req.window {
-                paths.push(&w.timestamp);
-            }
-            super::records::path_keys(&paths).into_iter().collect()
-        });
         let records =
-            super::parquet::for_each_record(path, columns.as_deref(), &mut |o| f(Rec::Json(o)))?;
+            super::parquet::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?;
         let (sha256, bytes) = super::parquet::hash(path)?;
         return Ok(Some(FileRead {
             path: path.to_path_buf(),
@@ -619,23 +631,8 @@ fn scan(
     let mut records = 0u64;
     match format {
         Format::JsonLines if fast => {
-            let keys: Option<Vec<String>> = req.patterns.is_empty().then(|| {
-                let mut paths: Vec<&str> = req.fields.iter().map(String::as_str).collect();
-                if let Some(w) = &req.window {
-                    paths.push(&w.timestamp);
-                }
-                super::records::path_keys(&paths).into_iter().collect()
-            });
             // named fields: taken straight from each line, without a record object
-            let plan = if req.patterns.is_empty() {
-                let mut paths: Vec<&str> = req.fields.iter().map(String::as_str).collect();
-                if let Some(w) = &req.window {
-                    paths.push(&w.timestamp);
-                }
-                super::jsonl_fast::Plan::new(&paths)
-            } else {
-                None
-            };
+            let plan = named.as_deref().and_then(super::jsonl_fast::Plan::new);
             let mut slots = super::jsonl_fast::Slots::new(plan.as_ref().map_or(0, |p| p.leaves()));
             let mut lines = std::io::BufReader::with_capacity(1 << 20, &mut reader);
             let mut line = Vec::new();
@@ -668,16 +665,6 @@ fn scan(
             }
         }
         Format::JsonLines | Format::JsonArray => {
-            // the object keys the paths name; few, so a linear scan beats hashing
-            let keys: Option<Vec<String>> = if req.patterns.is_empty() {
-                let mut paths: Vec<&str> = req.fields.iter().map(String::as_str).collect();
-                if let Some(w) = &req.window {
-                    paths.push(&w.timestamp);
-                }
-                Some(super::records::path_keys(&paths).into_iter().collect())
-            } else {
-                None
-            };
             let filter = |k: &str| keys.as_ref().is_none_or(|ks| ks.iter().any(|x| x == k));
             let mut stream = RecordStream::plain(&mut reader);
             while let Some(rec) = stream

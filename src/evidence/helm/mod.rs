@@ -650,19 +650,12 @@ pub fn read_run_dir(dir: &Path, directions: &BTreeMap<String, bool>) -> Result<R
                 .get("scenario_spec")
                 .and_then(|s| str_of(s.get("class_name")))
                 .map(|c| c.rsplit('.').next().unwrap_or(c).to_owned()),
-            is_group: false,
-            subtasks: Vec::new(),
-            n_original: None,
             n_effective,
-            filters: Vec::new(),
             samples: per_instance.map(SampleSource::HelmPerInstance),
             instances: scenario_state.is_file().then_some(scenario_state),
-            errored: None,
-            epochs: None,
             split_counts,
-            unscored: None,
-            fallbacks: None,
             measured,
+            ..TaskInfo::default()
         }],
         metrics,
         perturbations,

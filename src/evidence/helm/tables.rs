@@ -160,20 +160,8 @@ pub fn read_tables(path: &Path) -> Result<Vec<Run>> {
                     .into_iter()
                     .map(|name| TaskInfo {
                         name,
-                        alias: None,
                         is_group: true,
-                        subtasks: Vec::new(),
-                        n_original: None,
-                        n_effective: None,
-                        filters: Vec::new(),
-                        samples: None,
-                        instances: None,
-                        errored: None,
-                        epochs: None,
-                        split_counts: Default::default(),
-                        unscored: None,
-                        fallbacks: None,
-                        measured: Default::default(),
+                        ..TaskInfo::default()
                     })
                     .collect(),
                 metrics,

@@ -197,20 +197,16 @@ pub(super) fn to_run(path: &Path, source: Source, h: &Header) -> Result<Run> {
         tasks: vec![TaskInfo {
             name: task,
             alias: display,
-            is_group: false,
-            subtasks: Vec::new(),
             n_original,
             // documents completed; `unscored` of them a scorer could not score
             n_effective: Some(done.len() as u64),
-            filters: Vec::new(),
             samples: Some(SampleSource::Inspect(path.to_path_buf())),
-            instances: None,
             errored: Some(errored),
             epochs: Some(epochs),
-            split_counts: Default::default(),
             unscored,
             fallbacks: Some(fell_back.len() as u64),
             measured,
+            ..TaskInfo::default()
         }],
         metrics,
         perturbations: Vec::new(),

@@ -205,14 +205,7 @@ pub(super) fn tasks_and_metrics(top: &Object, results: &Object, legacy: bool) ->
             n_original,
             n_effective,
             filters,
-            samples: None,
-            instances: None,
-            errored: None,
-            epochs: None,
-            split_counts: Default::default(),
-            unscored: None,
-            fallbacks: None,
-            measured: Default::default(),
+            ..TaskInfo::default()
         });
     }
 
