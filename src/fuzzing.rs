@@ -47,17 +47,51 @@ fn file(name: &str, data: &[u8]) -> PathBuf {
     p
 }
 
-/// The tolerant JSON reader: a whole document, and the same bytes as records.
+/// The tolerant JSON reader: a whole document, and the same bytes as records; and the
+/// fast path (jiter) held to the reader: the same records and the same message, with it and
+/// without it, through a small buffer and a large one.
 pub fn json_reader(data: &[u8]) {
-    let _ = json::parse_document(data);
-    let mut stream = RecordStream::new(data);
-    let keep = |k: &str| k != "skip";
-    for _ in 0..10_000 {
-        match stream.next_record(&keep) {
-            Ok(Some(_)) => {}
-            _ => break,
+    let doc = json::parse_document(data).map(|v| format!("{v:?}"));
+    let mut slow = json::JsonReader::from_slice(data).without_fast_path();
+    let by_reader = slow.parse_value().and_then(|v| {
+        if slow.at_end()? {
+            Ok(format!("{v:?}"))
+        } else {
+            Err(slow.error("trailing characters after the JSON value"))
         }
+    });
+    assert_eq!(
+        doc.map_err(|e| e.to_string()),
+        by_reader.map_err(|e| e.to_string()),
+        "parse_document and the reader differ"
+    );
+    let mut seen = Vec::new();
+    for (buffer, fast) in [(64, true), (64, false), (1 << 16, true)] {
+        let reader = json::JsonReader::with_buffer(data, buffer);
+        let reader = if fast {
+            reader
+        } else {
+            reader.without_fast_path()
+        };
+        let mut stream = RecordStream::with_reader(reader, "logs");
+        let keep = |k: &str| k != "skip";
+        let mut records = Vec::new();
+        for _ in 0..10_000 {
+            match stream.next_record(&keep) {
+                Ok(Some(o)) => records.push(format!("{o:?}")),
+                Ok(None) => break,
+                Err(e) => {
+                    records.push(e.to_string());
+                    break;
+                }
+            }
+        }
+        seen.push(records);
     }
+    assert!(
+        seen.windows(2).all(|w| w[0] == w[1]),
+        "records differ with the fast path"
+    );
     let stop = |keys: &json::KeysSeen| keys.len() > 3;
     let _ = json::top_level(data, &stop);
 }

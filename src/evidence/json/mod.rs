@@ -290,8 +290,15 @@ impl<F: Fn(&str) -> bool> KeyFilter for F {
 
 /// Parses a whole document held in memory: exactly one value, then only whitespace.
 pub fn parse_document(bytes: &[u8]) -> Result<Value> {
+    if let fast::Fast::Done(v, n) = fast::value(bytes, 0, &AllKeys)
+        && bytes[n..]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return Ok(v);
+    }
     let mut r = JsonReader::from_slice(bytes);
-    let v = r.parse_value()?;
+    let v = r.value(0, &AllKeys)?;
     if !r.at_end()? {
         return r.err("trailing characters after the JSON value");
     }
@@ -302,6 +309,7 @@ mod fast;
 mod reader;
 mod stream;
 
+pub(crate) use fast::number;
 pub use reader::JsonReader;
 pub use stream::{KeysSeen, RecordLayout, RecordStream, StopWhen, TopLevel, top_level};
 

@@ -3,6 +3,8 @@
 
 use std::io::{self, Read};
 
+use super::fast::{self, Fast};
+
 use super::{
     AllKeys, JsonError, JsonErrorKind, KeyFilter, MAX_DEPTH, Object, Position, Result, StopWhen,
     Value,
@@ -10,10 +12,19 @@ use super::{
 
 const BUF_SIZE: usize = 64 * 1024;
 
+/// The largest value the fast path holds in memory to read whole; a larger one is streamed
+/// by the reader itself (a 2 GB samples log is never loaded whole, only one record at a time).
+const MAX_WINDOW: usize = 64 * 1024 * 1024;
+
+/// How close to the end of its bytes jiter must stop for the value to count as cut by the
+/// end of the buffer rather than wrong: longer than any number, literal or escape.
+const CUT_MARGIN: usize = 2 * 64;
+
 /// A pull parser over any reader, with a fixed-size buffer.
 pub struct JsonReader<R> {
     src: R,
-    buf: Box<[u8]>,
+    /// The buffer; it grows (to [`MAX_WINDOW`]) only to hold one value the fast path reads.
+    buf: Vec<u8>,
     pos: usize,
     end: usize,
     eof: bool,
@@ -25,6 +36,8 @@ pub struct JsonReader<R> {
     scratch: Vec<u8>,
     /// While reading a JSON Lines record: a line break is an error (the record is cut).
     pub(super) single_line: bool,
+    /// Whether values go through the fast path first (off only to compare the two paths).
+    fast: bool,
 }
 
 impl<'a> JsonReader<&'a [u8]> {
@@ -44,7 +57,7 @@ impl<R: Read> JsonReader<R> {
     pub fn with_buffer(src: R, size: usize) -> Self {
         JsonReader {
             src,
-            buf: vec![0u8; size.max(64)].into_boxed_slice(),
+            buf: vec![0u8; size.max(64)],
             pos: 0,
             end: 0,
             eof: false,
@@ -53,7 +66,20 @@ impl<R: Read> JsonReader<R> {
             line_start: 0,
             scratch: Vec::new(),
             single_line: false,
+            fast: true,
         }
+    }
+
+    /// This reader with the fast path off: every value read by the reader alone. For tests
+    /// and the fuzz target, which hold the fast path to the reader's results.
+    pub fn without_fast_path(mut self) -> Self {
+        self.fast = false;
+        self
+    }
+
+    /// The byte offset of the next unread byte.
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
     }
 
     /// The position of the next unread byte.
@@ -157,12 +183,12 @@ impl<R: Read> JsonReader<R> {
 
     /// Parses one complete value.
     pub fn parse_value(&mut self) -> Result<Value> {
-        self.value(0, &AllKeys)
+        self.value_fast(0, &AllKeys)
     }
 
     /// Parses one value; inside objects at any depth, keys the filter rejects are skipped.
     pub fn parse_value_filtered(&mut self, filter: &dyn KeyFilter) -> Result<Value> {
-        self.value(0, filter)
+        self.value_fast(0, filter)
     }
 
     pub(super) fn value(&mut self, depth: usize, filter: &dyn KeyFilter) -> Result<Value> {
@@ -211,6 +237,109 @@ impl<R: Read> JsonReader<R> {
             b'"' => Ok(Value::Str(self.string()?)),
             _ => self.scalar(),
         }
+    }
+
+    /// One value at `depth`: read by the fast path from the buffer when it decides it, else
+    /// by [`Self::value`] from the same position (see [`super::fast`]).
+    pub(super) fn value_fast(&mut self, depth: usize, filter: &dyn KeyFilter) -> Result<Value> {
+        self.fast(
+            |w| fast::value(w, depth, filter),
+            |r| r.value(depth, filter),
+        )
+    }
+
+    /// Steps over one value at `depth`, as [`Self::value_fast`] reads one.
+    pub(super) fn skip_fast(&mut self, depth: usize) -> Result<()> {
+        self.fast(|w| fast::skip(w, depth), |r| r.skip(depth))
+    }
+
+    fn fast<T>(
+        &mut self,
+        mut quick: impl FnMut(&[u8]) -> Fast<T>,
+        slow: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        if !self.fast || self.skip_ws()?.is_none() {
+            return slow(self);
+        }
+        loop {
+            let (len, last) = self.window();
+            let cut = match quick(&self.buf[self.pos..self.pos + len]) {
+                // a value that ends where the bytes end may go on (a number) unless they are all
+                Fast::Done(v, n) if n < len || last => {
+                    self.advance(n);
+                    return Ok(v);
+                }
+                Fast::Done(..) => true,
+                Fast::Stopped(at) => !last && at + CUT_MARGIN >= len,
+                Fast::Refused => false,
+            };
+            if !cut || !self.more()? {
+                return slow(self);
+            }
+        }
+    }
+
+    /// The bytes the fast path may read from `pos`: to the end of the line in a JSON Lines
+    /// record (a line break ends it), else to the end of the buffer; and whether no more
+    /// bytes can follow them.
+    fn window(&self) -> (usize, bool) {
+        let avail = &self.buf[self.pos..self.end];
+        if self.single_line
+            && let Some(i) = memchr::memchr(b'\n', avail)
+        {
+            return (i, true);
+        }
+        (avail.len(), self.eof)
+    }
+
+    /// Moves the unread bytes to the front of the buffer, grows it when they fill it, and
+    /// reads more; false when the window may not grow (end of input, or [`MAX_WINDOW`]).
+    fn more(&mut self) -> Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.base += self.pos as u64;
+            self.end -= self.pos;
+            self.pos = 0;
+        }
+        if self.end == self.buf.len() {
+            if self.buf.len() >= MAX_WINDOW {
+                return Ok(false);
+            }
+            let grown = (self.buf.len() * 2).min(MAX_WINDOW);
+            self.buf.resize(grown, 0);
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(true);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(JsonError {
+                        position: self.position(),
+                        kind: JsonErrorKind::Io(e),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Consumes `n` bytes the fast path read, counting their line breaks.
+    fn advance(&mut self, n: usize) {
+        let taken = &self.buf[self.pos..self.pos + n];
+        if let Some(last) = memchr::memrchr(b'\n', taken) {
+            self.line += memchr::memchr_iter(b'\n', taken).count() as u64;
+            self.line_start = self.base + (self.pos + last + 1) as u64;
+        }
+        self.pos += n;
     }
 
     fn check_depth(&self, depth: usize) -> Result<()> {
@@ -335,7 +464,7 @@ impl<R: Read> JsonReader<R> {
 
     /// Steps over one value without building it.
     pub fn skip_value(&mut self) -> Result<()> {
-        self.skip(0)
+        self.skip_fast(0)
     }
 
     pub(super) fn skip(&mut self, depth: usize) -> Result<()> {
@@ -718,7 +847,7 @@ impl<R: Read> JsonReader<R> {
             if stop(&keys) {
                 return Ok(keys);
             }
-            self.skip(1)?;
+            self.skip_fast(1)?;
             if self.object_next()? {
                 return Ok(keys);
             }

@@ -44,12 +44,23 @@ impl<R: Read> RecordStream<R> {
     /// A stream whose wrapper object keeps its records under `key` (HELM's
     /// `scenario_state.json` keeps them under `request_states`).
     pub fn with_wrapper_key(src: R, key: &'static str) -> Self {
+        Self::with_reader(JsonReader::new(src), key)
+    }
+
+    /// A stream over a reader set up by the caller (its buffer size, its fast path).
+    pub fn with_reader(reader: JsonReader<R>, key: &'static str) -> Self {
         RecordStream {
-            reader: JsonReader::new(src),
+            reader,
             state: StreamState::Start,
             layout: None,
             wrapper_key: key,
         }
+    }
+
+    /// This stream with the reader's fast path off (see [`JsonReader::without_fast_path`]).
+    pub fn without_fast_path(mut self) -> Self {
+        self.reader = self.reader.without_fast_path();
+        self
     }
 
     /// A stream of plain records (JSON Lines or an array of objects): no wrapper object is
@@ -143,7 +154,7 @@ impl<R: Read> RecordStream<R> {
         if self.reader.skip_ws()? != Some(b'{') {
             return self.reader.err("expected a sample record (a JSON object)");
         }
-        match self.reader.value(1, filter)? {
+        match self.reader.value_fast(1, filter)? {
             Value::Object(o) => Ok(o),
             _ => self.reader.err("expected a sample record (a JSON object)"),
         }
@@ -175,10 +186,10 @@ impl<R: Read> RecordStream<R> {
             }
             saw_doc_id |= key == "doc_id";
             if filter.wants(&key) {
-                let v = self.reader.value(1, filter)?;
+                let v = self.reader.value_fast(1, filter)?;
                 entries.push((key, v));
             } else {
-                self.reader.skip(1)?;
+                self.reader.skip_fast(1)?;
             }
             if self.reader.object_next()? {
                 break;
@@ -196,7 +207,7 @@ impl<R: Read> RecordStream<R> {
                 return Ok(());
             }
             self.reader.object_key()?;
-            self.reader.skip(1)?;
+            self.reader.skip_fast(1)?;
         }
     }
 }

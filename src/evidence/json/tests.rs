@@ -334,3 +334,280 @@ fn fmt_float_matches_python_repr_for_common_values() {
     assert_eq!(fmt_float(f64::NEG_INFINITY), "-Infinity");
     assert_eq!(fmt_float(0.7916666666666666), "0.7916666666666666");
 }
+
+mod fast_path {
+    //! The fast path (jiter) never reads a value the reader would read otherwise: on any
+    //! input, when it returns a value, the reader returns the same value from the same bytes
+    //! and stops at the same byte; and streams of records read the same with it and without.
+
+    use super::super::fast::{self, Fast};
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A value and the bytes the reader took, or its message (with line and column).
+    fn slow(bytes: &[u8], filter: &dyn KeyFilter) -> std::result::Result<(String, u64), String> {
+        let mut r = JsonReader::from_slice(bytes).without_fast_path();
+        match r.parse_value_filtered(filter) {
+            Ok(v) => Ok((format!("{v:?}"), r.offset())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn slow_skip(bytes: &[u8]) -> std::result::Result<u64, String> {
+        let mut r = JsonReader::from_slice(bytes).without_fast_path();
+        match r.skip_value() {
+            Ok(()) => Ok(r.offset()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Holds the fast path to the reader on `bytes`; true when the fast path decided.
+    fn agree(bytes: &[u8]) -> bool {
+        let keep = |k: &str| !k.starts_with('s');
+        let mut decided = false;
+        for filter in [&AllKeys as &dyn KeyFilter, &keep] {
+            if let Fast::Done(v, n) = fast::value(bytes, 0, filter) {
+                decided = true;
+                assert_eq!(
+                    slow(bytes, filter),
+                    Ok((format!("{v:?}"), n as u64)),
+                    "fast path read {v:?} ({n} bytes) from {:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+        }
+        if let Fast::Done((), n) = fast::skip(bytes, 0) {
+            assert_eq!(
+                slow_skip(bytes),
+                Ok(n as u64),
+                "fast path skipped {n} bytes of {:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        // whole documents: the same value, or the same message
+        let whole = parse_document(bytes).map(|v| format!("{v:?}"));
+        let mut r = JsonReader::from_slice(bytes).without_fast_path();
+        let reader = r
+            .parse_value()
+            .and_then(|v| {
+                if r.at_end()? {
+                    Ok(format!("{v:?}"))
+                } else {
+                    Err(r.error("trailing characters after the JSON value"))
+                }
+            })
+            .map_err(|e| e.to_string());
+        assert_eq!(whole.map_err(|e| e.to_string()), reader);
+        decided
+    }
+
+    #[test]
+    fn cases_where_jiter_and_the_reader_could_differ() {
+        let decided = [
+            r#"{"a": 1, "b": [1, {"c": null}], "s": {"x": 1.5e-3, "y": "é\u00e9\n"}}"#,
+            r#"{"a": NaN, "n": -Infinity, "s": Infinity}"#,
+            r#"{"a": 9223372036854775807, "n": 9223372036854775808, "m": -9223372036854775808}"#,
+            r#"{"a": -0, "n": 1E2, "o": -0.0, "p": 1e-400}"#,
+            r#"{"a": 1, "a": 2}"#,
+            r#"{"a": "\ud83d\ude00", "n": true, "s": "\ud83d\ude00"}"#,
+            r#"{"a": 0.1, "n": 123456789012345678901234567890}"#,
+            "{}",
+            "[]",
+            "  \n [1,\n 2]  ",
+            "12",
+            r#""x""#,
+            r#"{"a\"b": 1, "\u0061": 2}"#,
+        ];
+        for s in decided {
+            assert!(agree(s.as_bytes()), "the fast path should decide {s}");
+        }
+        // what the reader refuses, or reads otherwise, the fast path leaves to it
+        let long = format!(r#"{{"a": 1{}}}"#, "0".repeat(70));
+        let skipped_long = format!(r#"{{"s": 1{}}}"#, "0".repeat(70));
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        let deep_skipped = format!(r#"{{"s": {}{}}}"#, "[".repeat(128), "]".repeat(128));
+        for s in [
+            r#"{"a": 1e400}"#,
+            r#"{"s": 1e400}"#,
+            r#"{"a": -1e400}"#,
+            r#"{"a": 1e999999999999}"#,
+            r#"{"a": "\ud800"}"#,
+            r#"{"s": "\udc00x"}"#,
+            r#"{"a": -NaN}"#,
+            r#"{"a": nan}"#,
+            r#"{"a": 01}"#,
+            r#"{"a": 1.}"#,
+            r#"{"a": .5}"#,
+            r#"{"a": +1}"#,
+            r#"{"a": 1,}"#,
+            r#"[1,]"#,
+            "{\"a\": \"x\ty\"}",
+            "{\"s\": \"x\u{1}y\"}",
+            "\u{feff}{}",
+            "{\"a\": \"\u{0}\"}",
+            r#"{"a": tru}"#,
+            r#"{"a": truex}"#,
+            r#"{"a": "\x"}"#,
+            r#"{"s": "\x"}"#,
+            long.as_str(),
+            skipped_long.as_str(),
+            deep.as_str(),
+            deep_skipped.as_str(),
+        ] {
+            agree(s.as_bytes());
+        }
+        for bytes in [
+            &b"{\"a\": \"\xff\"}"[..],
+            &b"{\"s\": \"\xff\"}"[..],
+            &b"{\"\xc3\": 1}"[..],
+            &b"\xff\xfe{\x00}\x00"[..],
+        ] {
+            agree(bytes);
+        }
+    }
+
+    fn finite() -> impl Strategy<Value = f64> {
+        any::<f64>().prop_filter("finite", |f| f.is_finite())
+    }
+
+    /// Random JSON text with random whitespace.
+    fn json_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            Just("NaN".to_owned()),
+            Just("-Infinity".to_owned()),
+            any::<i64>().prop_map(|i| i.to_string()),
+            finite().prop_map(|f| format!("{f:e}")),
+            finite().prop_map(|f| format!("{f:?}")),
+            "-?[1-9][0-9]{0,30}(\\.[0-9]{1,5})?([eE][+-]?[0-9]{1,2})?",
+            r#""([a-z é]|\\u00[0-9a-f]{2}|\\[nt/"\\])*""#,
+        ];
+        leaf.prop_recursive(6, 48, 5, |inner| {
+            let ws = "[ \\n\\t\\r]{0,2}";
+            prop_oneof![
+                prop::collection::vec((inner.clone(), ws), 0..5).prop_map(|items| {
+                    let body: Vec<String> = items
+                        .into_iter()
+                        .map(|(v, w)| format!("{w}{v}{w}"))
+                        .collect();
+                    format!("[{}]", body.join(","))
+                }),
+                prop::collection::vec(("[ans]{1,2}", inner, ws), 0..5).prop_map(|entries| {
+                    let body: Vec<String> = entries
+                        .into_iter()
+                        .map(|(k, v, w)| format!("{w}\"{k}\"{w}:{w}{v}{w}"))
+                        .collect();
+                    format!("{{{}}}", body.join(","))
+                }),
+            ]
+        })
+    }
+
+    /// Bytes that make JSON wrong, or right in an unusual way.
+    const EDITS: &[u8] = b"\"\\{}[],:\n 0-.eENI\x01\xc3\xffu8D";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn on_valid_text(text in json_text()) {
+            prop_assert!(agree(text.as_bytes()), "undecided: {text}");
+        }
+
+        #[test]
+        fn on_edited_text(
+            text in json_text(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0..EDITS.len(), 0..3u8), 1..4),
+        ) {
+            let mut bytes = text.into_bytes();
+            for (at, b, how) in edits {
+                let i = at.index(bytes.len() + 1);
+                match how {
+                    0 => bytes.insert(i, EDITS[b]),
+                    1 if i < bytes.len() => { bytes.remove(i); }
+                    _ if i < bytes.len() => bytes[i] = EDITS[b],
+                    _ => bytes.push(EDITS[b]),
+                }
+            }
+            agree(&bytes);
+        }
+    }
+
+    /// Every record of a stream, read through a buffer of `buffer` bytes.
+    fn records(text: &[u8], buffer: usize, key: &'static str, fast: bool) -> Vec<String> {
+        let keep = |k: &str| k != "doc";
+        let reader = JsonReader::with_buffer(text, buffer);
+        let mut s = RecordStream::with_reader(reader, key);
+        if !fast {
+            s = s.without_fast_path();
+        }
+        let mut out = Vec::new();
+        loop {
+            match s.next_record(&keep) {
+                Ok(Some(o)) => out.push(format!("{o:?}")),
+                Ok(None) => break,
+                Err(e) => {
+                    out.push(format!("error {e}"));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn streams_read_the_same_with_the_fast_path_and_without() {
+        let rec = |i: usize| {
+            format!(
+                r#"{{"doc_id": {i}, "doc": {{"q": "{}", "n": [1, 2.5, NaN]}}, "acc": {}, "s": "é{}"}}"#,
+                "x".repeat(i * 37 % 500),
+                i % 2,
+                "\\u00e9".repeat(i % 7)
+            )
+        };
+        let lines: String = (0..300).map(|i| rec(i) + "\n").collect();
+        let pretty: String = format!(
+            "[\n  {}\n]\n",
+            (0..300).map(rec).collect::<Vec<_>>().join(",\n  ")
+        );
+        let wrapper = format!(
+            r#"{{"args": {{"x": [1, 2]}}, "logs": [{}], "time": "t"}}"#,
+            (0..300).map(rec).collect::<Vec<_>>().join(", ")
+        );
+        let mut broken_line = lines.clone();
+        let mid = lines[lines.len() / 2..].find('\n').unwrap_or(0) + lines.len() / 2 + 1;
+        broken_line.insert_str(mid, "{\"doc_id\": 1e400}\n");
+        let mut cut = pretty.clone();
+        cut.truncate(pretty.len() * 2 / 3);
+        let mut late_error = wrapper.clone();
+        let at = wrapper.rfind(", \"time\"").unwrap_or(0);
+        late_error.insert(at, ',');
+        for text in [&lines, &pretty, &wrapper, &broken_line, &cut, &late_error] {
+            for buffer in [64, 300, 4096, 64 * 1024] {
+                let slow = records(text.as_bytes(), buffer, "logs", false);
+                let fast = records(text.as_bytes(), buffer, "logs", true);
+                assert!(slow.len() > 100, "{}", slow.len());
+                assert_eq!(fast, slow, "buffer {buffer}");
+            }
+        }
+        // the errors are the reader's, at their line and column
+        let errs: Vec<String> = [&broken_line, &cut, &late_error]
+            .iter()
+            .map(|t| {
+                records(t.as_bytes(), 300, "logs", true)
+                    .pop()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let line = broken_line[..mid].matches('\n').count() + 1;
+        let want = format!("error {line}:12: number `1e400` is out of range");
+        assert!(errs[0].starts_with(&want), "{} / {want}", errs[0]);
+        assert!(errs[1].contains("unexpected end of file"), "{}", errs[1]);
+        assert!(
+            errs[2] == format!("error 1:{}: expected a string key, found ','", at + 2),
+            "{}",
+            errs[2]
+        );
+    }
+}
