@@ -107,6 +107,12 @@ pub fn open(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| Error::io(path, e))
 }
 
+/// Opens an input after [`check`] and reads it ahead, hashing it, on a second thread
+/// ([`super::readahead`]).
+pub fn open_read_ahead(path: &Path) -> Result<super::readahead::ReadAhead> {
+    super::readahead::ReadAhead::new(open(path)?).map_err(|e| Error::io(path, e))
+}
+
 /// The first bytes of an input (up to `buf.len()`), for detection by content; how many.
 pub fn head(path: &Path, buf: &mut [u8]) -> Result<usize> {
     use std::io::Read;

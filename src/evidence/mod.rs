@@ -23,6 +23,7 @@ pub mod lmeval;
 pub mod meter;
 pub mod parquet;
 pub mod production;
+pub mod readahead;
 pub mod records;
 pub mod samples;
 

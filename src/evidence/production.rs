@@ -626,8 +626,7 @@ fn scan(
             records,
         }));
     }
-    let file = super::input::open(path)?;
-    let mut reader = HashingReader::new(file);
+    let mut reader = super::input::open_read_ahead(path)?;
     let mut records = 0u64;
     match format {
         Format::JsonLines if fast => {

@@ -12,7 +12,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::HashingReader;
 use super::json::{RecordLayout, RecordStream, Value};
 use crate::error::{Error, Result};
 use crate::model::SampleSource;
@@ -156,8 +155,7 @@ pub fn read_samples_log(
     filters: &[String],
     cluster: Option<&str>,
 ) -> Result<SampleValues> {
-    let file = super::input::open(path)?;
-    let mut hashing = HashingReader::new(file);
+    let mut hashing = super::input::open_read_ahead(path)?;
     let mut stream = RecordStream::new(&mut hashing);
     // the filter applies at every depth: keep each segment of the cluster's path
     let cluster_path: Vec<&str> = cluster.map(|c| c.split('.').collect()).unwrap_or_default();

@@ -123,8 +123,7 @@ pub fn read_instance_values(
     metric: &str,
     variant: Option<&str>,
 ) -> Result<SampleValues> {
-    let file = crate::evidence::input::open(path)?;
-    let mut hashing = HashingReader::new(file);
+    let mut hashing = crate::evidence::input::open_read_ahead(path)?;
     let mut by_instance: BTreeMap<u64, (f64, u32)> = BTreeMap::new();
     let mut without_id = 0;
     {

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 
 use super::json::{self, Object, RecordStream, Value};
 use super::samples::SampleValues;
-use super::{HashingReader, MAX_RESULTS_BYTES, direction, sha256_hex};
+use super::{MAX_RESULTS_BYTES, direction, sha256_hex};
 use crate::error::{Error, Result};
 use crate::model::{
     Aspect, DirectionSource, Format, Metric, ModelInfo, Perturbation, Provenance, Run,
