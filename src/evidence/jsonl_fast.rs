@@ -12,7 +12,7 @@
 
 use jiter::{Jiter, Peek};
 
-use super::json::{Object, Value, number};
+use super::json::{Object, Value, number, skip_checked};
 
 /// The nesting the fast path takes on; deeper lines go to govgate's reader, whose limit is
 /// 128 levels.
@@ -48,7 +48,10 @@ pub fn read_line(line: &[u8], keys: Option<&[String]>) -> Option<Object> {
                 let v = value(&mut j)?;
                 put(&mut obj, k, v);
             }
-            None => j.next_skip().ok()?,
+            None => {
+                let p = j.peek().ok()?;
+                skip_checked(&mut j, p, 1)?
+            }
         }
         key = j.next_key().ok()?.map(|k| (wanted(k), ()));
     }
@@ -146,6 +149,10 @@ mod tests {
             r#"{"a": "\ud800"}"#,
             r#"{"a": 0.1, "n": 123456789012345678901234567890}"#,
             r#"{}"#,
+            // what the reader refuses in a value it skips, the fast path may not skip
+            r#"{"a": 1, "z": 1e400}"#,
+            r#"{"a": 1, "z": [1, {"y": -1e999}]}"#,
+            r#"{"n": {"q": 1e400}, "a": 2}"#,
             // a token past the reader's 64 bytes is its error, whatever jiter makes of it
             r#"{"a": 10000000000000000000000000000000000000000000000000000000000000000000000}"#,
         ] {
@@ -303,7 +310,10 @@ fn object(
 ) -> Option<()> {
     while let Some(found) = key {
         match found.map(|p| &node.children[p].1) {
-            None => j.next_skip().ok()?,
+            None => {
+                let p = j.peek().ok()?;
+                skip_checked(j, p, 1)?
+            }
             Some(Child::Leaf(i)) => {
                 let peek = j.peek().ok()?;
                 out.slots[*i] = match peek {
@@ -320,7 +330,7 @@ fn object(
                         Slot::Str
                     }
                     Peek::Array | Peek::Object => {
-                        j.known_skip(peek).ok()?;
+                        skip_checked(j, peek, 1)?;
                         Slot::Missing
                     }
                     p if p.is_num() => match number(j.known_number_bytes(p).ok()?)? {
@@ -338,7 +348,7 @@ fn object(
                     let first = j.known_object().ok()?.map(|k| find(inner, k));
                     object(j, inner, first, out)?;
                 } else {
-                    j.known_skip(peek).ok()?;
+                    skip_checked(j, peek, 1)?;
                 }
             }
         }

@@ -1359,6 +1359,32 @@ mod tests {
                 .expect("read");
             assert_eq!(summary(&fast), summary(&slow), "{:?}", req.window);
         }
+        // a value the reader refuses in a field no check names is still its error, with the
+        // fast path as without it (never `Some` from the fast path)
+        let bad = dir.join("bad.jsonl");
+        std::fs::write(
+            &bad,
+            format!("{}\n{}\n", lines[0], r#"{"x": 1, "skip": [1e400]}"#),
+        )
+        .expect("write");
+        let req = Request {
+            fields: vec!["x".into()],
+            patterns: Vec::new(),
+            exclude: Vec::new(),
+            kinds: BTreeMap::new(),
+            window: None,
+            now: None,
+        };
+        assert!(matches!(
+            read_side_with(std::slice::from_ref(&bad), &req, true),
+            Ok(None)
+        ));
+        let e = read_side(std::slice::from_ref(&bad), &req).expect_err("the reader's error");
+        assert!(
+            e.to_string()
+                .contains("2:19: number `1e400` is out of range"),
+            "{e}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -171,6 +171,14 @@ fn known_skip(j: &mut Jiter<'_>, peek: Peek, depth: usize) -> Walk<()> {
     Ok(())
 }
 
+/// Steps over the value `peek` announces as the reader's skip checks it (numbers in range,
+/// tokens within 64 bytes, strings and escapes, nesting under the limit at `depth`);
+/// `None` where the reader would refuse it or jiter stops. For readers outside this module
+/// that walk jiter themselves (the JSON Lines fast path).
+pub(crate) fn skip_checked(j: &mut Jiter<'_>, peek: Peek, depth: usize) -> Option<()> {
+    known_skip(j, peek, depth).ok()
+}
+
 /// A number token as the reader reads it: an integral token that fits `i64` is an integer,
 /// anything else a correctly rounded `f64`; `NaN` / `Infinity` / `-Infinity` as Python
 /// writes them. `None` for what the reader refuses and jiter may take: a token past 64 bytes,
