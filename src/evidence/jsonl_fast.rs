@@ -12,7 +12,7 @@
 
 use jiter::{Jiter, Peek};
 
-use super::json::{Object, Value, number, skip_checked};
+use super::json::{Object, Value, number_checked, skip_checked};
 
 /// The nesting the fast path takes on; deeper lines go to govgate's reader, whose limit is
 /// 128 levels.
@@ -97,7 +97,7 @@ fn known(j: &mut Jiter<'_>, peek: Peek) -> Option<Value> {
             }
             Value::Object(o)
         }
-        p if p.is_num() => number(j.known_number_bytes(p).ok()?)?,
+        p if p.is_num() => number_checked(j, p)?,
         _ => return None,
     })
 }
@@ -106,6 +106,7 @@ fn known(j: &mut Jiter<'_>, peek: Peek) -> Option<Value> {
 mod tests {
     use super::*;
     use crate::evidence::json;
+    use proptest::prelude::*;
 
     /// What govgate's reader makes of a line, keeping `keys` (or every key).
     fn reader(line: &str, keys: Option<&[String]>) -> Option<Object> {
@@ -165,6 +166,100 @@ mod tests {
         // repeated keys: the last value
         let o = read_line(br#"{"a": 1, "a": 2}"#, None).expect("read");
         assert_eq!(o.get("a"), Some(&Value::Int(2)));
+    }
+
+    /// Leaf `path` of a record as the reader gives it, in [`Slot`] terms.
+    fn slot_of(o: &Object, path: &str) -> (Slot, String) {
+        let mut cur: Option<&Value> = None;
+        for (n, seg) in path.split('.').enumerate() {
+            cur = if n == 0 {
+                o.get(seg)
+            } else {
+                cur.and_then(|v| v.as_object()).and_then(|o| o.get(seg))
+            };
+        }
+        match cur {
+            Some(Value::Int(x)) => (Slot::Int(*x), String::new()),
+            Some(Value::Float(x)) => (Slot::Float(*x), String::new()),
+            Some(Value::Bool(b)) => (Slot::Bool(*b), String::new()),
+            Some(Value::Str(s)) => (Slot::Str, s.clone()),
+            _ => (Slot::Missing, String::new()),
+        }
+    }
+
+    fn leaf() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("null".to_owned()),
+            Just("false".to_owned()),
+            Just("NaN".to_owned()),
+            Just("-Infinity".to_owned()),
+            any::<i64>().prop_map(|i| i.to_string()),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| format!("{f:?}")),
+            "-?[1-9][0-9]{0,25}(\\.[0-9]{1,4})?([eE][+-]?[0-9]{1,3})?",
+            r#""([a-z é]|\\u00[0-9a-f]{2}|\\[nt"])*""#,
+        ]
+    }
+
+    fn record() -> impl Strategy<Value = String> {
+        let inner = leaf().prop_recursive(3, 16, 4, |v| {
+            prop_oneof![
+                prop::collection::vec(v.clone(), 0..3)
+                    .prop_map(|xs| format!("[{}]", xs.join(", "))),
+                prop::collection::vec(("[abn]|a\\u0062", v), 0..4).prop_map(|es| {
+                    let body: Vec<String> =
+                        es.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                    format!("{{{}}}", body.join(", "))
+                }),
+            ]
+        });
+        prop::collection::vec(("[abnx]", inner), 0..6).prop_map(|es| {
+            let body: Vec<String> = es.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            format!("{{{}}}", body.join(", "))
+        })
+    }
+
+    const EDITS: &[u8] = b"\"\\{}[],:0-.eE9N\x01\xc3";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Whatever the line, the fields the fast path takes are the reader's, and a line the
+        /// reader refuses is never taken.
+        #[test]
+        fn extract_takes_what_the_reader_reads(
+            line in record(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0..EDITS.len()), 0..3),
+        ) {
+            let mut bytes = line.into_bytes();
+            for (at, b) in edits {
+                let i = at.index(bytes.len() + 1);
+                bytes.insert(i, EDITS[b]);
+            }
+            let paths = ["a", "n.a", "n.b", "x"];
+            let plan = Plan::new(&paths).expect("plan");
+            let mut slots = Slots::new(paths.len());
+            let fast = extract(&bytes, &plan, &mut slots);
+            // the record reader as the records scan runs it: every segment of a path kept,
+            // at any depth
+            let keys = crate::evidence::records::path_keys(&paths);
+            let mut stream = json::RecordStream::plain(&bytes[..]).without_fast_path();
+            let slow = stream.next_record(&|k: &str| keys.contains(k));
+            if fast.is_some() {
+                let rec = match slow {
+                    Ok(Some(o)) => o,
+                    other => panic!("fast path took {:?}; the reader: {other:?}", String::from_utf8_lossy(&bytes)),
+                };
+                for (i, p) in paths.iter().enumerate() {
+                    let (want, text) = slot_of(&rec, p);
+                    prop_assert_eq!(format!("{:?}", slots.slots[i]), format!("{want:?}"), "{}", p);
+                    if want == Slot::Str {
+                        prop_assert_eq!(&slots.text[i], &text);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -277,20 +372,39 @@ impl Slots {
 /// decide this line (the window is then read again by govgate's reader). A repeated key
 /// counts with its last value, as [`Object::get`] finds it.
 pub fn extract(line: &[u8], plan: &Plan, out: &mut Slots) -> Option<()> {
-    if !takes(line) {
+    // the reader checks UTF-8 in the values it builds, and it builds more than the plan's
+    // leaves (every key a path names, at any depth): a line that is not UTF-8 is its to judge
+    if !line.is_ascii() && std::str::from_utf8(line).is_err() {
         return None;
     }
     out.slots.iter_mut().for_each(|s| *s = Slot::Missing);
     let mut j = Jiter::new(line).with_allow_inf_nan();
-    let first = j.next_object().ok()?.map(|k| find(&plan.root, k));
-    object(&mut j, &plan.root, first, out)?;
+    let first = match j.next_object_bytes().ok()? {
+        Some(k) => Some(find(&plan.root, k)?),
+        None => None,
+    };
+    object(&mut j, &plan.root, first, out, RECORD_DEPTH)?;
     j.finish().ok()?;
     Some(())
 }
 
-/// The child of `node` a key names, as (index in `node.children`), or `None`.
-fn find(node: &Node, k: &str) -> Option<usize> {
-    node.children.iter().position(|(name, _)| name == k)
+/// The nesting govgate's reader counts for a record's values (a record read after the first
+/// is a value at depth 1, so its values are at 2): the fast path steps over values checking
+/// the depth limit from there, refusing where the reader might.
+const RECORD_DEPTH: usize = 2;
+
+/// The child of `node` a key names (its index in `node.children`, or `Some(None)` for a key
+/// the plan does not name); `None` when the key cannot be compared as written (an escape in
+/// it), which the reader reads itself. (The line is UTF-8, see [`extract`].)
+fn find(node: &Node, k: &[u8]) -> Option<Option<usize>> {
+    if memchr::memchr(b'\\', k).is_some() {
+        return None;
+    }
+    Some(
+        node.children
+            .iter()
+            .position(|(name, _)| name.as_bytes() == k),
+    )
 }
 
 /// Every leaf under a child, reset to missing (a repeated key replaces what came before).
@@ -301,21 +415,20 @@ fn reset(child: &Child, out: &mut Slots) {
     }
 }
 
-/// The rest of an object whose first key (already read) is `first`.
+/// The rest of an object whose first key (already read) is `first`; its values are at
+/// nesting `depth`.
 fn object(
     j: &mut Jiter<'_>,
     node: &Node,
     mut key: Option<Option<usize>>,
     out: &mut Slots,
+    depth: usize,
 ) -> Option<()> {
     while let Some(found) = key {
+        let peek = j.peek().ok()?;
         match found.map(|p| &node.children[p].1) {
-            None => {
-                let p = j.peek().ok()?;
-                skip_checked(j, p, 1)?
-            }
+            None => skip_checked(j, peek, depth)?,
             Some(Child::Leaf(i)) => {
-                let peek = j.peek().ok()?;
                 out.slots[*i] = match peek {
                     Peek::Null => {
                         j.known_null().ok()?;
@@ -330,10 +443,10 @@ fn object(
                         Slot::Str
                     }
                     Peek::Array | Peek::Object => {
-                        skip_checked(j, peek, 1)?;
+                        skip_checked(j, peek, depth)?;
                         Slot::Missing
                     }
-                    p if p.is_num() => match number(j.known_number_bytes(p).ok()?)? {
+                    p if p.is_num() => match number_checked(j, p)? {
                         Value::Int(x) => Slot::Int(x),
                         Value::Float(x) => Slot::Float(x),
                         _ => return None,
@@ -343,16 +456,24 @@ fn object(
             }
             Some(child @ Child::Inner(inner)) => {
                 reset(child, out);
-                let peek = j.peek().ok()?;
                 if peek == Peek::Object {
-                    let first = j.known_object().ok()?.map(|k| find(inner, k));
-                    object(j, inner, first, out)?;
+                    if depth >= super::json::MAX_DEPTH {
+                        return None;
+                    }
+                    let first = match j.next_object_bytes().ok()? {
+                        Some(k) => Some(find(inner, k)?),
+                        None => None,
+                    };
+                    object(j, inner, first, out, depth + 1)?;
                 } else {
-                    skip_checked(j, peek, 1)?;
+                    skip_checked(j, peek, depth)?;
                 }
             }
         }
-        key = j.next_key().ok()?.map(|k| find(node, k));
+        key = match j.next_key_bytes().ok()? {
+            Some(k) => Some(find(node, k)?),
+            None => None,
+        };
     }
     Some(())
 }

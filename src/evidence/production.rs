@@ -633,34 +633,64 @@ fn scan(
             // named fields: taken straight from each line, without a record object
             let plan = named.as_deref().and_then(super::jsonl_fast::Plan::new);
             let mut slots = super::jsonl_fast::Slots::new(plan.as_ref().map_or(0, |p| p.leaves()));
-            let mut lines = std::io::BufReader::with_capacity(1 << 20, &mut reader);
+            // lines are taken where they lie in the read-ahead chunks; only a line split
+            // between two chunks is copied
             let mut line = Vec::new();
             loop {
+                let (body, used, split) = {
+                    let chunk =
+                        std::io::BufRead::fill_buf(&mut reader).map_err(|e| Error::io(path, e))?;
+                    if chunk.is_empty() && line.is_empty() {
+                        break;
+                    }
+                    match memchr::memchr(b'\n', chunk) {
+                        Some(i) if line.is_empty() => (Some(&chunk[..i]), i + 1, false),
+                        Some(i) => {
+                            line.extend_from_slice(&chunk[..i]);
+                            (None, i + 1, true)
+                        }
+                        None if chunk.is_empty() => (None, 0, true),
+                        None => {
+                            line.extend_from_slice(chunk);
+                            (None, chunk.len(), false)
+                        }
+                    }
+                };
+                let whole: &[u8] = match (body, split) {
+                    (Some(b), _) => b,
+                    (None, true) => &line,
+                    (None, false) => {
+                        std::io::BufRead::consume(&mut reader, used);
+                        continue;
+                    }
+                };
+                let decided = {
+                    let body = whole.trim_ascii();
+                    if body.is_empty() {
+                        true
+                    } else if let Some(plan) = &plan {
+                        let ok = super::jsonl_fast::extract(body, plan, &mut slots).is_some();
+                        if ok {
+                            records += 1;
+                            f(Rec::Slots(&slots));
+                        }
+                        ok
+                    } else {
+                        match super::jsonl_fast::read_line(body, keys.as_deref()) {
+                            Some(o) => {
+                                records += 1;
+                                f(Rec::Json(&o));
+                                true
+                            }
+                            None => false,
+                        }
+                    }
+                };
+                if !decided {
+                    return Ok(None);
+                }
                 line.clear();
-                let n = std::io::BufRead::read_until(&mut lines, b'\n', &mut line)
-                    .map_err(|e| Error::io(path, e))?;
-                if n == 0 {
-                    break;
-                }
-                let body = line.trim_ascii();
-                if body.is_empty() {
-                    continue;
-                }
-                if let Some(plan) = &plan {
-                    if super::jsonl_fast::extract(body, plan, &mut slots).is_none() {
-                        return Ok(None);
-                    }
-                    records += 1;
-                    f(Rec::Slots(&slots));
-                    continue;
-                }
-                match super::jsonl_fast::read_line(body, keys.as_deref()) {
-                    Some(o) => {
-                        records += 1;
-                        f(Rec::Json(&o));
-                    }
-                    None => return Ok(None),
-                }
+                std::io::BufRead::consume(&mut reader, used);
             }
         }
         Format::JsonLines | Format::JsonArray => {

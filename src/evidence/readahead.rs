@@ -97,6 +97,20 @@ impl Read for ReadAhead {
     }
 }
 
+impl io::BufRead for ReadAhead {
+    /// The rest of the current chunk, without a copy (empty at the end of the file).
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.at == self.chunk.len() && !self.done {
+            self.next_chunk()?;
+        }
+        Ok(&self.chunk[self.at..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at = (self.at + n).min(self.chunk.len());
+    }
+}
+
 /// The reading thread: chunks in order, hashed; an error ends it; so does the parser going
 /// away (the send fails, the receiver dropped).
 fn fill(
@@ -181,6 +195,19 @@ mod tests {
             .expect("thread")
             .read_to_end(&mut all)
             .expect("read");
+        assert_eq!(all, bytes);
+        // and as a BufRead, chunk by chunk without a copy
+        let mut r = ReadAhead::new(File::open(&p).expect("open")).expect("thread");
+        let mut all = Vec::new();
+        loop {
+            let buf = io::BufRead::fill_buf(&mut r).expect("fill");
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf.len().min(100_000);
+            all.extend_from_slice(&buf[..n]);
+            io::BufRead::consume(&mut r, n);
+        }
         assert_eq!(all, bytes);
     }
 

@@ -133,7 +133,7 @@ fn known(j: &mut Jiter<'_>, peek: Peek, depth: usize, filter: &dyn KeyFilter) ->
             }
             Value::Object(Object(entries))
         }
-        p if p.is_num() => number(j.known_number_bytes(p)?).ok_or(Stop::Refused)?,
+        p if p.is_num() => number_at(j, p)?,
         _ => return Err(Stop::At(j.current_index())),
     })
 }
@@ -179,6 +179,36 @@ pub(crate) fn skip_checked(j: &mut Jiter<'_>, peek: Peek, depth: usize) -> Optio
     known_skip(j, peek, depth).ok()
 }
 
+/// The number token `peek` announces, taken as [`number`] takes it.
+fn number_at(j: &mut Jiter<'_>, peek: Peek) -> Walk<Value> {
+    number(j.known_number_bytes(peek)?).ok_or(Stop::Refused)
+}
+
+/// An integer token of at most 18 digits (always within `i64`), read without a parser;
+/// `None` for any other token (which [`number`] then reads in full).
+fn small_int(t: &[u8]) -> Option<i64> {
+    let (neg, digits) = match t.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, t),
+    };
+    if digits.is_empty() || digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// [`number_at`] for readers that walk jiter themselves; `None` where it refuses or stops.
+pub(crate) fn number_checked(j: &mut Jiter<'_>, peek: Peek) -> Option<Value> {
+    number_at(j, peek).ok()
+}
+
 /// A number token as the reader reads it: an integral token that fits `i64` is an integer,
 /// anything else a correctly rounded `f64`; `NaN` / `Infinity` / `-Infinity` as Python
 /// writes them. `None` for what the reader refuses and jiter may take: a token past 64 bytes,
@@ -192,6 +222,9 @@ pub(crate) fn number(t: &[u8]) -> Option<Value> {
     }
     if t.len() > MAX_TOKEN {
         return None;
+    }
+    if let Some(i) = small_int(t) {
+        return Some(Value::Int(i));
     }
     let s = std::str::from_utf8(t).ok()?;
     let integral = !t.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'));

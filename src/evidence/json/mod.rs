@@ -309,7 +309,7 @@ mod fast;
 mod reader;
 mod stream;
 
-pub(crate) use fast::{number, skip_checked};
+pub(crate) use fast::{number_checked, skip_checked};
 pub use reader::JsonReader;
 pub use stream::{KeysSeen, RecordLayout, RecordStream, StopWhen, TopLevel, top_level};
 
