@@ -1,7 +1,7 @@
 //! Parquet records give the verdicts and numbers the same rows give as JSON Lines
 //! (`scripts/fixtures/generate_parquet.py`: nulls, NaN, a struct column, a dictionary-encoded
 //! string column, a UTC timestamp, six row groups a file, snappy and zstd), and a file that is
-//! not readable Parquet, or Arrow IPC, is refused with one message naming it.
+//! not readable Parquet is refused with one message naming it. (Arrow IPC: tests/arrow.rs.)
 
 mod common;
 
@@ -12,47 +12,14 @@ use common::*;
 const JSONL: &str = "fixtures/parquet/jsonl";
 const PARQUET: &str = "fixtures/parquet/parquet";
 
-/// The checks of a JSON report with what differs by format alone (paths, extensions, hashes,
-/// sizes, the format's name) made equal.
+const FORMATS: &[(&str, &str)] = &[(JSONL, "jsonl"), (PARQUET, "parquet")];
+
 fn normalized(report: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(&report["checks"]).expect("json");
-    for (from, to) in [
-        (JSONL, "RECORDS"),
-        (PARQUET, "RECORDS"),
-        (".jsonl", ".EXT"),
-        (".parquet", ".EXT"),
-    ] {
-        s = s.replace(from, to);
-    }
-    let hex = regex::Regex::new(r#""sha256": "[0-9a-f]{64}""#).expect("regex");
-    let bytes = regex::Regex::new(r#""bytes": \d+"#).expect("regex");
-    let s = hex.replace_all(&s, r#""sha256": "H""#);
-    let s = bytes.replace_all(&s, r#""bytes": 0"#);
-    s.replace("\"json_lines\"", "\"FORMAT\"")
-        .replace("\"parquet\"", "\"FORMAT\"")
+    records_normalized(report, FORMATS)
 }
 
 fn judged(dir: &str, ext: &str, rubric: Option<&Path>) -> serde_json::Value {
-    let reference = format!("{dir}/reference.{ext}");
-    let production = format!("{dir}/production.{ext}");
-    let mut args = vec![
-        "check",
-        "fixtures/demo",
-        "--reference",
-        &reference,
-        "--production",
-        &production,
-        "--format",
-        "json",
-    ];
-    let r;
-    if let Some(p) = rubric {
-        r = p.to_str().expect("utf-8").to_owned();
-        args.extend(["--rubric", &r, "--allow-outside-root"]);
-    }
-    let out = govgate(&args);
-    assert!(out.code == 0 || out.code == 1, "{dir}: {out:?}");
-    json(&out.stdout)
+    records_judged(dir, ext, rubric)
 }
 
 #[test]
@@ -130,44 +97,13 @@ fn named_fields_windows_nan_and_nulls_read_alike() {
 }
 
 #[test]
-fn a_damaged_parquet_file_or_an_arrow_file_is_refused_naming_it() {
+fn a_damaged_parquet_file_is_refused_naming_it() {
     let dir = scratch("parquet-bad");
     let whole = std::fs::read(root().join(PARQUET).join("reference.parquet")).expect("fixture");
     // cut: the footer (schema, row groups) is gone
     let cut = dir.join("cut.parquet");
     std::fs::write(&cut, &whole[..whole.len() / 2]).expect("write");
-    let arrow = dir.join("records.arrow");
-    std::fs::write(&arrow, b"ARROW1\0\0\xff\xff\xff\xff").expect("write");
-    for (path, says) in [
-        (&cut, "not a readable Parquet file"),
-        (
-            &arrow,
-            "an Arrow IPC (.arrow / .feather) file: not read yet",
-        ),
-    ] {
-        let p = path.to_str().expect("utf-8");
-        let out = govgate(&[
-            "check",
-            "fixtures/demo",
-            "--reference",
-            p,
-            "--production",
-            p,
-        ]);
-        assert_eq!(out.code, 2, "{out:?}");
-        assert!(out.stdout.is_empty());
-        let errors: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter(|l| l.starts_with("error:"))
-            .collect();
-        assert_eq!(errors.len(), 1, "{}", out.stderr);
-        assert!(
-            errors[0].starts_with(&format!("error: {p}: {says}")),
-            "{}",
-            errors[0]
-        );
-    }
+    assert_records_refused(&cut, "not a readable Parquet file");
 }
 
 #[test]

@@ -12,6 +12,7 @@
 //! name that is not a recognized evaluation output, a malformed file, and an input that
 //! yields no run at all are errors, never an empty pass.
 
+pub mod arrow;
 pub mod card;
 pub mod direction;
 pub mod helm;
@@ -291,12 +292,12 @@ fn skipped(entry: &walkdir::DirEntry) -> bool {
     is_hidden(entry) || is_helm_cache(entry)
 }
 
-/// Records files by name: JSON, JSON Lines, CSV, Parquet, Arrow IPC (refused when read,
-/// with a message) and Inspect AI `.eval` logs.
+/// Records files by name: JSON, JSON Lines, CSV, Parquet, Arrow IPC (`.arrow`, `.arrows`,
+/// `.feather`) and Inspect AI `.eval` logs.
 pub fn is_records_name(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         [
-            "json", "jsonl", "ndjson", "csv", "parquet", "arrow", "feather", "eval",
+            "json", "jsonl", "ndjson", "csv", "parquet", "arrow", "arrows", "feather", "eval",
         ]
         .iter()
         .any(|x| e.eq_ignore_ascii_case(x))

@@ -10,8 +10,7 @@
 //! entries, a date or timestamp as RFC 3339 text (UTC, whole seconds, as a JSON log writes
 //! it), a decimal as its number. Dictionary-encoded columns read as their values.
 //!
-//! Arrow IPC files (`.arrow`, `.feather`) are recognised by their magic and refused with a
-//! message: they are not read yet.
+//! Arrow IPC files are read alike by [`super::arrow`].
 
 use std::fs::File;
 use std::io::Read;
@@ -26,26 +25,10 @@ use crate::error::{Error, Result};
 
 /// A Parquet file starts (and ends) with these bytes.
 pub const MAGIC: &[u8; 4] = b"PAR1";
-/// An Arrow IPC file (Feather v2) starts with these bytes.
-pub const ARROW_MAGIC: &[u8; 6] = b"ARROW1";
 
 /// Whether the first bytes of a file are Parquet's.
 pub fn is_parquet(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
-}
-
-/// Whether the first bytes of a file are an Arrow IPC file's.
-pub fn is_arrow_ipc(head: &[u8]) -> bool {
-    head.starts_with(ARROW_MAGIC)
-}
-
-/// The refusal of an Arrow IPC file.
-pub fn arrow_ipc_refused(path: &Path) -> Error {
-    Error::input(
-        path,
-        "an Arrow IPC (.arrow / .feather) file: not read yet; write the records as Parquet \
-         (pyarrow.parquet.write_table, DataFrame.to_parquet) or JSON Lines",
-    )
 }
 
 fn parquet_error(path: &Path, e: parquet::errors::ParquetError) -> Error {
@@ -98,13 +81,76 @@ pub fn for_each_record(
         .get_row_iter(projection)
         .map_err(|e| parquet_error(path, e))?;
     let mut n = 0u64;
+    // the row reader gives TIMESTAMP(NANOS) as a plain integer: the paths of such columns
+    // (outside lists and maps) are turned to text after it
+    let nanos = schema_nanos(reader.metadata().file_metadata().schema_descr());
     for row in rows {
         let row = row.map_err(|e| parquet_error(path, e))?;
-        let obj = object_of(&row);
+        let mut obj = object_of(&row);
+        for (p, kind) in &nanos {
+            fix_nanos(&mut obj, p, *kind);
+        }
         n += 1;
         f(&obj);
     }
     Ok(n)
+}
+
+/// The INT64 logical types in nanoseconds, which have no converted type (so the row reader
+/// gives their plain integer): TIMESTAMP(NANOS), pandas' `datetime64[ns]`, and TIME(NANOS).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Nanos {
+    Timestamp,
+    Time,
+}
+
+fn nanos_kind(c: &parquet::schema::types::ColumnDescriptor) -> Option<Nanos> {
+    use parquet::basic::{LogicalType, TimeUnit};
+    match c.logical_type_ref() {
+        Some(LogicalType::Timestamp(t)) if t.unit == TimeUnit::NANOS => Some(Nanos::Timestamp),
+        Some(LogicalType::Time(t)) if t.unit == TimeUnit::NANOS => Some(Nanos::Time),
+        _ => None,
+    }
+}
+
+/// The paths of the nanosecond columns outside lists and maps, with their kind.
+fn schema_nanos(schema: &parquet::schema::types::SchemaDescriptor) -> Vec<(Vec<String>, Nanos)> {
+    schema
+        .columns()
+        .iter()
+        .filter(|c| c.max_rep_level() == 0)
+        .filter_map(|c| Some((c.path().parts().to_vec(), nanos_kind(c)?)))
+        .collect()
+}
+
+/// Nanoseconds as the other units read: a timestamp as RFC 3339 text (whole seconds), a time
+/// of day as seconds.
+fn nanos_value(ns: i64, kind: Nanos) -> Value {
+    match kind {
+        Nanos::Timestamp => Value::Str(super::production::format_time(
+            ns.div_euclid(1_000_000_000) as f64,
+        )),
+        Nanos::Time => Value::Float(ns as f64 / 1e9),
+    }
+}
+
+/// The integer at `path` in a row's object, as its nanosecond kind reads.
+fn fix_nanos(obj: &mut Object, path: &[String], kind: Nanos) {
+    let Some((last, inner)) = path.split_last() else {
+        return;
+    };
+    let mut o = obj;
+    for seg in inner {
+        match o.0.iter_mut().find(|(k, _)| k == seg) {
+            Some((_, Value::Object(next))) => o = next,
+            _ => return,
+        }
+    }
+    if let Some((_, v)) = o.0.iter_mut().find(|(k, _)| k == last)
+        && let Value::Int(ns) = *v
+    {
+        *v = nanos_value(ns, kind);
+    }
 }
 
 /// How a leaf column's values read, for the columnar path.
@@ -118,6 +164,11 @@ enum LeafKind {
     UInt64,
     TimestampMillis,
     TimestampMicros,
+    /// INT64 with the logical type TIMESTAMP(NANOS) (pandas' `datetime64[ns]`), which has
+    /// no converted type: read as the other timestamps are, not as its integer.
+    TimestampNanos,
+    /// INT64 with the logical type TIME(NANOS): seconds, as the other times of day.
+    TimeNanos,
     Float,
     Double,
     Utf8,
@@ -140,6 +191,8 @@ fn leaf_kind(c: &parquet::schema::types::ColumnDescriptor) -> Option<LeafKind> {
         (P::INT32, C::NONE | C::INT_8 | C::INT_16 | C::INT_32) => LeafKind::Int32,
         (P::INT32, C::UINT_8 | C::UINT_16 | C::UINT_32) => LeafKind::UInt32,
         (P::INT32, C::DATE) => LeafKind::Date,
+        (P::INT64, C::NONE) if nanos_kind(c) == Some(Nanos::Timestamp) => LeafKind::TimestampNanos,
+        (P::INT64, C::NONE) if nanos_kind(c) == Some(Nanos::Time) => LeafKind::TimeNanos,
         (P::INT64, C::NONE | C::INT_64) => LeafKind::Int64,
         (P::INT64, C::UINT_64) => LeafKind::UInt64,
         (P::INT64, C::TIMESTAMP_MILLIS) => LeafKind::TimestampMillis,
@@ -276,6 +329,14 @@ fn next_values(
         (R::Int64ColumnReader(r), LeafKind::TimestampMicros) => dense!(r, i64)
             .into_iter()
             .map(|x| value_of(&Field::TimestampMicros(x)))
+            .collect(),
+        (R::Int64ColumnReader(r), LeafKind::TimestampNanos) => dense!(r, i64)
+            .into_iter()
+            .map(|ns| nanos_value(ns, Nanos::Timestamp))
+            .collect(),
+        (R::Int64ColumnReader(r), LeafKind::TimeNanos) => dense!(r, i64)
+            .into_iter()
+            .map(|ns| nanos_value(ns, Nanos::Time))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::UInt64) => dense!(r, i64)
             .into_iter()
@@ -451,7 +512,7 @@ fn value_of(f: &Field) -> Value {
 }
 
 /// A day number (days since 1970-01-01) as `YYYY-MM-DD`.
-fn date_text(days: i64) -> String {
+pub(crate) fn date_text(days: i64) -> String {
     let full = super::production::format_time((days * 86_400) as f64);
     full.split('T').next().unwrap_or(&full).to_owned()
 }
@@ -464,8 +525,6 @@ mod tests {
     fn magic_bytes() {
         assert!(is_parquet(b"PAR1\x15\x04"));
         assert!(!is_parquet(b"PAR"));
-        assert!(is_arrow_ipc(b"ARROW1\0\0"));
-        assert!(!is_arrow_ipc(b"{\"a\": 1}"));
     }
 
     #[test]

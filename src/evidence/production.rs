@@ -7,7 +7,8 @@
 //! * CSV with a header row; a field is a column, named by its header (`features.length`
 //!   may be a header);
 //! * Parquet (magic `PAR1`): a row is a record, a struct column an object, only the named
-//!   columns read (see [`super::parquet`]); an Arrow IPC file is refused with a message;
+//!   columns read (see [`super::parquet`]);
+//! * Arrow IPC, file (`ARROW1`, Feather v2) or stream: the same, see [`super::arrow`];
 //! * a pre-aggregated histogram document (`{"govgate_histograms": 1, "fields": …}`, see
 //!   [`read_histograms`]) for data that lives in a warehouse.
 //!
@@ -44,6 +45,9 @@ pub enum Format {
     InspectLog,
     /// Parquet: one record per row, the named columns only (see [`super::parquet`]).
     Parquet,
+    /// Arrow IPC (file or stream, Feather v2): one record per row, the named columns only
+    /// (see [`super::arrow`]).
+    Arrow,
 }
 
 impl Format {
@@ -55,6 +59,7 @@ impl Format {
             Format::Histograms => "govgate histograms",
             Format::InspectLog => "Inspect AI log (one record per sample)",
             Format::Parquet => "Parquet records",
+            Format::Arrow => "Arrow IPC records",
         }
     }
 }
@@ -308,8 +313,8 @@ pub fn detect(path: &Path) -> Result<Format> {
     if super::parquet::is_parquet(&head[..n]) {
         return Ok(Format::Parquet);
     }
-    if super::parquet::is_arrow_ipc(&head[..n]) {
-        return Err(super::parquet::arrow_ipc_refused(path));
+    if super::arrow::is_arrow(&head[..n]) {
+        return Ok(Format::Arrow);
     }
     let first = head[..n]
         .iter()
@@ -613,11 +618,17 @@ fn scan(
     let keys: Option<Vec<String>> = named
         .as_ref()
         .map(|paths| super::records::path_keys(paths).into_iter().collect());
-    if format == Format::Parquet {
-        // random access to the named column chunks, then the file hashed end to end
-        let records =
-            super::parquet::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?;
-        let (sha256, bytes) = super::parquet::hash(path)?;
+    if matches!(format, Format::Parquet | Format::Arrow) {
+        // random access to the named column chunks (Parquet) or the named columns of each
+        // record batch (Arrow), then the file hashed end to end
+        let (records, (sha256, bytes)) = if format == Format::Parquet {
+            let n =
+                super::parquet::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?;
+            (n, super::parquet::hash(path)?)
+        } else {
+            let n = super::arrow::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?;
+            (n, super::arrow::hash(path)?)
+        };
         return Ok(Some(FileRead {
             path: path.to_path_buf(),
             format,
@@ -721,7 +732,7 @@ fn scan(
                 f(Rec::Csv(&row, &headers));
             }
         }
-        Format::Histograms | Format::Parquet => {}
+        Format::Histograms | Format::Parquet | Format::Arrow => {}
         Format::InspectLog => {
             // the samples live inside the log: built only as far as the fields need
             let mut keys: std::collections::HashSet<String> = req
@@ -860,7 +871,7 @@ pub fn read_rows(
                 p,
                 format!(
                     "a histogram document summarizes fields one by one; `{what}` needs the \
-                     records themselves (JSON Lines, a JSON array, CSV or Parquet)"
+                     records themselves (JSON Lines, a JSON array, CSV, Parquet or Arrow IPC)"
                 ),
             ));
         }

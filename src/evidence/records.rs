@@ -61,8 +61,8 @@ pub fn path_keys(paths: &[&str]) -> HashSet<String> {
         .collect()
 }
 
-/// Streams the records of a JSON Lines (or JSON array) file, or of a Parquet file (the
-/// columns `keys` names).
+/// Streams the records of a JSON Lines (or JSON array) file, or of a Parquet or Arrow IPC
+/// file (the columns `keys` names).
 pub fn for_each_record(
     path: &Path,
     keys: &HashSet<String>,
@@ -75,8 +75,10 @@ pub fn for_each_record(
         super::parquet::for_each_record(path, Some(&columns), &mut |o| f(o))?;
         return Ok(());
     }
-    if super::parquet::is_arrow_ipc(&head[..n]) {
-        return Err(super::parquet::arrow_ipc_refused(path));
+    if super::arrow::is_arrow(&head[..n]) {
+        let columns: Vec<String> = keys.iter().cloned().collect();
+        super::arrow::for_each_record(path, Some(&columns), &mut |o| f(o))?;
+        return Ok(());
     }
     let file = super::input::open(path)?;
     let mut stream = RecordStream::new(super::meter::Metered(file));

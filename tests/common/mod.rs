@@ -102,3 +102,74 @@ pub fn rubric(dir: &Path, name: &str, require: &str, processes: &str) -> PathBuf
         &format!("version: 1\nname: {name}\nrequire: {require}\nprocesses:\n{processes}"),
     )
 }
+
+/// The checks of a JSON report with what differs by records format alone (the fixture
+/// directories and extensions in `dirs`, hashes, sizes, the format's name) made equal, so
+/// that the same rows in two formats compare equal.
+pub fn records_normalized(report: &serde_json::Value, dirs: &[(&str, &str)]) -> String {
+    let mut s = serde_json::to_string_pretty(&report["checks"]).expect("json");
+    for (dir, ext) in dirs {
+        s = s
+            .replace(dir, "RECORDS")
+            .replace(&format!(".{ext}"), ".EXT");
+    }
+    let hex = regex::Regex::new(r#""sha256": "[0-9a-f]{64}""#).expect("regex");
+    let bytes = regex::Regex::new(r#""bytes": \d+"#).expect("regex");
+    let s = hex.replace_all(&s, r#""sha256": "H""#);
+    let s = bytes.replace_all(&s, r#""bytes": 0"#);
+    s.replace("\"json_lines\"", "\"FORMAT\"")
+        .replace("\"parquet\"", "\"FORMAT\"")
+        .replace("\"arrow\"", "\"FORMAT\"")
+}
+
+/// `govgate check fixtures/demo` with `DIR/reference.EXT` and `DIR/production.EXT` as the
+/// records windows (and a rubric), as a JSON report; the run must judge (exit 0 or 1).
+pub fn records_judged(dir: &str, ext: &str, rubric: Option<&Path>) -> serde_json::Value {
+    let reference = format!("{dir}/reference.{ext}");
+    let production = format!("{dir}/production.{ext}");
+    let mut args = vec![
+        "check",
+        "fixtures/demo",
+        "--reference",
+        &reference,
+        "--production",
+        &production,
+        "--format",
+        "json",
+    ];
+    let r;
+    if let Some(p) = rubric {
+        r = p.to_str().expect("utf-8").to_owned();
+        args.extend(["--rubric", &r, "--allow-outside-root"]);
+    }
+    let out = govgate(&args);
+    assert!(out.code == 0 || out.code == 1, "{dir}: {out:?}");
+    json(&out.stdout)
+}
+
+/// `govgate check` with `path` as both records windows is refused: exit 2, nothing on stdout,
+/// one `error:` line naming the file and saying `says`.
+pub fn assert_records_refused(path: &Path, says: &str) {
+    let p = path.to_str().expect("utf-8");
+    let out = govgate(&[
+        "check",
+        "fixtures/demo",
+        "--reference",
+        p,
+        "--production",
+        p,
+    ]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.is_empty());
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.stderr);
+    assert!(
+        errors[0].starts_with(&format!("error: {p}: {says}")),
+        "{}",
+        errors[0]
+    );
+}
