@@ -769,3 +769,39 @@ fn helm_0_5_15_default_suite_is_found() {
         )]
     );
 }
+
+#[test]
+fn a_window_mixing_histograms_and_records_is_refused_naming_the_odd_file() {
+    // each file is detected from the first bytes of the read that scans it; the first file
+    // decides what the window is, and the first file of the other kind is named
+    let records = "fixtures/parquet/jsonl/reference.jsonl";
+    let histograms = "fixtures/s7p3/warehouse/reference.json";
+    for (first, second, named) in [
+        (records, histograms, histograms),
+        (histograms, records, records),
+    ] {
+        let out = govgate(&[
+            "check",
+            "fixtures/demo",
+            "--reference",
+            first,
+            "--reference",
+            second,
+            "--production",
+            "fixtures/parquet/jsonl/production.jsonl",
+        ]);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert_eq!(
+            out.stderr
+                .lines()
+                .filter(|l| l.starts_with("error:"))
+                .collect::<Vec<_>>(),
+            vec![format!(
+                "error: {named}: this window mixes histogram documents with raw records; give one or the other"
+            )],
+            "{}",
+            out.stderr
+        );
+    }
+}

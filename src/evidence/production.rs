@@ -305,15 +305,25 @@ fn lookup_segs<'v>(obj: &'v Object, segs: &[&str]) -> Option<&'v Value> {
 
 /// Sniffs a records file's format from its first bytes.
 pub fn detect(path: &Path) -> Result<Format> {
-    let mut head = [0u8; 4096];
+    let mut head = vec![0u8; HEAD];
     let n = super::input::head(path, &mut head)?;
-    if super::inspect::is_zip(&head[..n]) {
+    detect_head(path, &head[..n], n < HEAD)
+}
+
+/// The bytes detection looks at when it opens a file only to detect it.
+const HEAD: usize = 64 * 1024;
+
+/// A records file's format from its first bytes `head` (`whole`: the file ends there). Only
+/// a JSON object whose first keys do not fit in `head` sends detection back to the file.
+pub fn detect_head(path: &Path, head: &[u8], whole: bool) -> Result<Format> {
+    let n = head.len();
+    if super::inspect::is_zip(head) {
         return Ok(Format::InspectLog);
     }
-    if super::parquet::is_parquet(&head[..n]) {
+    if super::parquet::is_parquet(head) {
         return Ok(Format::Parquet);
     }
-    if super::arrow::is_arrow(&head[..n]) {
+    if super::arrow::is_arrow(head) {
         return Ok(Format::Arrow);
     }
     let first = head[..n]
@@ -324,12 +334,15 @@ pub fn detect(path: &Path) -> Result<Format> {
         None => Err(Error::input(path, "empty records file")),
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => {
-            let f = super::input::open(path)?;
             let stop = |keys: &json::KeysSeen| {
                 keys.iter().any(|(k, _)| k == "govgate_histograms")
                     || super::inspect::is_inspect_keys(keys)
             };
-            match json::top_level(f, &stop) {
+            let sniffed = match json::top_level(head, &stop) {
+                Err(_) if !whole => json::top_level(super::input::open(path)?, &stop),
+                other => other,
+            };
+            match sniffed {
                 Ok(TopLevel::Object(keys))
                     if keys.iter().any(|(k, _)| k == "govgate_histograms") =>
                 {
@@ -341,7 +354,7 @@ pub fn detect(path: &Path) -> Result<Format> {
                 _ => {
                     // JSON Lines: the first record must end on its line; a document spread
                     // over lines (an evaluation results file, say) is not records
-                    let text = &head[..n];
+                    let text = &head[..n.min(4096)];
                     let start = text.iter().position(|b| *b == b'{').unwrap_or(0);
                     let line_end = text[start..].iter().position(|b| *b == b'\n');
                     if let Some(end) = line_end {
@@ -377,32 +390,11 @@ pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
 /// [`read_side`], with the fast JSON Lines path or without it; `None` when the fast path
 /// left a line undecided.
 fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option<Side>> {
-    let formats: Vec<Format> = files.iter().map(|p| detect(p)).collect::<Result<_>>()?;
-    let aggregated = formats.iter().filter(|f| **f == Format::Histograms).count();
-    if aggregated > 0 && aggregated < files.len() {
-        return Err(Error::input(
-            &files[0],
-            "this window mixes histogram documents with raw records; give one or the other",
-        ));
-    }
     let mut side = Side {
         named: vec![Field::default(); req.fields.len()],
         ..Side::default()
     };
     let paths = Paths::new(req);
-    if aggregated > 0 {
-        if req.window.is_some() {
-            return Err(Error::input(
-                &files[0],
-                "a time window selects raw records; a histogram document is already one window",
-            ));
-        }
-        side.named.clear();
-        for p in files {
-            read_histograms(p, req, &mut side)?;
-        }
-        return Ok(Some(side));
-    }
     // the window's bounds (a `last:` window ends at the newest timestamp)
     if let Some(w) = &req.window {
         side.bounds = Some(match w.span {
@@ -413,14 +405,18 @@ fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option
             }
             Span::Last(secs) => {
                 let mut newest: Option<f64> = None;
-                for (p, fmt) in files.iter().zip(&formats) {
-                    let read = scan(p, *fmt, req, fast, &mut |rec| {
+                for p in files {
+                    let read = scan(p, None, req, fast, &mut |rec| {
                         if let Some(t) = rec.timestamp(&w.timestamp, paths.timestamp.as_deref()) {
                             newest = Some(newest.map_or(t, |n: f64| n.max(t)));
                         }
                     })?;
-                    if read.is_none() {
-                        return Ok(None);
+                    match read {
+                        None => return Ok(None),
+                        Some(r) if r.format == Format::Histograms => {
+                            return Err(window_on_histograms(p));
+                        }
+                        Some(_) => {}
                     }
                 }
                 match newest {
@@ -430,10 +426,20 @@ fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option
             }
         });
     }
-    for (p, fmt) in files.iter().zip(&formats) {
-        let Some(read) = scan(p, *fmt, req, fast, &mut |rec| side.add(rec, req, &paths))? else {
+    // each file is detected from the first bytes of the read that scans it
+    for (i, p) in files.iter().enumerate() {
+        let Some(read) = scan(p, None, req, fast, &mut |rec| side.add(rec, req, &paths))? else {
             return Ok(None);
         };
+        if read.format == Format::Histograms {
+            if i > 0 {
+                return Err(mixed(p));
+            }
+            if req.window.is_some() {
+                return Err(window_on_histograms(p));
+            }
+            return read_all_histograms(files, req).map(Some);
+        }
         side.files.push(read);
     }
     for (name, field) in req.fields.iter().zip(std::mem::take(&mut side.named)) {
@@ -446,6 +452,32 @@ fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option
         field.numbers.sort_unstable_by(f64::total_cmp);
     }
     Ok(Some(side))
+}
+
+fn mixed(path: &Path) -> Error {
+    Error::input(
+        path,
+        "this window mixes histogram documents with raw records; give one or the other",
+    )
+}
+
+fn window_on_histograms(path: &Path) -> Error {
+    Error::input(
+        path,
+        "a time window selects raw records; a histogram document is already one window",
+    )
+}
+
+/// A window of histogram documents (small: each read whole); every file must be one.
+fn read_all_histograms(files: &[PathBuf], req: &Request) -> Result<Side> {
+    let mut side = Side::default();
+    for p in files {
+        if detect(p)? != Format::Histograms {
+            return Err(mixed(p));
+        }
+        read_histograms(p, req, &mut side)?;
+    }
+    Ok(side)
 }
 
 /// A number as UNIX seconds: finite and within years 0 to 9999 (what RFC 3339 can write);
@@ -606,9 +638,11 @@ fn flatten<'a>(o: &'a Object, prefix: String, out: &mut Vec<(String, &'a Value)>
 
 /// Streams one file's records into `f`; returns what was read, or `None` when `fast` and the
 /// fast JSON Lines reader left a line undecided (the caller reads again without it).
+/// `format: None` detects it from the first bytes of the same read (a histogram document
+/// then gives no records; its caller reads it as one).
 fn scan(
     path: &Path,
-    format: Format,
+    format: Option<Format>,
     req: &Request,
     fast: bool,
     f: &mut dyn FnMut(Rec<'_>),
@@ -618,7 +652,16 @@ fn scan(
     let keys: Option<Vec<String>> = named
         .as_ref()
         .map(|paths| super::records::path_keys(paths).into_iter().collect());
+    let mut reader = super::input::open_read_ahead(path)?;
+    let format = match format {
+        Some(f) => f,
+        None => {
+            let head = std::io::BufRead::fill_buf(&mut reader).map_err(|e| Error::io(path, e))?;
+            detect_head(path, head, head.len() < super::readahead::CHUNK)?
+        }
+    };
     if matches!(format, Format::Parquet | Format::Arrow) {
+        drop(reader);
         // random access to the named column chunks (Parquet) or the named columns of each
         // record batch (Arrow), then the file hashed end to end
         let (records, (sha256, bytes)) = if format == Format::Parquet {
@@ -637,7 +680,6 @@ fn scan(
             records,
         }));
     }
-    let mut reader = super::input::open_read_ahead(path)?;
     let mut records = 0u64;
     match format {
         Format::JsonLines if fast => {
@@ -875,7 +917,7 @@ pub fn read_rows(
                 ),
             ));
         }
-        let read = scan(p, format, &req, false, &mut |rec| {
+        let read = scan(p, Some(format), &req, false, &mut |rec| {
             match rec {
                 Rec::Json(o) => {
                     for (slot, segs) in row.iter_mut().zip(&paths.fields) {

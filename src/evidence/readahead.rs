@@ -14,8 +14,8 @@ use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
 
-/// The size of a chunk.
-const CHUNK: usize = 1 << 20;
+/// The size of a chunk (the first chunk is a file's first 1 MiB, or all of a smaller file).
+pub const CHUNK: usize = 1 << 20;
 /// Chunks read ahead of the parser at most.
 const DEPTH: usize = 4;
 
