@@ -4,7 +4,7 @@
 #
 # Generates N reference and N production records (JSON Lines, ~200 bytes a line: three
 # numeric fields, a binary label, two categorical fields, a text field not compared), then
-# times, with /usr/bin/time -v (Evidently once, first; govgate three times each, the median):
+# times, with /usr/bin/time -v (Evidently once, first; govgate five times each, the median):
 #   govgate  auto methods (Evidently's choice: wasserstein / jensenshannon at this size)
 #   govgate  psi on every field (a binned method)
 #   Evidently DataDriftPreset on the same six columns (its defaults), reading the same files
@@ -31,16 +31,16 @@ measure() { # name, command...
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/$name.time")
   echo "$name $secs $rss"
 }
-median3() { # name, command...: three runs, the median time and the largest peak RSS
+median5() { # name, command...: five runs, the median time and the largest peak RSS
   local name=$1; shift
-  local a b c
-  a=$(measure "$name" "$@"); b=$(measure "$name" "$@"); c=$(measure "$name" "$@")
-  printf '%s\n%s\n%s\n' "$a" "$b" "$c" | sort -k2 -n | awk -v n="$name" \
-    '{t[NR]=$2; if ($3>m) m=$3} END {print n, t[2], m}'
+  local runs=()
+  for _ in 1 2 3 4 5; do runs+=("$(measure "$name" "$@")"); done
+  printf '%s\n' "${runs[@]}" | sort -k2 -n | awk -v n="$name" \
+    '{t[NR]=$2; if ($3>m) m=$3} END {print n, t[3], m}'
 }
 r3=$(measure evidently python3 scripts/bench/evidently_drift.py "$work" "$work/evidently.json")
-r1=$(median3 govgate_auto "$bin" check --rubric "$work/auto.yaml" --reference "$work/reference.jsonl" --production "$work/production.jsonl" -f json)
-r2=$(median3 govgate_psi "$bin" check --rubric "$work/psi.yaml" --reference "$work/reference.jsonl" --production "$work/production.jsonl" -f json)
+r1=$(median5 govgate_auto "$bin" check --rubric "$work/auto.yaml" --reference "$work/reference.jsonl" --production "$work/production.jsonl" -f json)
+r2=$(median5 govgate_psi "$bin" check --rubric "$work/psi.yaml" --reference "$work/reference.jsonl" --production "$work/production.jsonl" -f json)
 python3 - "$work" "$bytes" "$r1" "$r2" "$r3" <<'PY'
 import json, sys
 work, nbytes = sys.argv[1], int(sys.argv[2])

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The drift job of scripts/bench/drift.sh on the same rows as JSON Lines and as Parquet
-# (pyarrow, snappy, row groups of 100,000), each timed with /usr/bin/time -v on the release
+# The drift job of scripts/bench/drift.sh on the same rows as JSON Lines, as Parquet
+# (pyarrow, snappy, row groups of 100,000) and as an Arrow IPC file (uncompressed record
+# batches of 100,000), each timed with /usr/bin/time -v on the release
 # binary, five runs each: the median wall time and the largest peak RSS. Also checks that
-# both give the same per-field values.
+# the three give the same per-field values.
 #
 # usage: scripts/bench/parquet.sh [N] [WORKDIR]    (default N = 1000000; needs pyarrow)
 set -euo pipefail
@@ -17,6 +18,18 @@ import pyarrow.parquet as pq
 pq.write_table(pj.read_json(sys.argv[1]), sys.argv[2], row_group_size=100_000, compression="snappy")
 PY
   fi
+  if [ ! -f "$work/$side.arrow" ]; then
+    python3 - "$work/$side.jsonl" "$work/$side.arrow" <<'PY'
+import sys
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.json as pj
+t = pj.read_json(sys.argv[1])
+with pa.OSFile(sys.argv[2], "wb") as sink, ipc.new_file(sink, t.schema) as w:
+    for batch in t.to_batches(max_chunksize=100_000):
+        w.write_batch(batch)
+PY
+  fi
 done
 measure() { # ext
   /usr/bin/time -v "$bin" check --rubric "$work/auto.yaml" --reference "$work/reference.$1" \
@@ -24,7 +37,7 @@ measure() { # ext
   awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%s ", s}
               /Maximum resident set size/ {printf "%.1f\n", $2/1024}' "$work/$1.time"
 }
-for ext in jsonl parquet; do
+for ext in jsonl parquet arrow; do
   bytes=$(( $(stat -c %s "$work/reference.$ext") + $(stat -c %s "$work/production.$ext") ))
   runs=$(for _ in 1 2 3 4 5; do measure "$ext"; done)
   echo "$runs" | sort -n | awk -v e="$ext" -v b="$bytes" -v n="$n" \
@@ -37,7 +50,7 @@ def values(ext):
     r = json.load(open(f"{w}/{ext}.json"))
     c = [c for c in r["checks"] if c["id"] == "drift"][0]
     return {f["subject"]: f["detail"]["value"] for f in c["findings"] if "value" in (f.get("detail") or {})}
-a, b = values("jsonl"), values("parquet")
-assert a.keys() == b.keys() and all(a[k] == b[k] for k in a), (a, b)
-print(f"same per-field values from both formats ({len(a)} fields)")
+a, b, c = values("jsonl"), values("parquet"), values("arrow")
+assert a.keys() == b.keys() == c.keys() and all(a[k] == b[k] == c[k] for k in a), (a, b, c)
+print(f"same per-field values from the three formats ({len(a)} fields)")
 PY
