@@ -14,6 +14,15 @@
 #   1000000  100   1152     3.97     290   59.4
 #   1000000  400   1724     4.6      375   59.4
 #
+# Measured 2026-12-07 (every JSON value read by jiter first; read and SHA-256 on a second
+# thread), one run each:
+#
+#   docs     pad   file_MB  seconds  MB/s  peak_RSS_MB
+#   100000   100   115      0.3      383   25.0
+#   100000   2000  477      0.43     1110  22.1
+#   1000000  100   1152     3.26     353   100.4
+#   1000000  400   1724     3.48     495   100.4
+#
 # Peak memory follows the number of documents (two runs × 16 bytes per document, plus the
 # pairs), not the bytes per line: 4× larger files at the same document count use the same
 # memory.

@@ -29,6 +29,14 @@
 #   drift    1963 MB  4.52 / 5.53 / 4.94 s (median 4.94 s, 397 MB/s)  390.8 MB peak RSS
 #   single   median 7.2 ms wall (min 6.1, max 9.2, 21 runs), 10.0 MB peak RSS
 #
+# Measured again 2026-12-07 after every JSON value goes through jiter first, files are read
+# and hashed on a second thread, and records files are opened once (issue 17), 5 runs:
+#
+#   drift    1963 MB  5.91 / 4.50 / 4.37 / 4.25 / 4.16 s (median 4.37 s, 449 MB/s)  390.8 MB
+#   samples  1915 MB  2.91 / 2.99 / 2.96 / 2.80 / 2.92 s (median 2.92 s, 656 MB/s)  103.0 MB
+#            (the binary before it, the same hour: 6.07 / 6.02 / 5.86 s, 96.0 MB)
+#   single   median 5.1 ms wall (min 4.9, max 6.3, 21 runs), 10.6 MB peak RSS
+#
 # drift misses the 300 MB target by 89 MB: KS and Wasserstein are exact only on every value,
 # and the six fields hold four numeric ones, 4 × 10,000,000 × 8 bytes = 320 MB. The first run
 # of `helm` took 51.6 s: `trend` resolved every pair of paths (fixed: each path once).

@@ -2,7 +2,7 @@
 //! fifth of the CPU of reading a samples log) on a thread of their own, in 1 MiB chunks, while
 //! the caller parses the chunks already read. Two cores work on one file.
 //!
-//! At most [`DEPTH`] chunks wait between the threads, so memory is bounded (about 5 MiB a
+//! At most four chunks (`DEPTH`) wait between the threads, so memory is bounded (about 5 MiB a
 //! file) whatever the file's size. Chunks go back to the reading thread to be filled again,
 //! so a file of any size costs a handful of allocations. If the caller stops early (an error
 //! in the file), the reading thread stops at its next chunk.

@@ -3,21 +3,31 @@
 //! Evaluation frameworks are Python programs that write JSON with `json.dumps`, whose default
 //! `allow_nan=True` emits the bare tokens `NaN`, `Infinity` and `-Infinity` (for example
 //! `"mae,none": Infinity` in real lm-eval files). Those are not RFC 8259 JSON and serde_json
-//! rejects them, so govgate reads JSON with this small parser instead. It accepts exactly
-//! RFC 8259 plus those three tokens, and nothing else: no comments, no trailing commas, no
-//! single quotes, no raw control characters in strings.
+//! rejects them. govgate accepts exactly RFC 8259 plus those three tokens, and nothing else:
+//! no comments, no trailing commas, no single quotes, no raw control characters in strings;
+//! repeated keys are kept and the last one is read, as Python reads it; a number beyond
+//! `f64` (`1e400`) is an error.
 //!
-//! Why a hand-written reader rather than serde_json with a pre-pass:
-//! * a textual pre-pass that rewrites `NaN` changes byte positions, so error line/column
-//!   would lie; here every error carries the true line and column (columns count bytes, as
-//!   serde_json's do);
-//! * samples logs can be large; [`JsonReader`] pulls from any [`Read`] through a fixed buffer,
-//!   and [`JsonReader::skip_value`] steps over values a check does not need (the `doc`,
-//!   `arguments` and `resps` of a sample) without allocating, so memory follows what is kept,
-//!   not the file size;
-//! * the same reader handles JSON Lines, one pretty-printed JSON array (lm-eval v0.4.0–0.4.2
-//!   wrote its "`.jsonl`" samples that way) and the lmms-eval ≤ 0.2.2 `{"logs": [...]}`
-//!   wrapper, see [`RecordStream`].
+//! Two parsers share the work:
+//! * **jiter** (pydantic's parser, `fast.rs`) reads every value first, several times the
+//!   speed of a byte-by-byte parser, with `NaN` / `Infinity` allowed. It reads from memory, so
+//!   [`JsonReader`] hands it the bytes of one value at a time from its buffer (which grows to
+//!   hold one value, at most 64 MiB; never a whole samples log);
+//! * **[`JsonReader`]**, govgate's own pull parser (`reader.rs`), reads whatever jiter refuses
+//!   or would read otherwise, from the same position. It gives every error its true line and
+//!   column (columns count bytes, as serde_json's do) and the messages users see, streams
+//!   values larger than the window, and steps over values a check does not need without
+//!   building them. jiter never decides an error: a value it returns is one the reader
+//!   returns from the same bytes, held by property tests and the `json` fuzz target.
+//!
+//! Why jiter: its `allow_inf_nan` option reads Python's tokens (serde_json refuses them, and a
+//! textual pre-pass that rewrites `NaN` would move every byte position, so error line/column
+//! would lie), and its iterator API steps over values without building them. Why not jiter
+//! alone: it needs the whole document in memory and reports byte offsets in its own wording.
+//!
+//! The same reader handles JSON Lines, one pretty-printed JSON array (lm-eval v0.4.0–0.4.2
+//! wrote its "`.jsonl`" samples that way) and the lmms-eval ≤ 0.2.2 `{"logs": [...]}` wrapper,
+//! see [`RecordStream`].
 //!
 //! Nesting deeper than [`MAX_DEPTH`] is an error rather than a stack overflow.
 
