@@ -147,13 +147,7 @@ fn damaged_arrow_never_panics() {
     // 60 damaged copies of each IPC format (bytes overwritten, cut short): each judged or
     // refused (exit 0, 1 or 2), never a panic (exit 3)
     let dir = scratch("arrow-damaged");
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move |n: usize| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((state >> 33) as usize) % n.max(1)
-    };
+    let mut next = lcg(0x2545_F491_4F6C_DD1D);
     for (fixture, ext) in [
         ("fixtures/parquet/arrow/reference.arrow", "arrow"),
         ("fixtures/parquet/arrows/reference.arrows", "arrows"),

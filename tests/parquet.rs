@@ -171,13 +171,7 @@ fn damaged_parquet_never_panics() {
         "  S7P3:\n    - id: drift\n      level: 1\n      drift: { fields: [latency_ms, lang, features.length, ts], method: psi }\n",
     );
     let rubric = rubric.to_str().expect("utf-8").to_owned();
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move |n: usize| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((state >> 33) as usize) % n.max(1)
-    };
+    let mut next = lcg(0x9E37_79B9_7F4A_7C15);
     for i in 0..60 {
         let mut b = whole.clone();
         match i % 3 {

@@ -21,6 +21,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use arrow_array::cast::AsArray;
+use arrow_array::types::DecimalType;
 use arrow_array::types::{
     Date32Type, Date64Type, Decimal128Type, Decimal256Type, DurationMicrosecondType,
     DurationMillisecondType, DurationNanosecondType, DurationSecondType, Float16Type, Float32Type,
@@ -29,7 +30,7 @@ use arrow_array::types::{
     TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type,
     UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, PrimitiveArray, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
 
 use super::json::{Object, Value};
@@ -206,30 +207,8 @@ fn values_of(a: &ArrayRef) -> std::result::Result<Vec<Value>, String> {
         )),
         DataType::Float64 => each!(a.as_primitive::<Float64Type>(), Value::Float),
         // the decimal's own text (`12.50`), read as a number, as for Parquet
-        DataType::Decimal128(..) => {
-            let arr = a.as_primitive::<Decimal128Type>();
-            (0..n)
-                .map(|i| {
-                    if valid(i) {
-                        decimal(&arr.value_as_string(i))
-                    } else {
-                        Value::Null
-                    }
-                })
-                .collect()
-        }
-        DataType::Decimal256(..) => {
-            let arr = a.as_primitive::<Decimal256Type>();
-            (0..n)
-                .map(|i| {
-                    if valid(i) {
-                        decimal(&arr.value_as_string(i))
-                    } else {
-                        Value::Null
-                    }
-                })
-                .collect()
-        }
+        DataType::Decimal128(..) => decimals(a.as_primitive::<Decimal128Type>()),
+        DataType::Decimal256(..) => decimals(a.as_primitive::<Decimal256Type>()),
         DataType::Utf8 => each!(a.as_string::<i32>(), |s: &str| Value::Str(s.to_owned())),
         DataType::LargeUtf8 => each!(a.as_string::<i64>(), |s: &str| Value::Str(s.to_owned())),
         DataType::Utf8View => each!(a.as_string_view(), |s: &str| Value::Str(s.to_owned())),
@@ -408,8 +387,20 @@ fn lists(
         .collect())
 }
 
-fn decimal(text: &str) -> Value {
-    text.parse::<f64>().map(Value::Float).unwrap_or(Value::Null)
+/// Decimals by their own text (`12.50`), read as numbers, as for Parquet.
+fn decimals<T: DecimalType>(arr: &PrimitiveArray<T>) -> Vec<Value> {
+    (0..arr.len())
+        .map(|i| {
+            if arr.is_valid(i) {
+                arr.value_as_string(i)
+                    .parse::<f64>()
+                    .map(Value::Float)
+                    .unwrap_or(Value::Null)
+            } else {
+                Value::Null
+            }
+        })
+        .collect()
 }
 
 /// UTF-8 binary as text; opaque binary as a value no check compares (as for Parquet).

@@ -173,3 +173,15 @@ pub fn assert_records_refused(path: &Path, says: &str) {
         errors[0]
     );
 }
+
+/// A small deterministic generator (a 64-bit LCG): `next(n)` is in `0..n`. For damaging
+/// fixtures the same way on every run.
+pub fn lcg(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n.max(1)
+    }
+}
