@@ -21,6 +21,7 @@ use parquet::record::{Field, Row};
 use parquet::schema::types::Type;
 
 use super::json::{Object, Value};
+use super::jsonl_fast::{Slot, Slots};
 use crate::error::{Error, Result};
 
 /// A Parquet file starts (and ends) with these bytes.
@@ -408,14 +409,7 @@ fn read_columns(
             for (leaf, r) in leaves.iter().zip(&mut readers) {
                 let values = next_values(path, r, leaf, want)?;
                 if values.len() != want {
-                    return Err(Error::input(
-                        path,
-                        format!(
-                            "not a readable Parquet file: row group {g} ends early in a column \
-                             ({} of its {rows} rows)",
-                            done + values.len()
-                        ),
-                    ));
+                    return Err(ends_early(path, g, done + values.len(), rows));
                 }
                 columns.push(values.into_iter());
             }
@@ -430,6 +424,112 @@ fn read_columns(
         }
     }
     Ok(n)
+}
+
+/// Reads each row's named fields straight into `slots` (slot `i` is `fields[i]`, a dotted
+/// path), column by column, without a record object: what the JSON Lines fast path does
+/// with a line. A field naming no column, or a struct rather than a leaf, is missing in every
+/// row, as in JSON. `None` when a field reaches into a list or map, or names a leaf of a
+/// kind this path does not read; the caller then reads records ([`for_each_record`]).
+pub fn for_each_slots(
+    path: &Path,
+    fields: &[&str],
+    f: &mut dyn FnMut(&Slots),
+) -> Result<Option<u64>> {
+    let file: File = super::input::open(path)?;
+    let reader = SerializedFileReader::new(file).map_err(|e| parquet_error(path, e))?;
+    let schema = reader.metadata().file_metadata().schema_descr();
+    let mut leaves: Vec<Leaf> = Vec::new();
+    // per field: the index of its leaf in `leaves`, or None (missing in every row)
+    let mut of_field: Vec<Option<usize>> = Vec::with_capacity(fields.len());
+    for field in fields {
+        let segs: Vec<&str> = field.split('.').collect();
+        let mut hit = None;
+        for (i, c) in schema.columns().iter().enumerate() {
+            let parts = c.path().parts();
+            let shared = parts.iter().zip(&segs).take_while(|(a, b)| a == *b).count();
+            // the column lies on the field's path, or under it
+            if shared == parts.len().min(segs.len()) {
+                if c.max_rep_level() > 0 {
+                    return Ok(None);
+                }
+                if parts.len() == segs.len() {
+                    let Some(kind) = leaf_kind(c) else {
+                        return Ok(None);
+                    };
+                    let at = match leaves.iter().position(|l| l.column == i) {
+                        Some(k) => k,
+                        None => {
+                            leaves.push(Leaf {
+                                column: i,
+                                kind,
+                                max_def: c.max_def_level(),
+                                slots: Vec::new(),
+                            });
+                            leaves.len() - 1
+                        }
+                    };
+                    hit = Some(at);
+                }
+            }
+        }
+        of_field.push(hit);
+    }
+    let mut slots = Slots::new(fields.len());
+    let mut n = 0u64;
+    for g in 0..reader.num_row_groups() {
+        let rg = reader
+            .get_row_group(g)
+            .map_err(|e| parquet_error(path, e))?;
+        let rows = usize::try_from(rg.metadata().num_rows()).unwrap_or(0);
+        let mut readers = leaves
+            .iter()
+            .map(|l| rg.get_column_reader(l.column))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| parquet_error(path, e))?;
+        let mut done = 0;
+        while done < rows {
+            let want = BATCH.min(rows - done);
+            let mut columns: Vec<Vec<Value>> = Vec::with_capacity(leaves.len());
+            for (leaf, r) in leaves.iter().zip(&mut readers) {
+                let values = next_values(path, r, leaf, want)?;
+                if values.len() != want {
+                    return Err(ends_early(path, g, done + values.len(), rows));
+                }
+                columns.push(values);
+            }
+            for row in 0..want {
+                for (i, col) in of_field.iter().enumerate() {
+                    slots.slots[i] = match col.map(|c| &mut columns[c][row]) {
+                        Some(Value::Int(x)) => Slot::Int(*x),
+                        Some(Value::Float(x)) => Slot::Float(*x),
+                        Some(Value::Bool(b)) => Slot::Bool(*b),
+                        Some(Value::Str(s)) => {
+                            // a column named by two fields keeps its text for the second
+                            slots.text[i].clear();
+                            slots.text[i].push_str(s);
+                            Slot::Str
+                        }
+                        _ => Slot::Missing,
+                    };
+                }
+                n += 1;
+                f(&slots);
+            }
+            done += want;
+        }
+    }
+    Ok(Some(n))
+}
+
+fn ends_early(path: &Path, group: usize, read: usize, rows: usize) -> Error {
+    Error::input(
+        path,
+        format!(
+            "not a readable Parquet file: row group {group} ends early in a column ({read} of \
+             its {rows} rows)"
+        ),
+    )
 }
 
 /// SHA-256 and size of a file, read once from start to end.

@@ -665,8 +665,19 @@ fn scan(
         // random access to the named column chunks (Parquet) or the named columns of each
         // record batch (Arrow), then the file hashed end to end
         let (records, (sha256, bytes)) = if format == Format::Parquet {
-            let n =
-                super::parquet::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?;
+            // named fields straight from their columns when every one allows it
+            let straight = match named.as_deref() {
+                Some(fields) => {
+                    super::parquet::for_each_slots(path, fields, &mut |s| f(Rec::Slots(s)))?
+                }
+                None => None,
+            };
+            let n = match straight {
+                Some(n) => n,
+                None => super::parquet::for_each_record(path, keys.as_deref(), &mut |o| {
+                    f(Rec::Json(o))
+                })?,
+            };
             (n, super::parquet::hash(path)?)
         } else {
             let n = super::arrow::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?;
