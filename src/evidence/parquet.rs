@@ -498,6 +498,8 @@ pub fn for_each_slots(
                 }
                 columns.push(values);
             }
+            // row by row across the columns (each column is one Vec: no iterator to zip)
+            #[allow(clippy::needless_range_loop)]
             for row in 0..want {
                 for (i, col) in of_field.iter().enumerate() {
                     slots.slots[i] = match col.map(|c| &mut columns[c][row]) {
