@@ -62,7 +62,7 @@ fn every_column_type_reads_as_the_parquet_reader_reads_it() {
     let flat = "i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, dec, s, ls, dict, b, d, ts_s, ts_ms, ts_us, ts_ns, t32, t64, t64n, st.k, st.name, st.when";
     for (name, fields) in [
         ("flat", flat.to_owned()),
-        ("all", format!("{flat}, m.a, m.b, lst")),
+        ("all", format!("{flat}, m.a, m.b, lst, lst.0")),
     ] {
         let r = rubric(
             &dir,

@@ -34,6 +34,7 @@ use arrow_array::{Array, ArrayRef, PrimitiveArray, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
 
 use super::json::{Object, Value};
+use super::jsonl_fast::{Slot, Slots};
 use crate::error::{Error, Result};
 
 /// An Arrow IPC file (Feather v2) starts with these bytes.
@@ -83,13 +84,13 @@ fn projection(schema: &Schema, wanted: Option<&[String]>) -> Option<Vec<usize>> 
     })
 }
 
-/// Streams the rows of an Arrow IPC file as record objects, giving `f` each one; `columns`
-/// names the top-level columns to read (`None`: every column). Returns the rows read.
-pub fn for_each_record(
+/// The decoded columns of each record batch, given to `each` with the batch's row count;
+/// `columns` names the top-level columns to decode (`None`: every column).
+fn for_each_batch(
     path: &Path,
     columns: Option<&[String]>,
-    f: &mut dyn FnMut(&Object),
-) -> Result<u64> {
+    each: &mut dyn FnMut(&mut [(String, Vec<Value>)], usize),
+) -> Result<()> {
     let mut head = [0u8; 6];
     let n = super::input::head(path, &mut head)?;
     if head[..n].starts_with(FEATHER_V1_MAGIC) {
@@ -121,7 +122,6 @@ pub fn for_each_record(
                 .map_err(|e| arrow_error(path, e))?,
         )
     };
-    let mut rows = 0u64;
     while let Some(batch) = batches.next() {
         let batch = batch.map_err(|e| arrow_error(path, e))?;
         let schema = batch.schema();
@@ -138,7 +138,21 @@ pub fn for_each_record(
             })?;
             cols.push((field.name().clone(), values));
         }
-        for i in 0..batch.num_rows() {
+        each(&mut cols, batch.num_rows());
+    }
+    Ok(())
+}
+
+/// Streams the rows of an Arrow IPC file as record objects, giving `f` each one; `columns`
+/// names the top-level columns to read (`None`: every column). Returns the rows read.
+pub fn for_each_record(
+    path: &Path,
+    columns: Option<&[String]>,
+    f: &mut dyn FnMut(&Object),
+) -> Result<u64> {
+    let mut rows = 0u64;
+    for_each_batch(path, columns, &mut |cols, n| {
+        for i in 0..n {
             let obj = Object(
                 cols.iter_mut()
                     .map(|(name, values)| {
@@ -149,7 +163,64 @@ pub fn for_each_record(
             rows += 1;
             f(&obj);
         }
-    }
+    })?;
+    Ok(rows)
+}
+
+/// Reads each row's named fields straight into `slots` (slot `i` is `fields[i]`, a dotted
+/// path), without a record object per row: each named top-level column is decoded for the
+/// batch and the field's value taken from it (through structs and maps), as the JSON Lines
+/// fast path takes a line's. Returns the rows read.
+pub fn for_each_slots(path: &Path, fields: &[&str], f: &mut dyn FnMut(&Slots)) -> Result<u64> {
+    let tops: Vec<String> = fields
+        .iter()
+        .map(|p| p.split('.').next().unwrap_or(p).to_owned())
+        .collect();
+    let mut slots = Slots::new(fields.len());
+    let segs: Vec<Vec<&str>> = fields
+        .iter()
+        .map(|p| p.split('.').skip(1).collect())
+        .collect();
+    let mut rows = 0u64;
+    for_each_batch(
+        path,
+        Some(&tops),
+        &mut |cols: &mut [(String, Vec<Value>)], n| {
+            // per field: the column holding its top-level key
+            let at: Vec<Option<usize>> = tops
+                .iter()
+                .map(|t| cols.iter().position(|(name, _)| name == t))
+                .collect();
+            for row in 0..n {
+                for (i, (col, rest)) in at.iter().zip(&segs).enumerate() {
+                    let mut v = col.map(|c| &cols[c].1[row]);
+                    // through objects by key and arrays by index, as a JSON record's path
+                    for seg in rest {
+                        v = match v {
+                            Some(Value::Object(o)) => o.get(seg),
+                            Some(Value::Array(a)) => {
+                                seg.parse::<usize>().ok().and_then(|k| a.get(k))
+                            }
+                            _ => None,
+                        };
+                    }
+                    slots.slots[i] = match v {
+                        Some(Value::Int(x)) => Slot::Int(*x),
+                        Some(Value::Float(x)) => Slot::Float(*x),
+                        Some(Value::Bool(b)) => Slot::Bool(*b),
+                        Some(Value::Str(s)) => {
+                            slots.text[i].clear();
+                            slots.text[i].push_str(s);
+                            Slot::Str
+                        }
+                        _ => Slot::Missing,
+                    };
+                }
+                rows += 1;
+                f(&slots);
+            }
+        },
+    )?;
     Ok(rows)
 }
 

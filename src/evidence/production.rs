@@ -680,7 +680,14 @@ fn scan(
             };
             (n, super::parquet::hash(path)?)
         } else {
-            let n = super::arrow::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?;
+            let n = match named.as_deref() {
+                Some(fields) => {
+                    super::arrow::for_each_slots(path, fields, &mut |s| f(Rec::Slots(s)))?
+                }
+                None => {
+                    super::arrow::for_each_record(path, keys.as_deref(), &mut |o| f(Rec::Json(o)))?
+                }
+            };
             (n, super::arrow::hash(path)?)
         };
         return Ok(Some(FileRead {
