@@ -84,12 +84,15 @@ fn projection(schema: &Schema, wanted: Option<&[String]>) -> Option<Vec<usize>> 
     })
 }
 
+/// A record batch's decoded columns: each column's name and its values, row by row.
+type Columns = [(String, Vec<Value>)];
+
 /// The decoded columns of each record batch, given to `each` with the batch's row count;
 /// `columns` names the top-level columns to decode (`None`: every column).
 fn for_each_batch(
     path: &Path,
     columns: Option<&[String]>,
-    each: &mut dyn FnMut(&mut [(String, Vec<Value>)], usize),
+    each: &mut dyn FnMut(&mut Columns, usize),
 ) -> Result<()> {
     let mut head = [0u8; 6];
     let n = super::input::head(path, &mut head)?;
