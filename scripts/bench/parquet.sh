@@ -5,6 +5,11 @@
 # binary, five runs each: the median wall time and the largest peak RSS. Also checks that
 # the three give the same per-field values.
 #
+# Measured 2026-12-07, N = 1,000,000 (2 cores, release, machine idle):
+#   jsonl    411.7 MB  median 0.91 s  85.4 MB
+#   parquet   20.4 MB  median 0.39 s  87.3 MB
+#   arrow    210.3 MB  median 0.59 s  99.0 MB
+#
 # usage: scripts/bench/parquet.sh [N] [WORKDIR]    (default N = 1000000; needs pyarrow)
 set -euo pipefail
 # shellcheck source=drift_setup.sh
