@@ -131,12 +131,23 @@ fn damaged_and_old_arrow_files_are_refused_naming_them() {
         std::fs::read(root().join("fixtures/parquet/arrows/reference.arrows")).expect("fixture");
     let cut_stream = dir.join("cut.arrows");
     std::fs::write(&cut_stream, &stream[..stream.len() / 3]).expect("write");
+    // found by the records fuzzer: a footer block 68 TB long, which arrow-ipc would allocate
+    let long = dir.join("long.arrow");
+    std::fs::copy(
+        root().join("fuzz/regressions/records/arrow-block-length-past-the-file"),
+        &long,
+    )
+    .expect("copy");
     let v1 = dir.join("old.feather");
     std::fs::write(&v1, b"FEA1\0\0\0\0 rest of a feather v1 file FEA1").expect("write");
     for (path, says) in [
         (&cut, "not a readable Arrow IPC file"),
         (&cut_stream, "not a readable Arrow IPC file"),
         (&v1, "a Feather v1 file (magic FEA1)"),
+        (
+            &long,
+            "not a readable Arrow IPC file: a block at 1920 of 1712 + 68169720947096 bytes, past the data's 49448 bytes",
+        ),
     ] {
         assert_records_refused(path, says);
     }

@@ -71,6 +71,104 @@ impl Batches {
     }
 }
 
+/// Checks, before arrow-ipc reads a byte of data, that every block and message the file
+/// declares lies inside the file: arrow-ipc allocates what a length field says (a damaged
+/// length of 68 TB aborts the process; a negative one panics), so a length that reaches past
+/// the end of the file is refused here with exit 2. Reads only the footer (file format) or
+/// each message's metadata (stream format), seeking over the bodies.
+fn check_layout(path: &Path, file_format: bool) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let damaged =
+        |what: String| Error::input(path, format!("not a readable Arrow IPC file: {what}"));
+    let mut f = super::input::open(path)?;
+    let size = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut read_at = |at: u64, len: u64| -> Result<Vec<u8>> {
+        let len = usize::try_from(len).map_err(|_| damaged(format!("a length of {len} bytes")))?;
+        let mut buf = vec![0u8; len];
+        f.seek(SeekFrom::Start(at))
+            .and_then(|_| f.read_exact(&mut buf))
+            .map_err(|e| Error::io(path, e))?;
+        Ok(buf)
+    };
+    if file_format {
+        // ... footer, its length (i32), "ARROW1"
+        if size < 8 + 10 {
+            return Err(damaged("too short for an Arrow IPC file".into()));
+        }
+        let tail = read_at(size - 10, 10)?;
+        if &tail[4..] != FILE_MAGIC {
+            return Err(damaged("it does not end with ARROW1 (cut short?)".into()));
+        }
+        let footer_len = i32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+        let footer_len = u64::try_from(footer_len).unwrap_or(u64::MAX);
+        if footer_len == 0 || footer_len > size - 10 - 8 {
+            return Err(damaged(format!(
+                "a footer of {footer_len} bytes in a file of {size}"
+            )));
+        }
+        let data_end = size - 10 - footer_len;
+        let footer_bytes = read_at(data_end, footer_len)?;
+        let footer = arrow_ipc::root_as_footer(&footer_bytes)
+            .map_err(|e| damaged(format!("its footer: {e}")))?;
+        let blocks = footer.recordBatches().into_iter().flatten();
+        let dictionaries = footer.dictionaries().into_iter().flatten();
+        for b in blocks.chain(dictionaries) {
+            let (off, meta, body) = (b.offset(), i64::from(b.metaDataLength()), b.bodyLength());
+            let end = off.checked_add(meta).and_then(|x| x.checked_add(body));
+            let inside = off >= 8
+                && meta >= 0
+                && body >= 0
+                && end
+                    .and_then(|e| u64::try_from(e).ok())
+                    .is_some_and(|e| e <= data_end);
+            if !inside {
+                return Err(damaged(format!(
+                    "a block at {off} of {meta} + {body} bytes, past the data's {data_end} bytes"
+                )));
+            }
+        }
+        return Ok(());
+    }
+    // a stream: [FF FF FF FF] metadata length (i32), metadata, body; a length of 0 ends it
+    let mut pos = 0u64;
+    while pos + 4 <= size {
+        let first = read_at(pos, 4)?;
+        let (meta_len, header) = if first == [0xFF; 4] {
+            if pos + 8 > size {
+                break;
+            }
+            let l = read_at(pos + 4, 4)?;
+            (i32::from_le_bytes([l[0], l[1], l[2], l[3]]), 8)
+        } else {
+            (
+                i32::from_le_bytes([first[0], first[1], first[2], first[3]]),
+                4,
+            )
+        };
+        if meta_len == 0 {
+            break;
+        }
+        let meta_len = u64::try_from(meta_len).unwrap_or(u64::MAX);
+        if meta_len > size - pos - header {
+            return Err(damaged(format!(
+                "a message at {pos} of {meta_len} bytes of metadata in a file of {size}"
+            )));
+        }
+        let meta = read_at(pos + header, meta_len)?;
+        let message = arrow_ipc::root_as_message(&meta)
+            .map_err(|e| damaged(format!("the message at {pos}: {e}")))?;
+        let body = u64::try_from(message.bodyLength()).unwrap_or(u64::MAX);
+        if body > size - pos - header - meta_len {
+            return Err(damaged(format!(
+                "the message at {pos} declares a body of {} bytes, past the end of the file",
+                message.bodyLength()
+            )));
+        }
+        pos += header + meta_len + body;
+    }
+    Ok(())
+}
+
 /// The indices of the top-level columns `wanted` names (`None`: every column).
 fn projection(schema: &Schema, wanted: Option<&[String]>) -> Option<Vec<usize>> {
     wanted.map(|w| {
@@ -103,8 +201,10 @@ fn for_each_batch(
              Feather v2 / Arrow IPC (pyarrow.feather.write_feather), Parquet or JSON Lines",
         ));
     }
+    let file_format = head[..n].starts_with(FILE_MAGIC);
+    check_layout(path, file_format)?;
     let file = BufReader::new(super::input::open(path)?);
-    let mut batches = if head[..n].starts_with(FILE_MAGIC) {
+    let mut batches = if file_format {
         // the schema is in the footer: read it first for the projection
         let probe =
             arrow_ipc::reader::FileReader::try_new(BufReader::new(super::input::open(path)?), None)
