@@ -170,16 +170,40 @@ fn check_layout(path: &Path, file_format: bool) -> Result<()> {
 }
 
 /// The indices of the top-level columns `wanted` names (`None`: every column).
-fn projection(schema: &Schema, wanted: Option<&[String]>) -> Option<Vec<usize>> {
-    wanted.map(|w| {
-        schema
-            .fields()
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| w.iter().any(|n| n == f.name()))
-            .map(|(i, _)| i)
-            .collect()
-    })
+///
+/// The projection always holds a column with per-row buffers (the first named one, else the
+/// first such column of the file, read but not decoded): arrow-ipc checks a batch's declared
+/// row count only against the arrays it reads, so a batch read with no such column could
+/// declare any number of rows. A file whose columns are all of type null has nothing to read.
+fn projection(
+    path: &Path,
+    schema: &Schema,
+    wanted: Option<&[String]>,
+) -> Result<Option<Vec<usize>>> {
+    let Some(w) = wanted else {
+        return Ok(None);
+    };
+    let mut proj: Vec<usize> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| w.iter().any(|n| n == f.name()))
+        .map(|(i, _)| i)
+        .collect();
+    let carries = |i: &usize| schema.field(*i).data_type() != &DataType::Null;
+    if !proj.iter().any(carries) {
+        match (0..schema.fields().len()).find(carries) {
+            Some(i) => proj.push(i),
+            None => {
+                return Err(Error::input(
+                    path,
+                    "every column of this Arrow IPC file is of type null: no values to read",
+                ));
+            }
+        }
+    }
+    proj.sort_unstable();
+    Ok(Some(proj))
 }
 
 /// A record batch's decoded columns: each column's name and its values, row by row.
@@ -209,7 +233,7 @@ fn for_each_batch(
         let probe =
             arrow_ipc::reader::FileReader::try_new(BufReader::new(super::input::open(path)?), None)
                 .map_err(|e| arrow_error(path, e))?;
-        let proj = projection(&probe.schema(), columns);
+        let proj = projection(path, &probe.schema(), columns)?;
         drop(probe);
         Batches::File(
             arrow_ipc::reader::FileReader::try_new(file, proj).map_err(|e| arrow_error(path, e))?,
@@ -217,7 +241,7 @@ fn for_each_batch(
     } else {
         let probe = arrow_ipc::reader::StreamReader::try_new(file, None)
             .map_err(|e| arrow_error(path, e))?;
-        let proj = projection(&probe.schema(), columns);
+        let proj = projection(path, &probe.schema(), columns)?;
         drop(probe);
         let file = BufReader::new(super::input::open(path)?);
         Batches::Stream(
@@ -230,6 +254,10 @@ fn for_each_batch(
         let schema = batch.schema();
         let mut cols = Vec::with_capacity(batch.num_columns());
         for (field, array) in schema.fields().iter().zip(batch.columns()) {
+            // the column projected only to check the row count is not decoded
+            if columns.is_some_and(|w| !w.iter().any(|n| n == field.name())) {
+                continue;
+            }
             let values = values_of(array).map_err(|what| {
                 Error::input(
                     path,
