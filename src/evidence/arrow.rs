@@ -34,7 +34,7 @@ use arrow_array::{Array, ArrayRef, PrimitiveArray, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
 
 use super::json::{Object, Value};
-use super::jsonl_fast::{Slot, Slots};
+use super::jsonl_fast::Slots;
 use crate::error::{Error, Result};
 
 /// An Arrow IPC file (Feather v2) starts with these bytes.
@@ -335,17 +335,7 @@ pub fn for_each_slots(path: &Path, fields: &[&str], f: &mut dyn FnMut(&Slots)) -
                             _ => None,
                         };
                     }
-                    slots.slots[i] = match v {
-                        Some(Value::Int(x)) => Slot::Int(*x),
-                        Some(Value::Float(x)) => Slot::Float(*x),
-                        Some(Value::Bool(b)) => Slot::Bool(*b),
-                        Some(Value::Str(s)) => {
-                            slots.text[i].clear();
-                            slots.text[i].push_str(s);
-                            Slot::Str
-                        }
-                        _ => Slot::Missing,
-                    };
+                    slots.set(i, v);
                 }
                 rows += 1;
                 f(&slots);

@@ -355,6 +355,22 @@ impl Slots {
         }
     }
 
+    /// Sets leaf `i` from a record's value there (`None`: absent): numbers, booleans and
+    /// text as they are, anything else missing, as a record object's field reads.
+    pub fn set(&mut self, i: usize, v: Option<&Value>) {
+        self.slots[i] = match v {
+            Some(Value::Int(x)) => Slot::Int(*x),
+            Some(Value::Float(x)) => Slot::Float(*x),
+            Some(Value::Bool(b)) => Slot::Bool(*b),
+            Some(Value::Str(s)) => {
+                self.text[i].clear();
+                self.text[i].push_str(s);
+                Slot::Str
+            }
+            _ => Slot::Missing,
+        };
+    }
+
     /// Leaf `i` as the JSON value a record object would hold there (for the readers that
     /// take values).
     pub fn value(&self, i: usize) -> Value {

@@ -21,7 +21,7 @@ use parquet::record::{Field, Row};
 use parquet::schema::types::Type;
 
 use super::json::{Object, Value};
-use super::jsonl_fast::{Slot, Slots};
+use super::jsonl_fast::Slots;
 use crate::error::{Error, Result};
 
 /// A Parquet file starts (and ends) with these bytes.
@@ -392,6 +392,27 @@ fn read_columns(
 ) -> Result<u64> {
     let mut record = template.clone();
     let mut n = 0u64;
+    column_batches(path, reader, leaves, &mut |columns, want| {
+        let mut columns: Vec<_> = columns.into_iter().map(Vec::into_iter).collect();
+        for _ in 0..want {
+            for (leaf, col) in leaves.iter().zip(&mut columns) {
+                *slot(&mut record, &leaf.slots) = col.next().unwrap_or(Value::Null);
+            }
+            n += 1;
+            f(&record);
+        }
+    })?;
+    Ok(n)
+}
+
+/// Each row group's `leaves` read a batch of rows at a time ([`BATCH`]), given to `each` as
+/// one vector of values per leaf with the batch's row count.
+fn column_batches(
+    path: &Path,
+    reader: &SerializedFileReader<File>,
+    leaves: &[Leaf],
+    each: &mut dyn FnMut(Vec<Vec<Value>>, usize),
+) -> Result<()> {
     for g in 0..reader.num_row_groups() {
         let rg = reader
             .get_row_group(g)
@@ -405,25 +426,19 @@ fn read_columns(
         let mut done = 0;
         while done < rows {
             let want = BATCH.min(rows - done);
-            let mut columns: Vec<std::vec::IntoIter<Value>> = Vec::with_capacity(leaves.len());
+            let mut columns: Vec<Vec<Value>> = Vec::with_capacity(leaves.len());
             for (leaf, r) in leaves.iter().zip(&mut readers) {
                 let values = next_values(path, r, leaf, want)?;
                 if values.len() != want {
                     return Err(ends_early(path, g, done + values.len(), rows));
                 }
-                columns.push(values.into_iter());
+                columns.push(values);
             }
-            for _ in 0..want {
-                for (leaf, col) in leaves.iter().zip(&mut columns) {
-                    *slot(&mut record, &leaf.slots) = col.next().unwrap_or(Value::Null);
-                }
-                n += 1;
-                f(&record);
-            }
+            each(columns, want);
             done += want;
         }
     }
-    Ok(n)
+    Ok(())
 }
 
 /// Reads each row's named fields straight into `slots` (slot `i` is `fields[i]`, a dotted
@@ -477,50 +492,17 @@ pub fn for_each_slots(
     }
     let mut slots = Slots::new(fields.len());
     let mut n = 0u64;
-    for g in 0..reader.num_row_groups() {
-        let rg = reader
-            .get_row_group(g)
-            .map_err(|e| parquet_error(path, e))?;
-        let rows = usize::try_from(rg.metadata().num_rows()).unwrap_or(0);
-        let mut readers = leaves
-            .iter()
-            .map(|l| rg.get_column_reader(l.column))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| parquet_error(path, e))?;
-        let mut done = 0;
-        while done < rows {
-            let want = BATCH.min(rows - done);
-            let mut columns: Vec<Vec<Value>> = Vec::with_capacity(leaves.len());
-            for (leaf, r) in leaves.iter().zip(&mut readers) {
-                let values = next_values(path, r, leaf, want)?;
-                if values.len() != want {
-                    return Err(ends_early(path, g, done + values.len(), rows));
-                }
-                columns.push(values);
+    column_batches(path, &reader, &leaves, &mut |columns, want| {
+        // row by row across the columns (each column is one Vec: no iterator to zip)
+        #[allow(clippy::needless_range_loop)]
+        for row in 0..want {
+            for (i, col) in of_field.iter().enumerate() {
+                slots.set(i, col.map(|c| &columns[c][row]));
             }
-            // row by row across the columns (each column is one Vec: no iterator to zip)
-            #[allow(clippy::needless_range_loop)]
-            for row in 0..want {
-                for (i, col) in of_field.iter().enumerate() {
-                    slots.slots[i] = match col.map(|c| &mut columns[c][row]) {
-                        Some(Value::Int(x)) => Slot::Int(*x),
-                        Some(Value::Float(x)) => Slot::Float(*x),
-                        Some(Value::Bool(b)) => Slot::Bool(*b),
-                        Some(Value::Str(s)) => {
-                            // a column named by two fields keeps its text for the second
-                            slots.text[i].clear();
-                            slots.text[i].push_str(s);
-                            Slot::Str
-                        }
-                        _ => Slot::Missing,
-                    };
-                }
-                n += 1;
-                f(&slots);
-            }
-            done += want;
+            n += 1;
+            f(&slots);
         }
-    }
+    })?;
     Ok(Some(n))
 }
 
