@@ -333,7 +333,7 @@ fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option
     // windows on two threads): what follows the reads keeps both cores busy, and the later
     // sort of a numeric sample finds it in order
     for field in side.fields.values_mut() {
-        field.numbers.sort_unstable_by(f64::total_cmp);
+        field.numbers.sort();
     }
     Ok(Some(side))
 }
@@ -883,7 +883,10 @@ mod tests {
             cats.sort();
             out.push_str(&format!(
                 "{name}: numbers {:?} integers {} missing {} overflow {} categories {cats:?}\n",
-                f.numbers, f.all_integers, f.missing, f.overflow
+                f.numbers.clone().into_sorted(),
+                f.all_integers,
+                f.missing,
+                f.overflow
             ));
         }
         out
@@ -1091,17 +1094,26 @@ mod tests {
         )
         .expect("read");
         assert_eq!((side.records, side.used, side.no_timestamp), (5, 2, 1));
-        assert_eq!(side.fields["x"].numbers, vec![2.0, 3.0]);
+        assert_eq!(
+            side.fields["x"].numbers.clone().into_sorted(),
+            vec![2.0, 3.0]
+        );
         // the last day up to the newest timestamp (2026-11-24), inclusive
         let side =
             read_side(std::slice::from_ref(&path), &req(Span::Last(86_400.0))).expect("read");
-        assert_eq!(side.fields["x"].numbers, vec![2.0, 3.0, 4.0]);
+        assert_eq!(
+            side.fields["x"].numbers.clone().into_sorted(),
+            vec![2.0, 3.0, 4.0]
+        );
         // with `--now` at 2026-11-23T00:00:00.5Z the day ends there: the record after it
         // (2026-11-24) is left out, the one a second before midnight is in
         let mut at_now = req(Span::Last(86_400.0));
         at_now.now = Some(1_795_392_000.5);
         let side = read_side(std::slice::from_ref(&path), &at_now).expect("read");
-        assert_eq!(side.fields["x"].numbers, vec![1.0, 2.0, 3.0]);
+        assert_eq!(
+            side.fields["x"].numbers.clone().into_sorted(),
+            vec![1.0, 2.0, 3.0]
+        );
         assert_eq!(
             side.bounds,
             Some((Some(1_795_305_600.5), Some(1_795_392_000.5)))
