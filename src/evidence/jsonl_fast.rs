@@ -207,17 +207,20 @@ mod tests {
             prop_oneof![
                 prop::collection::vec(v.clone(), 0..3)
                     .prop_map(|xs| format!("[{}]", xs.join(", "))),
-                prop::collection::vec(("[abn]|a\\u0062", v), 0..4).prop_map(|es| {
+                // keys escaped as written (`\u0062` is `b`, a name; `a\u0062` is not)
+                prop::collection::vec(("[abn]|a\\\\u0062|\\\\u0062", v), 0..4).prop_map(|es| {
                     let body: Vec<String> =
                         es.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
                     format!("{{{}}}", body.join(", "))
                 }),
             ]
         });
-        prop::collection::vec(("[abnx]", inner), 0..6).prop_map(|es| {
-            let body: Vec<String> = es.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
-            format!("{{{}}}", body.join(", "))
-        })
+        prop::collection::vec(("[abnx]|\\\\u0061|\\\\u006e|\\\\u0079", inner), 0..6).prop_map(
+            |es| {
+                let body: Vec<String> = es.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                format!("{{{}}}", body.join(", "))
+            },
+        )
     }
 
     const EDITS: &[u8] = b"\"\\{}[],:0-.eE9N\x01\xc3";
@@ -285,14 +288,14 @@ enum Child {
 
 impl Plan {
     /// A plan for `paths` (dotted), leaf `i` being `paths[i]`; `None` when a path indexes an
-    /// array or is a prefix of another (the record path reads those).
+    /// array, is a prefix of another or has a backslash in it (the record path reads those).
     pub fn new(paths: &[&str]) -> Option<Plan> {
         let mut plan = Plan::default();
         for (i, p) in paths.iter().enumerate() {
             let segs: Vec<&str> = p.split('.').collect();
             if segs
                 .iter()
-                .any(|s| s.is_empty() || s.bytes().all(|b| b.is_ascii_digit()))
+                .any(|s| s.is_empty() || s.bytes().all(|b| b.is_ascii_digit()) || s.contains('\\'))
             {
                 return None;
             }
@@ -410,17 +413,20 @@ pub fn extract(line: &[u8], plan: &Plan, out: &mut Slots) -> Option<()> {
 const RECORD_DEPTH: usize = 2;
 
 /// The child of `node` a key names (its index in `node.children`, or `Some(None)` for a key
-/// the plan does not name); `None` when the key cannot be compared as written (an escape in
-/// it), which the reader reads itself. (The line is UTF-8, see [`extract`].)
+/// the plan does not name); `None` when a key the plan does not name as written has an
+/// escape in it (it might decode to a name), which the reader reads itself. The plan's
+/// names have no backslash ([`Plan::new`]), so a key equal to one as written is that name.
+/// (The line is UTF-8, see [`extract`].)
 fn find(node: &Node, k: &[u8]) -> Option<Option<usize>> {
-    if memchr::memchr(b'\\', k).is_some() {
+    let at = node
+        .children
+        .iter()
+        .position(|(name, _)| name.len() == k.len() && name.as_bytes() == k);
+    // keys are short: a plain loop costs less than a call to memchr
+    if at.is_none() && k.contains(&b'\\') {
         return None;
     }
-    Some(
-        node.children
-            .iter()
-            .position(|(name, _)| name.as_bytes() == k),
-    )
+    Some(at)
 }
 
 /// Every leaf under a child, reset to missing (a repeated key replaces what came before).

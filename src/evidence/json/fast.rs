@@ -204,6 +204,38 @@ fn small_int(t: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// A decimal token without exponent of at most 15 digits (`0.713`, `-12.5`), read without a
+/// parser: its digits as an integer below 10^15 and the power of ten of its fraction are both
+/// exact in `f64`, so one division is correctly rounded (Clinger's fast path, the first case
+/// of every correct decimal-to-binary conversion). `None` for any other token.
+fn short_decimal(t: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (neg, body) = match t.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, t),
+    };
+    let dot = body.iter().position(|&c| c == b'.')?;
+    let (int, frac) = (&body[..dot], &body[dot + 1..]);
+    // JSON's grammar: `0` or a digit run not starting with 0, then at least one digit
+    if int.is_empty() || frac.is_empty() || int.len() + frac.len() > 15 {
+        return None;
+    }
+    if int.len() > 1 && int[0] == b'0' {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for &d in int.iter().chain(frac) {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(d - b'0');
+    }
+    let x = m as f64 / POW10[frac.len()];
+    Some(if neg { -x } else { x })
+}
+
 /// [`number_at`] for readers that walk jiter themselves; `None` where it refuses or stops.
 pub(crate) fn number_checked(j: &mut Jiter<'_>, peek: Peek) -> Option<Value> {
     number_at(j, peek).ok()
@@ -226,6 +258,9 @@ pub(crate) fn number(t: &[u8]) -> Option<Value> {
     if let Some(i) = small_int(t) {
         return Some(Value::Int(i));
     }
+    if let Some(x) = short_decimal(t) {
+        return Some(Value::Float(x));
+    }
     let s = std::str::from_utf8(t).ok()?;
     let integral = !t.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'));
     if integral && let Ok(i) = s.parse::<i64>() {
@@ -233,4 +268,37 @@ pub(crate) fn number(t: &[u8]) -> Option<Value> {
     }
     let f = s.parse::<f64>().ok()?;
     f.is_finite().then_some(Value::Float(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_decimal;
+
+    /// Only tokens of JSON's grammar take the short path (jiter has checked the grammar
+    /// before; this does not rely on it).
+    #[test]
+    fn short_decimals_are_the_grammar_s() {
+        for bad in [
+            "01.5",
+            "-01.5",
+            ".5",
+            "1.",
+            "-.5",
+            "1.5.2",
+            "1.-5",
+            "--1.5",
+            "1.5x",
+            "1e5",
+            "15",
+            "1234567890.123456",
+        ] {
+            assert_eq!(short_decimal(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(short_decimal(b"0.713"), Some(0.713));
+        assert_eq!(short_decimal(b"-12.5"), Some(-12.5));
+        assert_eq!(
+            short_decimal(b"123456789.012345"),
+            Some(123_456_789.012_345)
+        );
+    }
 }

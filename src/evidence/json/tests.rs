@@ -508,6 +508,33 @@ mod fast_path {
     const EDITS: &[u8] = b"\"\\{}[],:\n 0-.eENI\x01\xc3\xffu8D";
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+
+        /// Decimal tokens read without a parser are the correctly rounded value Rust's own
+        /// parser gives (bit for bit, the sign of zero included).
+        #[test]
+        fn decimals_read_as_the_standard_parser_reads_them(
+            neg in any::<bool>(),
+            int in "0|[1-9][0-9]{0,15}",
+            frac in "[0-9]{1,16}",
+        ) {
+            let token = format!("{}{int}.{frac}", if neg { "-" } else { "" });
+            let expected: f64 = token.parse().expect("a decimal");
+            match fast::number(token.as_bytes()) {
+                Some(Value::Float(x)) => prop_assert_eq!(x.to_bits(), expected.to_bits(), "{}", token),
+                other => prop_assert!(false, "{token}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn negative_zero_keeps_its_sign() {
+        assert!(
+            matches!(fast::number(b"-0.0"), Some(Value::Float(x)) if x == 0.0 && x.is_sign_negative())
+        );
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
 
         #[test]
