@@ -365,13 +365,16 @@ impl Slots {
             Some(Value::Int(x)) => Slot::Int(*x),
             Some(Value::Float(x)) => Slot::Float(*x),
             Some(Value::Bool(b)) => Slot::Bool(*b),
-            Some(Value::Str(s)) => {
-                self.text[i].clear();
-                self.text[i].push_str(s);
-                Slot::Str
-            }
+            Some(Value::Str(s)) => return self.set_text(i, s),
             _ => Slot::Missing,
         };
+    }
+
+    /// Sets leaf `i` to text (what [`Slots::set`] does with a string value).
+    pub fn set_text(&mut self, i: usize, s: &str) {
+        self.text[i].clear();
+        self.text[i].push_str(s);
+        self.slots[i] = Slot::Str;
     }
 
     /// Leaf `i` as the JSON value a record object would hold there (for the readers that

@@ -274,7 +274,39 @@ fn slot<'o>(obj: &'o mut Object, slots: &[usize]) -> &'o mut Value {
 
 /// Rows read at a time from each leaf column: memory is a batch of values per column,
 /// whatever the size of the row groups (Spark writes them of 128 MB).
-const BATCH: usize = 8192;
+const BATCH: usize = 1024;
+
+/// One row's value of a leaf column. Text stays the column's bytes (a dictionary page's
+/// values are shared, not copied) until a reader needs it: the named-field path copies it
+/// into a reused buffer, the record path into a `Value`, so reading a text column costs no
+/// allocation per row on the first.
+enum Cell {
+    Value(Value),
+    Text(parquet::data_type::ByteArray),
+}
+
+impl Cell {
+    const NULL: Cell = Cell::Value(Value::Null);
+
+    fn into_value(self) -> Value {
+        match self {
+            Cell::Value(v) => v,
+            Cell::Text(b) => value_of(&Field::Bytes(b)),
+        }
+    }
+
+    /// Sets slot `i` as [`Slots::set`] would from [`Cell::into_value`].
+    fn set(&self, slots: &mut Slots, i: usize) {
+        match self {
+            Cell::Value(v) => slots.set(i, Some(v)),
+            Cell::Text(b) => match std::str::from_utf8(b.data()) {
+                Ok(s) => slots.set_text(i, s),
+                // opaque binary, as value_of reads it: not a comparable value
+                Err(_) => slots.set(i, None),
+            },
+        }
+    }
+}
 
 /// Reads the next `rows` values of one leaf column chunk, one per row (null where the
 /// definition level says the value, or a struct above it, is absent).
@@ -283,7 +315,7 @@ fn next_values(
     reader: &mut parquet::column::reader::ColumnReader,
     leaf: &Leaf,
     rows: usize,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<Cell>> {
     use parquet::column::reader::ColumnReader as R;
     let err = |e| parquet_error(path, e);
     let mut defs: Vec<i16> = Vec::with_capacity(rows);
@@ -306,58 +338,59 @@ fn next_values(
     }
     // each value as the row reader's `Field` of the same type, converted by [`value_of`]:
     // one conversion for both readers
-    let values: Vec<Value> = match (reader, leaf.kind) {
+    let value = |f: Field| Cell::Value(value_of(&f));
+    let values: Vec<Cell> = match (reader, leaf.kind) {
         (R::BoolColumnReader(r), _) => dense!(r, bool)
             .into_iter()
-            .map(|x| value_of(&Field::Bool(x)))
+            .map(|x| value(Field::Bool(x)))
             .collect(),
         (R::Int32ColumnReader(r), LeafKind::Date) => dense!(r, i32)
             .into_iter()
-            .map(|x| value_of(&Field::Date(x)))
+            .map(|x| value(Field::Date(x)))
             .collect(),
         (R::Int32ColumnReader(r), LeafKind::UInt32) => dense!(r, i32)
             .into_iter()
-            .map(|x| value_of(&Field::UInt(x as u32)))
+            .map(|x| value(Field::UInt(x as u32)))
             .collect(),
         (R::Int32ColumnReader(r), _) => dense!(r, i32)
             .into_iter()
-            .map(|x| value_of(&Field::Int(x)))
+            .map(|x| value(Field::Int(x)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::TimestampMillis) => dense!(r, i64)
             .into_iter()
-            .map(|x| value_of(&Field::TimestampMillis(x)))
+            .map(|x| value(Field::TimestampMillis(x)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::TimestampMicros) => dense!(r, i64)
             .into_iter()
-            .map(|x| value_of(&Field::TimestampMicros(x)))
+            .map(|x| value(Field::TimestampMicros(x)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::TimestampNanos) => dense!(r, i64)
             .into_iter()
-            .map(|ns| nanos_value(ns, Nanos::Timestamp))
+            .map(|ns| Cell::Value(nanos_value(ns, Nanos::Timestamp)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::TimeNanos) => dense!(r, i64)
             .into_iter()
-            .map(|ns| nanos_value(ns, Nanos::Time))
+            .map(|ns| Cell::Value(nanos_value(ns, Nanos::Time)))
             .collect(),
         (R::Int64ColumnReader(r), LeafKind::UInt64) => dense!(r, i64)
             .into_iter()
-            .map(|x| value_of(&Field::ULong(x as u64)))
+            .map(|x| value(Field::ULong(x as u64)))
             .collect(),
         (R::Int64ColumnReader(r), _) => dense!(r, i64)
             .into_iter()
-            .map(|x| value_of(&Field::Long(x)))
+            .map(|x| value(Field::Long(x)))
             .collect(),
         (R::FloatColumnReader(r), _) => dense!(r, f32)
             .into_iter()
-            .map(|x| value_of(&Field::Float(x)))
+            .map(|x| value(Field::Float(x)))
             .collect(),
         (R::DoubleColumnReader(r), _) => dense!(r, f64)
             .into_iter()
-            .map(|x| value_of(&Field::Double(x)))
+            .map(|x| value(Field::Double(x)))
             .collect(),
         (R::ByteArrayColumnReader(r), _) => dense!(r, parquet::data_type::ByteArray)
             .into_iter()
-            .map(|b| value_of(&Field::Bytes(b)))
+            .map(Cell::Text)
             .collect(),
         _ => {
             return Err(Error::input(
@@ -374,9 +407,9 @@ fn next_values(
         .iter()
         .map(|d| {
             if *d == leaf.max_def {
-                dense.next().unwrap_or(Value::Null)
+                dense.next().unwrap_or(Cell::NULL)
             } else {
-                Value::Null
+                Cell::NULL
             }
         })
         .collect())
@@ -396,7 +429,7 @@ fn read_columns(
         let mut columns: Vec<_> = columns.into_iter().map(Vec::into_iter).collect();
         for _ in 0..want {
             for (leaf, col) in leaves.iter().zip(&mut columns) {
-                *slot(&mut record, &leaf.slots) = col.next().unwrap_or(Value::Null);
+                *slot(&mut record, &leaf.slots) = col.next().map_or(Value::Null, Cell::into_value);
             }
             n += 1;
             f(&record);
@@ -411,7 +444,7 @@ fn column_batches(
     path: &Path,
     reader: &SerializedFileReader<File>,
     leaves: &[Leaf],
-    each: &mut dyn FnMut(Vec<Vec<Value>>, usize),
+    each: &mut dyn FnMut(Vec<Vec<Cell>>, usize),
 ) -> Result<()> {
     for g in 0..reader.num_row_groups() {
         let rg = reader
@@ -426,7 +459,7 @@ fn column_batches(
         let mut done = 0;
         while done < rows {
             let want = BATCH.min(rows - done);
-            let mut columns: Vec<Vec<Value>> = Vec::with_capacity(leaves.len());
+            let mut columns: Vec<Vec<Cell>> = Vec::with_capacity(leaves.len());
             for (leaf, r) in leaves.iter().zip(&mut readers) {
                 let values = next_values(path, r, leaf, want)?;
                 if values.len() != want {
@@ -497,7 +530,10 @@ pub fn for_each_slots(
         #[allow(clippy::needless_range_loop)]
         for row in 0..want {
             for (i, col) in of_field.iter().enumerate() {
-                slots.set(i, col.map(|c| &columns[c][row]));
+                match col {
+                    Some(c) => columns[*c][row].set(&mut slots, i),
+                    None => slots.set(i, None),
+                }
             }
             n += 1;
             f(&slots);
