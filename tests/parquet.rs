@@ -216,3 +216,46 @@ fn damaged_parquet_never_panics() {
         }
     }
 }
+
+/// A footer declaring 2^40 rows over 1,000 rows of data (scripts/fixtures/generate_parquet.py
+/// rewrites the counts): whether a field names a column or none does, the rows are counted
+/// from a column's data and the file is refused, never read as 2^40 records (the binary
+/// before this test made one empty record per declared row: a hang).
+#[test]
+fn a_footer_declaring_rows_its_columns_do_not_hold_is_refused() {
+    let dir = scratch("parquet-declared");
+    let bad = root().join("fixtures/parquet/damaged/declared-rows.parquet");
+    let good = root().join("fixtures/parquet/parquet/reference.parquet");
+    for field in ["x", "nope"] {
+        let rubric = dir.join(format!("{field}.yaml"));
+        std::fs::write(
+            &rubric,
+            format!(
+                "version: 1\nname: t\nprocesses:\n  S7P3:\n    - {{ id: d, level: 2, drift: {{ fields: [{field}] }} }}\n"
+            ),
+        )
+        .expect("write");
+        let out = govgate(&[
+            "check",
+            "--rubric",
+            rubric.to_str().expect("utf-8"),
+            "--reference",
+            bad.to_str().expect("utf-8"),
+            "--production",
+            good.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(out.code, 2, "{field}: {out:?}");
+        assert!(out.stdout.is_empty());
+        let errors: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{}", out.stderr);
+        assert!(
+            errors[0].contains("declared-rows.parquet: not a readable Parquet file: row group 0 ends early in a column (1000 of its 1099511627776 rows)"),
+            "{field}: {}",
+            errors[0]
+        );
+    }
+}

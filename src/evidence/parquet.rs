@@ -58,12 +58,36 @@ pub fn for_each_record(
                 .cloned()
                 .collect();
             if fields.is_empty() {
-                // none of the named columns exists: every row is a record without them
+                // none of the named columns exists: every row is a record without them. The
+                // rows are counted from a column's data, not taken from the footer's count,
+                // which nothing else would check (a footer declaring 2^62 rows over a few
+                // bytes must not make as many records)
+                let Some(first) = schema.get_fields().first() else {
+                    return Ok(0);
+                };
+                let one = Type::group_type_builder(schema.name())
+                    .with_fields(vec![first.clone()])
+                    .build()
+                    .map_err(|e| parquet_error(path, e))?;
                 let empty = Object::default();
-                for _ in 0..total {
+                let mut n = 0u64;
+                for row in reader
+                    .get_row_iter(Some(one))
+                    .map_err(|e| parquet_error(path, e))?
+                {
+                    row.map_err(|e| parquet_error(path, e))?;
+                    n += 1;
                     f(&empty);
                 }
-                return Ok(total);
+                if n != total {
+                    return Err(Error::input(
+                        path,
+                        format!(
+                            "not a readable Parquet file: its footer declares {total} rows, its first column holds {n}"
+                        ),
+                    ));
+                }
+                return Ok(n);
             }
             Some(
                 Type::group_type_builder(schema.name())
@@ -523,6 +547,24 @@ pub fn for_each_slots(
         }
         of_field.push(hit);
     }
+    if leaves.is_empty() {
+        // no field names a column: the rows are still counted from a column's data (its
+        // values read, not used), never from the footer's count alone, which a damaged or
+        // crafted file may set to anything; with no column read this way, the row reader
+        let counting = schema.columns().iter().enumerate().find_map(|(i, c)| {
+            let kind = leaf_kind(c).filter(|_| c.max_rep_level() == 0)?;
+            Some(Leaf {
+                column: i,
+                kind,
+                max_def: c.max_def_level(),
+                slots: Vec::new(),
+            })
+        });
+        match counting {
+            Some(leaf) => leaves.push(leaf),
+            None => return Ok(None),
+        }
+    }
     let mut slots = Slots::new(fields.len());
     let mut n = 0u64;
     column_batches(path, &reader, &leaves, &mut |columns, want| {
@@ -640,6 +682,30 @@ pub(crate) fn date_text(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fields naming no column: one record per row the file holds, counted from a column's
+    /// values on both paths (the named-field path and the record path).
+    #[test]
+    fn rows_without_a_named_column_are_counted_from_the_data() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/parquet/batches/many-groups.parquet");
+        let all = for_each_record(&path, None, &mut |_| {}).expect("read");
+        assert!(all > 1000, "{all}");
+        let mut seen = 0u64;
+        let n = for_each_slots(&path, &["no_such.field"], &mut |s| {
+            assert_eq!(s.slots[0], super::super::jsonl_fast::Slot::Missing);
+            seen += 1;
+        })
+        .expect("read");
+        assert_eq!((n, seen), (Some(all), all));
+        let mut seen = 0u64;
+        let n = for_each_record(&path, Some(&["no_such".to_owned()]), &mut |o| {
+            assert!(o.0.is_empty());
+            seen += 1;
+        })
+        .expect("read");
+        assert_eq!((n, seen), (all, all));
+    }
 
     #[test]
     fn magic_bytes() {
