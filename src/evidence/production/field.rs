@@ -67,6 +67,48 @@ impl std::hash::Hasher for Mix64 {
 /// Category counts.
 pub type Counts = HashMap<String, u64, std::hash::BuildHasherDefault<Fnv>>;
 
+/// One value of a field as a record holds it: a finite number (and whether the record wrote
+/// it as an integer), a category, or missing (absent, null, empty, NaN or infinite).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Val<'a> {
+    Missing,
+    Num(f64, bool),
+    Cat(&'a str),
+}
+
+impl<'a> Val<'a> {
+    /// A JSON value: numbers as they are (`2.0` is a float to pandas as to numpy: only JSON
+    /// integers are integers), text a category, booleans `1` / `0`, anything else missing.
+    pub(super) fn of_json(v: &'a Value) -> Val<'a> {
+        match v {
+            Value::Int(i) => Val::Num(*i as f64, true),
+            Value::Float(f) if f.is_finite() => Val::Num(*f, false),
+            Value::Str(s) => Val::Cat(s),
+            Value::Bool(b) => Val::Cat(if *b { "1" } else { "0" }),
+            _ => Val::Missing,
+        }
+    }
+
+    /// A CSV cell: a number where it parses as one, missing where empty, `NaN`, `NA`, `null`
+    /// or infinite, else a category.
+    pub(super) fn of_text(s: &'a str) -> Val<'a> {
+        let t = s.trim();
+        if t.is_empty() || matches!(t, "NaN" | "nan" | "NA" | "null" | "inf" | "-inf") {
+            Val::Missing
+        } else if let Ok(i) = t.parse::<i64>() {
+            Val::Num(i as f64, true)
+        } else if let Ok(x) = t.parse::<f64>() {
+            if x.is_finite() {
+                Val::Num(x, false)
+            } else {
+                Val::Missing
+            }
+        } else {
+            Val::Cat(t)
+        }
+    }
+}
+
 /// Distinct values a field's numbers are counted by before they are listed one by one.
 const MAX_COUNTED: usize = 1 << 12;
 
@@ -202,12 +244,12 @@ impl Default for Field {
 }
 
 impl Field {
-    pub(super) fn add_number(&mut self, x: f64, integer: bool) {
+    fn add_number(&mut self, x: f64, integer: bool) {
         self.numbers.push(x);
         self.all_integers &= integer;
     }
 
-    pub(super) fn add_category(&mut self, s: &str, cap: usize) {
+    fn add_category(&mut self, s: &str, cap: usize) {
         if self.overflow {
             return;
         }
@@ -221,31 +263,12 @@ impl Field {
         }
     }
 
-    pub(super) fn add_value(&mut self, v: &Value, cap: usize) {
+    /// Adds one value as a record gives it.
+    pub(super) fn add(&mut self, v: Val<'_>, cap: usize) {
         match v {
-            Value::Int(i) => self.add_number(*i as f64, true),
-            // `2.0` is a float to pandas as to numpy: only JSON integers are integers
-            Value::Float(f) if f.is_finite() => self.add_number(*f, false),
-            Value::Str(s) => self.add_category(s, cap),
-            Value::Bool(b) => self.add_category(if *b { "1" } else { "0" }, cap),
-            _ => self.missing += 1,
-        }
-    }
-
-    pub(super) fn add_text(&mut self, s: &str, cap: usize) {
-        let t = s.trim();
-        if t.is_empty() || matches!(t, "NaN" | "nan" | "NA" | "null" | "inf" | "-inf") {
-            self.missing += 1;
-        } else if let Ok(i) = t.parse::<i64>() {
-            self.add_number(i as f64, true);
-        } else if let Ok(x) = t.parse::<f64>() {
-            if x.is_finite() {
-                self.add_number(x, false);
-            } else {
-                self.missing += 1;
-            }
-        } else {
-            self.add_category(t, cap);
+            Val::Missing => self.missing += 1,
+            Val::Num(x, integer) => self.add_number(x, integer),
+            Val::Cat(s) => self.add_category(s, cap),
         }
     }
 

@@ -13,9 +13,10 @@
 //!   [`read_histograms`]) for data that lives in a warehouse.
 //!
 //! Files are streamed once (twice with a `last:` window: the first pass finds the newest
-//! timestamp). Only the fields asked for are built; a numeric field keeps its values
-//! (8 bytes each: KS and Wasserstein need them all), a categorical field its counts. Each
-//! file is hashed as it is read.
+//! timestamp). Only the fields asked for are built; a numeric field keeps its values (KS and
+//! Wasserstein need them all: counted by value while few are distinct, 8 bytes each past
+//! that, see [`field::Numbers`]), a categorical field its counts. Each file is hashed as it
+//! is read.
 //!
 //! A value is a number (JSON number; in CSV, text that parses as one), a category (text,
 //! booleans as `1`/`0`), or missing (absent, `null`, empty, NaN or ±Infinity — dropped as
@@ -34,6 +35,7 @@ mod field;
 mod histograms;
 mod time;
 
+use field::Val;
 pub use field::{
     Counts, Field, Fnv, MAX_CATEGORIES, MAX_DECLARED_CATEGORIES, Pair, Unusable, pair,
 };
@@ -159,6 +161,8 @@ pub struct Side {
 struct Paths<'a> {
     fields: Vec<Vec<&'a str>>,
     timestamp: Option<Vec<&'a str>>,
+    /// Each named field's category limit ([`cap`]).
+    caps: Vec<usize>,
 }
 
 impl<'a> Paths<'a> {
@@ -169,6 +173,7 @@ impl<'a> Paths<'a> {
                 .window
                 .as_ref()
                 .map(|w| w.timestamp.split('.').collect()),
+            caps: req.fields.iter().map(|f| cap(req, f)).collect(),
         }
     }
 }
@@ -422,75 +427,90 @@ impl Side {
             }
         }
         self.used += 1;
-        let cap = |field: &str| {
-            if req.kinds.get(field) == Some(&Kind::Categorical) {
-                MAX_DECLARED_CATEGORIES
-            } else {
-                MAX_CATEGORIES
-            }
-        };
+        let named = &mut self.named;
+        named_values(&rec, req, paths, &mut |i, v| named[i].add(v, paths.caps[i]));
+        if req.patterns.is_empty() {
+            return;
+        }
         let ts_field = req.window.as_ref().map(|w| w.timestamp.as_str());
+        let found = |path: &str| {
+            !(req.fields.iter().any(|f| f == path)
+                || Some(path) == ts_field
+                || req.exclude.iter().any(|g| g.is_match(path))
+                || !req.patterns.iter().any(|g| g.is_match(path)))
+        };
         match rec {
             Rec::Json(o) => {
-                for ((f, segs), entry) in req.fields.iter().zip(&paths.fields).zip(&mut self.named)
-                {
-                    match lookup_segs(o, segs) {
-                        Some(v) => entry.add_value(v, cap(f)),
-                        None => entry.missing += 1,
-                    }
-                }
-                if !req.patterns.is_empty() {
-                    let mut leaves = Vec::new();
-                    flatten(o, String::new(), &mut leaves);
-                    for (path, v) in leaves {
-                        if req.fields.contains(&path)
-                            || Some(path.as_str()) == ts_field
-                            || req.exclude.iter().any(|g| g.is_match(&path))
-                            || !req.patterns.iter().any(|g| g.is_match(&path))
-                        {
-                            continue;
-                        }
-                        let c = cap(&path);
-                        self.fields.entry(path).or_default().add_value(v, c);
-                    }
-                }
-            }
-            Rec::Slots(slots) => {
-                use super::jsonl_fast::Slot;
-                for (i, (f, entry)) in req.fields.iter().zip(&mut self.named).enumerate() {
-                    match slots.slots[i] {
-                        Slot::Int(x) => entry.add_number(x as f64, true),
-                        Slot::Float(x) if x.is_finite() => entry.add_number(x, false),
-                        Slot::Str => entry.add_category(&slots.text[i], cap(f)),
-                        Slot::Bool(b) => entry.add_category(if b { "1" } else { "0" }, cap(f)),
-                        Slot::Float(_) | Slot::Missing => entry.missing += 1,
+                let mut leaves = Vec::new();
+                flatten(o, String::new(), &mut leaves);
+                for (path, v) in leaves {
+                    if found(&path) {
+                        let c = cap(req, &path);
+                        self.fields.entry(path).or_default().add(Val::of_json(v), c);
                     }
                 }
             }
             Rec::Csv(r, headers) => {
-                for (f, entry) in req.fields.iter().zip(&mut self.named) {
-                    match headers.iter().position(|h| h == f).and_then(|i| r.get(i)) {
-                        Some(t) => entry.add_text(t, cap(f)),
-                        None => entry.missing += 1,
+                for (i, h) in headers.iter().enumerate() {
+                    if found(h) {
+                        let v = r.get(i).map_or(Val::Missing, Val::of_text);
+                        let c = cap(req, h);
+                        self.fields.entry(h.clone()).or_default().add(v, c);
                     }
                 }
-                if !req.patterns.is_empty() {
-                    for (i, h) in headers.iter().enumerate() {
-                        if req.fields.contains(h)
-                            || Some(h.as_str()) == ts_field
-                            || req.exclude.iter().any(|g| g.is_match(h))
-                            || !req.patterns.iter().any(|g| g.is_match(h))
-                        {
-                            continue;
-                        }
-                        let c = cap(h);
-                        let entry = self.fields.entry(h.clone()).or_default();
-                        match r.get(i) {
-                            Some(t) => entry.add_text(t, c),
-                            None => entry.missing += 1,
-                        }
-                    }
-                }
+            }
+            // the named-field path serves requests without patterns only
+            Rec::Slots(_) => {}
+        }
+    }
+}
+
+/// The distinct categories `field` may have ([`MAX_DECLARED_CATEGORIES`] when the rubric
+/// declares it categorical).
+fn cap(req: &Request, field: &str) -> usize {
+    if req.kinds.get(field) == Some(&Kind::Categorical) {
+        MAX_DECLARED_CATEGORIES
+    } else {
+        MAX_CATEGORIES
+    }
+}
+
+/// The request's named fields in one record: `f(i, value)` for each field `i`, in order,
+/// once each.
+fn named_values(
+    rec: &Rec<'_>,
+    req: &Request,
+    paths: &Paths<'_>,
+    f: &mut dyn FnMut(usize, Val<'_>),
+) {
+    match rec {
+        Rec::Json(o) => {
+            for (i, segs) in paths.fields.iter().enumerate() {
+                f(i, lookup_segs(o, segs).map_or(Val::Missing, Val::of_json));
+            }
+        }
+        Rec::Slots(slots) => {
+            use super::jsonl_fast::Slot;
+            for i in 0..req.fields.len() {
+                f(
+                    i,
+                    match slots.slots[i] {
+                        Slot::Int(x) => Val::Num(x as f64, true),
+                        Slot::Float(x) if x.is_finite() => Val::Num(x, false),
+                        Slot::Str => Val::Cat(&slots.text[i]),
+                        Slot::Bool(b) => Val::Cat(if b { "1" } else { "0" }),
+                        Slot::Float(_) | Slot::Missing => Val::Missing,
+                    },
+                );
+            }
+        }
+        Rec::Csv(r, headers) => {
+            for (i, name) in req.fields.iter().enumerate() {
+                let cell = headers
+                    .iter()
+                    .position(|h| h == name)
+                    .and_then(|k| r.get(k));
+                f(i, cell.map_or(Val::Missing, Val::of_text));
             }
         }
     }
@@ -1008,12 +1028,12 @@ mod tests {
     #[test]
     fn kinds_follow_both_sides() {
         let mut a = Field::default();
-        a.add_value(&Value::Int(3), 10);
-        a.add_value(&Value::Float(2.5), 10);
-        a.add_value(&Value::Null, 10);
+        a.add(Val::of_json(&Value::Int(3)), 10);
+        a.add(Val::of_json(&Value::Float(2.5)), 10);
+        a.add(Val::of_json(&Value::Null), 10);
         let mut b = Field::default();
-        b.add_text("4", 10);
-        b.add_text("", 10);
+        b.add(Val::of_text("4"), 10);
+        b.add(Val::of_text(""), 10);
         let p = pair(Some(a.clone()), Some(b.clone()), None).expect("pair");
         assert_eq!(p.kind, Kind::Numeric);
         assert_eq!(
@@ -1025,7 +1045,7 @@ mod tests {
         );
         assert_eq!((a.missing, b.missing), (1, 1));
         // one category on either side makes the field categorical, numbers as labels
-        b.add_text("n/a", 10);
+        b.add(Val::of_text("n/a"), 10);
         let p = pair(Some(a.clone()), Some(b.clone()), None).expect("pair");
         assert_eq!(p.kind, Kind::Categorical);
         assert_eq!(
@@ -1125,7 +1145,7 @@ mod tests {
     fn too_many_categories_stop_counting() {
         let mut f = Field::default();
         for i in 0..5 {
-            f.add_category(&format!("id{i}"), 3);
+            f.add(Val::Cat(&format!("id{i}")), 3);
         }
         assert!(f.overflow);
         assert!(f.categories.is_empty());
