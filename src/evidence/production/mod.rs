@@ -12,8 +12,9 @@
 //! * a pre-aggregated histogram document (`{"govgate_histograms": 1, "fields": …}`, see
 //!   [`read_histograms`]) for data that lives in a warehouse.
 //!
-//! Files are streamed once (twice with a `last:` window: the first pass finds the newest
-//! timestamp). Only the fields asked for are built; a numeric field keeps its values (KS and
+//! Files are streamed once (a `last:` window keeps the records that may fall inside until
+//! the newest timestamp is known, see [`LastWindow`]; past its budget, or with field
+//! patterns, it reads twice: the first pass finds the newest timestamp). Only the fields asked for are built; a numeric field keeps its values (KS and
 //! Wasserstein need them all: counted by value while few are distinct, 8 bytes each past
 //! that, see [`field::Numbers`]), a categorical field its counts. Each file is hashed as it
 //! is read.
@@ -23,7 +24,7 @@
 //! Evidently drops them). A field with any category on either side is categorical, its
 //! numbers then read as categories (`2.0` is `2`); otherwise numeric.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use globset::GlobMatcher;
@@ -268,17 +269,23 @@ pub fn detect_head(path: &Path, head: &[u8], whole: bool) -> Result<Format> {
 /// ([`super::jsonl_fast`]); a line it leaves undecided reads the whole side again with
 /// govgate's own reader, so the verdict and any message are that reader's.
 pub fn read_side(files: &[PathBuf], req: &Request) -> Result<Side> {
-    match read_side_with(files, req, true)? {
+    match read_side_with(files, req, true, LAST_WINDOW_BUDGET)? {
         Some(side) => Ok(side),
-        None => read_side_with(files, req, false)?.ok_or_else(|| {
+        None => read_side_with(files, req, false, LAST_WINDOW_BUDGET)?.ok_or_else(|| {
             Error::Internal("the records reader asked to read a window again twice".into())
         }),
     }
 }
 
-/// [`read_side`], with the fast JSON Lines path or without it; `None` when the fast path
-/// left a line undecided.
-fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option<Side>> {
+/// [`read_side`], with the fast JSON Lines path or without it, a `last:` window keeping at
+/// most `budget` bytes of records in its one pass; `None` when the fast path left a line
+/// undecided.
+fn read_side_with(
+    files: &[PathBuf],
+    req: &Request,
+    fast: bool,
+    budget: usize,
+) -> Result<Option<Side>> {
     let mut side = Side {
         named: vec![Field::default(); req.fields.len()],
         ..Side::default()
@@ -291,6 +298,41 @@ fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option
             Span::Last(secs) if req.now.is_some() => {
                 let now = req.now.unwrap_or_default();
                 (Some(now - secs), Some(now))
+            }
+            Span::Last(secs) if req.patterns.is_empty() => {
+                // one pass: the records that may fall in the window kept until the newest
+                // timestamp is known, then added; past the memory budget, a second pass
+                let mut last = LastWindow::new(secs, req.fields.len(), budget);
+                for p in files {
+                    let read = scan(p, None, req, fast, &mut |rec| {
+                        side.records += 1;
+                        match rec.timestamp(&w.timestamp, paths.timestamp.as_deref()) {
+                            Some(t) => last.offer(t, &rec, req, &paths),
+                            None => side.no_timestamp += 1,
+                        }
+                    })?;
+                    match read {
+                        None => return Ok(None),
+                        Some(r) if r.format == Format::Histograms => {
+                            return Err(window_on_histograms(p));
+                        }
+                        Some(r) => side.files.push(r),
+                    }
+                }
+                match last.finish(&mut side, &paths) {
+                    Some(bounds) => {
+                        side.bounds = Some(bounds);
+                        return Ok(Some(finish_side(side, req)));
+                    }
+                    // too many records to keep: read again with the bounds now known
+                    None => {
+                        side = Side {
+                            named: vec![Field::default(); req.fields.len()],
+                            ..Side::default()
+                        };
+                        last.bounds()
+                    }
+                }
             }
             Span::Last(secs) => {
                 let mut newest: Option<f64> = None;
@@ -331,6 +373,11 @@ fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option
         }
         side.files.push(read);
     }
+    Ok(Some(finish_side(side, req)))
+}
+
+/// The named fields moved into `fields`, numbers sorted.
+fn finish_side(mut side: Side, req: &Request) -> Side {
     for (name, field) in req.fields.iter().zip(std::mem::take(&mut side.named)) {
         side.fields.insert(name.clone(), field);
     }
@@ -340,7 +387,184 @@ fn read_side_with(files: &[PathBuf], req: &Request, fast: bool) -> Result<Option
     for field in side.fields.values_mut() {
         field.numbers.sort();
     }
-    Ok(Some(side))
+    side
+}
+
+/// What a `last:` window may keep of its records while reading (9 bytes a value, 8 a
+/// timestamp, the categories' text; a million records of six fields take 62 MB, up to twice
+/// that as vectors grow): past it, the window is read a second time.
+const LAST_WINDOW_BUDGET: usize = 128 << 20;
+
+/// A `last:` window read in one pass. Its start (the newest timestamp less its length) is
+/// known only at the end, so the named fields' values of every record that may still fall
+/// inside are kept, compactly (categories as numbers), and records that fall behind the
+/// newest timestamp so far by more than the length are dropped as the reading goes on; at
+/// the end the records inside are added in their order, exactly as a second pass with the
+/// bounds known would add them. Memory is what the window holds, up to `budget`; past it
+/// only the newest timestamp is followed and the caller reads again.
+struct LastWindow {
+    secs: f64,
+    fields: usize,
+    newest: Option<f64>,
+    times: Vec<f64>,
+    /// `fields` values per kept record.
+    cells: Vec<Cell>,
+    /// Beside each cell: its number was written as an integer.
+    integers: Vec<bool>,
+    categories: Vec<String>,
+    ids: HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>,
+    /// Bytes of category text kept.
+    text: usize,
+    /// Records kept after the last compaction.
+    live: usize,
+    budget: usize,
+    over: bool,
+}
+
+/// A kept value in 8 bytes: a number as its bits (numbers kept are finite, so no NaN is one),
+/// missing and categories (their number in [`LastWindow::categories`]) as two families of
+/// NaN payloads. Whether a number was written as an integer is kept beside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Cell(u64);
+
+impl Cell {
+    const MISSING: Cell = Cell(0x7ff8_0000_0000_0001);
+    const CATEGORY: u64 = 0x7ff9_0000_0000_0000;
+
+    fn number(x: f64) -> Cell {
+        Cell(x.to_bits())
+    }
+
+    fn category(id: u32) -> Cell {
+        Cell(Cell::CATEGORY | u64::from(id))
+    }
+
+    fn val(self, integer: bool, categories: &[String]) -> Val<'_> {
+        if self == Cell::MISSING {
+            Val::Missing
+        } else if self.0 & 0xffff_ffff_0000_0000 == Cell::CATEGORY {
+            Val::Cat(&categories[(self.0 & 0xffff_ffff) as usize])
+        } else {
+            Val::Num(f64::from_bits(self.0), integer)
+        }
+    }
+}
+
+impl LastWindow {
+    fn new(secs: f64, fields: usize, budget: usize) -> LastWindow {
+        LastWindow {
+            secs,
+            fields,
+            newest: None,
+            times: Vec::new(),
+            cells: Vec::new(),
+            integers: Vec::new(),
+            categories: Vec::new(),
+            ids: HashMap::default(),
+            text: 0,
+            live: 0,
+            budget,
+            over: false,
+        }
+    }
+
+    /// A record with timestamp `t`.
+    fn offer(&mut self, t: f64, rec: &Rec<'_>, req: &Request, paths: &Paths<'_>) {
+        if self.newest.is_some_and(|n| t < n - self.secs) {
+            return;
+        }
+        self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
+        if self.over {
+            return;
+        }
+        self.times.push(t);
+        let (cells, integers, categories, ids, text) = (
+            &mut self.cells,
+            &mut self.integers,
+            &mut self.categories,
+            &mut self.ids,
+            &mut self.text,
+        );
+        named_values(rec, req, paths, &mut |_, v| {
+            integers.push(matches!(v, Val::Num(_, true)));
+            cells.push(match v {
+                Val::Missing => Cell::MISSING,
+                Val::Num(x, _) => Cell::number(x),
+                Val::Cat(s) => Cell::category(match ids.get(s) {
+                    Some(id) => *id,
+                    None => {
+                        let id = u32::try_from(categories.len()).unwrap_or(u32::MAX);
+                        categories.push(s.to_owned());
+                        ids.insert(s.to_owned(), id);
+                        *text += 2 * s.len() + 64;
+                        id
+                    }
+                }),
+            });
+        });
+        if self.times.len() >= 2 * self.live.max(4096) {
+            self.compact();
+        }
+        let bytes = self.times.capacity() * 8
+            + self.cells.capacity() * std::mem::size_of::<Cell>()
+            + self.integers.capacity()
+            + self.text;
+        if bytes > self.budget {
+            self.over = true;
+            self.times = Vec::new();
+            self.cells = Vec::new();
+            self.integers = Vec::new();
+            self.categories = Vec::new();
+            self.ids = HashMap::default();
+        }
+    }
+
+    /// Drops the records already behind the window.
+    fn compact(&mut self) {
+        let Some(n) = self.newest else { return };
+        let start = n - self.secs;
+        let mut kept = 0;
+        for r in 0..self.times.len() {
+            if self.times[r] >= start {
+                self.times[kept] = self.times[r];
+                let (from, to) = (r * self.fields, kept * self.fields);
+                self.cells.copy_within(from..from + self.fields, to);
+                self.integers.copy_within(from..from + self.fields, to);
+                kept += 1;
+            }
+        }
+        self.times.truncate(kept);
+        self.cells.truncate(kept * self.fields);
+        self.integers.truncate(kept * self.fields);
+        self.live = kept;
+    }
+
+    /// The window's bounds: from the newest timestamp less the length (no timestamp: none).
+    fn bounds(&self) -> (Option<f64>, Option<f64>) {
+        (self.newest.map(|n| n - self.secs), None)
+    }
+
+    /// Adds the records inside the window to `side` and gives the bounds; `None` when the
+    /// records were too many to keep (read again with [`LastWindow::bounds`]).
+    fn finish(&self, side: &mut Side, paths: &Paths<'_>) -> Option<(Option<f64>, Option<f64>)> {
+        if self.over {
+            return None;
+        }
+        let bounds = self.bounds();
+        let start = bounds.0.unwrap_or(f64::NEG_INFINITY);
+        for (r, t) in self.times.iter().enumerate() {
+            if *t < start {
+                continue;
+            }
+            side.used += 1;
+            let at = r * self.fields;
+            for i in 0..self.fields {
+                let v = self.cells[at + i].val(self.integers[at + i], &self.categories);
+                side.named[i].add(v, paths.caps[i]);
+            }
+        }
+        Some(bounds)
+    }
 }
 
 fn mixed(path: &Path) -> Error {
@@ -912,6 +1136,117 @@ mod tests {
         out
     }
 
+    /// A `last:` window read in one pass (records kept, dropped as they fall behind, added
+    /// at the end) holds what the two-pass read holds (budget 0: nothing kept, the window
+    /// read again with its bounds known), on 12,000 records out of time order, with records
+    /// without a timestamp, repeated and missing values, categories and CSV, for windows from
+    /// an hour to longer than the data, with the fast path and without.
+    #[test]
+    fn a_last_window_in_one_pass_holds_what_two_passes_hold() {
+        let dir = std::env::temp_dir().join(format!("govgate-last-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let mut state: u64 = 7;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let (mut jsonl, mut csv) = (String::new(), String::from("ts,x,lang\n"));
+        for i in 0..12_000u64 {
+            // mostly ascending over ~10 days, with jitter of up to a day either way
+            let t = 1_793_000_000 + i * 43 + next(172_800) - 86_400;
+            let (ts, ts_cell) = match next(50) {
+                0 => (String::new(), String::new()),
+                1 => (r#""ts": "never", "#.to_owned(), "never".to_owned()),
+                _ => (format!(r#""ts": {t}, "#), t.to_string()),
+            };
+            let x = match next(10) {
+                0 => "null".to_owned(),
+                1 => format!("{}.5", next(7)),
+                _ => next(300).to_string(),
+            };
+            let lang = ["en", "de", "fr", "ja", "es"][next(5) as usize];
+            jsonl.push_str(&format!(
+                "{{{ts}\"x\": {x}, \"m\": {{\"lang\": \"{lang}\"}}}}\n"
+            ));
+            let cell = if x == "null" { String::new() } else { x };
+            csv.push_str(&format!("{ts_cell},{cell},{lang}\n"));
+        }
+        let (a, b) = (dir.join("a.jsonl"), dir.join("b.csv"));
+        std::fs::write(&a, jsonl).expect("write");
+        std::fs::write(&b, csv).expect("write");
+        for (files, fields) in [
+            (
+                vec![a.clone()],
+                vec!["x".to_owned(), "m.lang".to_owned(), "none".to_owned()],
+            ),
+            (vec![b.clone()], vec!["x".to_owned(), "lang".to_owned()]),
+            (vec![a.clone(), a.clone()], vec!["x".to_owned()]),
+        ] {
+            for hours in [1.0, 30.0, 200.0, 10_000.0] {
+                let req = Request {
+                    fields: fields.clone(),
+                    patterns: Vec::new(),
+                    exclude: Vec::new(),
+                    kinds: BTreeMap::new(),
+                    window: Some(Window {
+                        timestamp: "ts".into(),
+                        span: Span::Last(hours * 3600.0),
+                    }),
+                    now: None,
+                };
+                for fast in [true, false] {
+                    let one = read_side_with(&files, &req, fast, LAST_WINDOW_BUDGET)
+                        .expect("read")
+                        .expect("decided");
+                    let two = read_side_with(&files, &req, fast, 0)
+                        .expect("read")
+                        .expect("decided");
+                    assert_eq!(summary(&one), summary(&two), "{files:?} {hours} h");
+                    assert!(one.used > 0 && one.no_timestamp > 0, "{}", summary(&one));
+                    assert_eq!(one.files.len(), files.len());
+                }
+            }
+        }
+    }
+
+    /// Records behind the newest timestamp by more than the window are dropped while
+    /// reading: what is kept stays near the window's size, not the file's.
+    #[test]
+    fn a_last_window_keeps_only_what_may_fall_inside() {
+        let req = Request {
+            fields: vec!["x".into()],
+            patterns: Vec::new(),
+            exclude: Vec::new(),
+            kinds: BTreeMap::new(),
+            window: None,
+            now: None,
+        };
+        let paths = Paths::new(&req);
+        let mut last = LastWindow::new(100.0, 1, LAST_WINDOW_BUDGET);
+        let rec = Object(vec![("x".to_owned(), Value::Int(1))]);
+        for t in 0..100_000 {
+            last.offer(f64::from(t), &Rec::Json(&rec), &req, &paths);
+        }
+        // the window holds 101 records; compaction runs when the kept records double
+        assert!(last.times.len() <= 2 * 4096, "{}", last.times.len());
+        let mut side = Side {
+            named: vec![Field::default()],
+            ..Side::default()
+        };
+        assert_eq!(last.finish(&mut side, &paths), Some((Some(99_899.0), None)));
+        assert_eq!((side.used, side.named[0].numbers.len()), (101, 101));
+        // past the budget nothing is kept: the caller reads again
+        let mut small = LastWindow::new(1e9, 1, 1 << 10);
+        for t in 0..1_000 {
+            small.offer(f64::from(t), &Rec::Json(&rec), &req, &paths);
+        }
+        assert!(small.over && small.times.is_empty());
+        assert_eq!(small.finish(&mut side, &paths), None);
+        assert_eq!(small.bounds(), (Some(999.0 - 1e9), None));
+    }
+
     #[test]
     fn the_fast_line_reader_reads_windows_as_the_record_reader_does() {
         let dir = std::env::temp_dir().join(format!("govgate-fast-{}", std::process::id()));
@@ -958,10 +1293,10 @@ mod tests {
                 window,
                 now: None,
             };
-            let fast = read_side_with(&files, &req, true)
+            let fast = read_side_with(&files, &req, true, LAST_WINDOW_BUDGET)
                 .expect("read")
                 .expect("decided");
-            let slow = read_side_with(&files, &req, false)
+            let slow = read_side_with(&files, &req, false, LAST_WINDOW_BUDGET)
                 .expect("read")
                 .expect("read");
             assert_eq!(summary(&fast), summary(&slow), "{:?}", req.window);
@@ -983,7 +1318,7 @@ mod tests {
             now: None,
         };
         assert!(matches!(
-            read_side_with(std::slice::from_ref(&bad), &req, true),
+            read_side_with(std::slice::from_ref(&bad), &req, true, LAST_WINDOW_BUDGET),
             Ok(None)
         ));
         let e = read_side(std::slice::from_ref(&bad), &req).expect_err("the reader's error");
