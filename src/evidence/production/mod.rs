@@ -1045,17 +1045,8 @@ pub fn read_rows(
     let mut row: Vec<Option<Scalar>> = vec![None; fields.len()];
     let mut out = Vec::new();
     for p in files {
-        let format = detect(p)?;
-        if format == Format::Histograms {
-            return Err(Error::input(
-                p,
-                format!(
-                    "a histogram document summarizes fields one by one; `{what}` needs the \
-                     records themselves (JSON Lines, a JSON array, CSV, Parquet or Arrow IPC)"
-                ),
-            ));
-        }
-        let read = scan(p, Some(format), &req, false, &mut |rec| {
+        // detected from the first bytes of the read (a histogram document gives no rows)
+        let read = scan(p, None, &req, false, &mut |rec| {
             match rec {
                 Rec::Json(o) => {
                     for (slot, segs) in row.iter_mut().zip(&paths.fields) {
@@ -1079,6 +1070,18 @@ pub fn read_rows(
             }
             f(&row);
         })?;
+        if read
+            .as_ref()
+            .is_some_and(|r| r.format == Format::Histograms)
+        {
+            return Err(Error::input(
+                p,
+                format!(
+                    "a histogram document summarizes fields one by one; `{what}` needs the \
+                     records themselves (JSON Lines, a JSON array, CSV, Parquet or Arrow IPC)"
+                ),
+            ));
+        }
         // (without the fast path every file is read through)
         out.extend(read);
     }
