@@ -138,6 +138,111 @@ fn count(
     Ok((p, reads))
 }
 
+/// Records kept by [`Pending`] before it gives up and the files are read again with now
+/// known (16 bytes each: 128 MB).
+const PENDING_BUDGET: usize = 8 << 20;
+
+/// One source read once before now is known (no `--now`). Now will be the newest timestamp
+/// of the check's sources, at least this source's newest, so a record older than this
+/// source's newest less `max_age` can never fall in the window and is dropped as the reading
+/// goes on; the rest are kept as (time, event or not) and counted once now is known. Without
+/// `max_age` the window is every record up to now — all of them — and nothing is kept.
+#[derive(Debug, Default)]
+struct Pending {
+    records: u64,
+    no_timestamp: u64,
+    /// The newest timestamp of any record.
+    newest: Option<f64>,
+    /// The newest event's.
+    newest_event: Option<f64>,
+    /// Records with a timestamp, and events (used without `max_age`).
+    timed: u64,
+    events: u64,
+    kept: Vec<(f64, bool)>,
+    /// Kept after the last compaction.
+    live: usize,
+    /// More than [`PENDING_BUDGET`] to keep: the caller reads again.
+    over: bool,
+}
+
+impl Pending {
+    fn read(
+        files: &[std::path::PathBuf],
+        timestamp: &str,
+        field: Option<&str>,
+        max_age: Option<f64>,
+        budget: usize,
+    ) -> Result<(Pending, Vec<FileRead>)> {
+        let mut fields = vec![timestamp.to_owned()];
+        if let Some(f) = field {
+            fields.push(f.to_owned());
+        }
+        let mut p = Pending::default();
+        let reads = production::read_rows(files, &fields, "feedback", &mut |row| {
+            p.records += 1;
+            let Some(t) = row[0].as_ref().and_then(Scalar::time) else {
+                p.no_timestamp += 1;
+                return;
+            };
+            let is_event = field.is_none() || row.get(1).is_some_and(Option::is_some);
+            p.newest = Some(p.newest.map_or(t, |n: f64| n.max(t)));
+            p.timed += 1;
+            if is_event {
+                p.events += 1;
+                p.newest_event = Some(p.newest_event.map_or(t, |n: f64| n.max(t)));
+            }
+            // behind the newest by more than the window: never inside
+            let Some(age) = max_age.filter(|a| p.newest.is_some_and(|n| t >= n - a)) else {
+                return;
+            };
+            if p.over {
+                return;
+            }
+            p.kept.push((t, is_event));
+            if p.kept.len() >= 2 * p.live.max(4096) {
+                let start = p.newest.map_or(f64::NEG_INFINITY, |n| n - age);
+                p.kept.retain(|(t, _)| *t >= start);
+                p.live = p.kept.len();
+            }
+            if p.kept.len() > budget {
+                p.over = true;
+                p.kept = Vec::new();
+            }
+        })?;
+        Ok((p, reads))
+    }
+
+    /// The counts with now known, as [`count`] makes them; `None` when the records were too
+    /// many to keep.
+    fn settle(&self, now: f64, max_age: Option<f64>) -> Option<Pass> {
+        let mut pass = Pass {
+            records: self.records,
+            no_timestamp: self.no_timestamp,
+            // now is at least every timestamp read
+            after_now: 0,
+            newest: self.newest_event,
+            ..Pass::default()
+        };
+        match max_age {
+            None => {
+                pass.all_in_window = self.timed;
+                pass.in_window = self.events;
+            }
+            Some(_) if self.over => return None,
+            Some(age) => {
+                let from = now - age;
+                for (t, is_event) in &self.kept {
+                    if *t >= from {
+                        pass.all_in_window += 1;
+                        pass.in_window += u64::from(*is_event);
+                    }
+                }
+            }
+        }
+        Some(pass)
+    }
+}
+
 pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Finding>> {
     let subject = format!("feedback in {}", fb.records.label());
     let pending = |what: &str, why: String| {
@@ -157,20 +262,41 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         },
         _ => None,
     };
-    // now: --now, else the newest timestamp read (feedback and traffic)
-    let (now, now_from) = match evidence.now {
-        Some(n) => (Some(n), "--now"),
+    // now: --now, else the newest timestamp read (feedback and traffic), found in the same
+    // pass that counts (see [`Pending`])
+    let traffic_of = match (&traffic_files, &fb.coverage) {
+        (Some(Ok(tf)), Some(c)) => Some((tf, c)),
+        _ => None,
+    };
+    let (now, now_from, read) = match evidence.now {
+        Some(n) => (Some(n), "--now", None),
         None => {
-            let (p, _) = count(&files, &fb.timestamp, None, None)?;
-            let mut newest = p.newest;
-            if let (Some(Ok(tf)), Some(c)) = (&traffic_files, &fb.coverage) {
-                let (q, _) = count(tf, &c.timestamp, None, None)?;
-                newest = match (newest, q.newest) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                };
-            }
-            (newest, "the newest timestamp in the records")
+            let events = Pending::read(
+                &files,
+                &fb.timestamp,
+                fb.field.as_deref(),
+                fb.max_age,
+                PENDING_BUDGET,
+            )?;
+            let traffic = match traffic_of {
+                Some((tf, c)) => Some(Pending::read(
+                    tf,
+                    &c.timestamp,
+                    None,
+                    fb.max_age,
+                    PENDING_BUDGET,
+                )?),
+                None => None,
+            };
+            let newest = match (events.0.newest, traffic.as_ref().and_then(|t| t.0.newest)) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            (
+                newest,
+                "the newest timestamp in the records",
+                Some((events, traffic)),
+            )
         }
     };
     let Some(now) = now else {
@@ -183,13 +309,27 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         )]);
     };
     let from = fb.max_age.map(|a| now - a);
-    let (events, reads) = count(
-        &files,
-        &fb.timestamp,
-        fb.field.as_deref(),
-        Some((from, now)),
-    )?;
-    cache.note_records(&fb.records, reads);
+    let (pending_events, pending_traffic) = match read {
+        Some((e, t)) => (Some(e), t),
+        None => (None, None),
+    };
+    // counted from the pass already made, or read (again, when that pass kept too much)
+    let events = match pending_events {
+        Some((p, reads)) if let Some(pass) = p.settle(now, fb.max_age) => {
+            cache.note_records(&fb.records, reads);
+            pass
+        }
+        _ => {
+            let (pass, reads) = count(
+                &files,
+                &fb.timestamp,
+                fb.field.as_deref(),
+                Some((from, now)),
+            )?;
+            cache.note_records(&fb.records, reads);
+            pass
+        }
+    };
     // the traffic in the same window
     let traffic: Option<std::result::Result<u64, String>> = match (&fb.coverage, traffic_files) {
         (None, _) => None,
@@ -197,8 +337,17 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         (Some(_), None) => Some(Ok(events.all_in_window)),
         (Some(_), Some(Err(why))) => Some(Err(why)),
         (Some(c), Some(Ok(tf))) => {
-            let (t, reads) = count(&tf, &c.timestamp, None, Some((from, now)))?;
-            cache.note_records(&c.of, reads);
+            let t = match pending_traffic {
+                Some((p, reads)) if let Some(pass) = p.settle(now, fb.max_age) => {
+                    cache.note_records(&c.of, reads);
+                    pass
+                }
+                _ => {
+                    let (pass, reads) = count(&tf, &c.timestamp, None, Some((from, now)))?;
+                    cache.note_records(&c.of, reads);
+                    pass
+                }
+            };
             Some(if t.records > 0 && t.no_timestamp == t.records {
                 Err(format!(
                     "no traffic record has a readable `{}`",
@@ -336,7 +485,83 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use super::age_text;
+    use super::*;
+
+    /// Counted in the one pass that finds now, the window holds what a second pass with
+    /// now known counts ([`count`], the reader with `--now`): 12,000 records out of time
+    /// order, some without a readable timestamp, events marked by a field on some; windows
+    /// from an hour to none; and past the budget the pass says so instead of guessing.
+    #[test]
+    fn one_pass_counts_what_two_passes_count() {
+        let dir = std::env::temp_dir().join(format!("govgate-feedback-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let mut state: u64 = 11;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let mut text = String::new();
+        for i in 0..12_000u64 {
+            let t = 1_793_000_000 + i * 60 + next(86_400);
+            let ts = match next(40) {
+                0 => String::new(),
+                1 => r#""ts": "soon", "#.to_owned(),
+                _ => format!(r#""ts": {t}, "#),
+            };
+            let thumbs = if next(3) == 0 { r#", "thumbs": 1"# } else { "" };
+            text.push_str(&format!("{{{ts}\"id\": {i}{thumbs}}}\n"));
+        }
+        // the newest record, then late arrivals just inside (and just outside) each window's
+        // start: what a pass that drops too early would lose
+        let newest = 1_793_000_000 + 12_000 * 60 + 86_400;
+        text.push_str(&format!("{{\"ts\": {newest}, \"thumbs\": 1}}\n"));
+        for age in [3_600u64, 3 * 86_400] {
+            for k in 0..40u64 {
+                let t = newest - age - 100 + k * 10;
+                text.push_str(&format!("{{\"ts\": {t}, \"thumbs\": 1}}\n"));
+            }
+        }
+        let file = dir.join("feedback.jsonl");
+        std::fs::write(&file, text).expect("write");
+        let files = vec![file];
+        for field in [None, Some("thumbs")] {
+            for max_age in [Some(3_600.0), Some(86_400.0 * 3.0), Some(1e9), None] {
+                let (p, reads) =
+                    Pending::read(&files, "ts", field, max_age, PENDING_BUDGET).expect("read");
+                assert_eq!(reads.len(), 1);
+                let now = p.newest.expect("timestamps");
+                let one = p.settle(now, max_age).expect("kept");
+                let (two, _) = count(&files, "ts", field, Some((max_age.map(|a| now - a), now)))
+                    .expect("read");
+                assert_eq!(
+                    format!("{one:?}"),
+                    format!("{two:?}"),
+                    "{field:?} {max_age:?}"
+                );
+                assert!(one.in_window > 0 && one.no_timestamp > 0, "{one:?}");
+                // with a later now (the traffic's newest), the same
+                let later = now + 1_800.0;
+                let one = p.settle(later, max_age).expect("kept");
+                let (two, _) = count(
+                    &files,
+                    "ts",
+                    field,
+                    Some((max_age.map(|a| later - a), later)),
+                )
+                .expect("read");
+                assert_eq!(
+                    format!("{one:?}"),
+                    format!("{two:?}"),
+                    "{field:?} {max_age:?}"
+                );
+                // nothing kept: a window must be read again; no window needs nothing kept
+                let (small, _) = Pending::read(&files, "ts", field, max_age, 0).expect("read");
+                assert_eq!(small.settle(now, max_age).is_none(), max_age.is_some());
+            }
+        }
+    }
 
     #[test]
     fn ages_read_as_people_write_them() {
