@@ -68,20 +68,28 @@ pub fn for_each_record(
     keys: &HashSet<String>,
     mut f: impl FnMut(&Object),
 ) -> Result<()> {
-    let mut head = [0u8; 8];
-    let n = super::input::head(path, &mut head)?;
-    if super::parquet::is_parquet(&head[..n]) {
+    // the format from the first bytes of the one read (Parquet and Arrow are read by random
+    // access from their footers instead)
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, super::input::open(path)?);
+    let head = std::io::BufRead::fill_buf(&mut reader).map_err(|e| Error::io(path, e))?;
+    let columnar = if super::parquet::is_parquet(head) {
+        Some(true)
+    } else if super::arrow::is_arrow(head) {
+        Some(false)
+    } else {
+        None
+    };
+    if let Some(parquet) = columnar {
+        drop(reader);
         let columns: Vec<String> = keys.iter().cloned().collect();
-        super::parquet::for_each_record(path, Some(&columns), &mut |o| f(o))?;
+        if parquet {
+            super::parquet::for_each_record(path, Some(&columns), &mut |o| f(o))?;
+        } else {
+            super::arrow::for_each_record(path, Some(&columns), &mut |o| f(o))?;
+        }
         return Ok(());
     }
-    if super::arrow::is_arrow(&head[..n]) {
-        let columns: Vec<String> = keys.iter().cloned().collect();
-        super::arrow::for_each_record(path, Some(&columns), &mut |o| f(o))?;
-        return Ok(());
-    }
-    let file = super::input::open(path)?;
-    let mut stream = RecordStream::new(super::meter::Metered(file));
+    let mut stream = RecordStream::new(super::meter::Metered(reader));
     let want = |k: &str| keys.contains(k);
     while let Some(rec) = stream
         .next_record(&want)
