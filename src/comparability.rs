@@ -196,6 +196,55 @@ pub fn compare(a: &Run, task_a: &str, b: &Run, task_b: &str) -> Comparison {
     out
 }
 
+/// What of a run's task decides whether [`compare`] refuses it against another: the measured
+/// aspects the rubric does not accept, in aspect order, an inspect_evals `N-X` task version as
+/// its `N`. Two runs are [`alike`] exactly when `compare(..).accept(accept).refused()` is
+/// empty, and runs with equal signatures are alike with the same runs — so a check comparing
+/// many runs compares their few distinct signatures, not every pair.
+pub fn signature(run: &Run, task: &str, accept: &[Aspect]) -> Vec<(Aspect, Measured)> {
+    let Some(t) = run.task(task) else {
+        return Vec::new();
+    };
+    t.measured
+        .iter()
+        .filter(|(a, _)| !accept.contains(a))
+        .map(|(a, v)| {
+            let m = match n_x(v) {
+                Some((n, _)) if *a == Aspect::TaskVersion => Measured::VersionN(n),
+                _ => Measured::Value(v.clone()),
+            };
+            (*a, m)
+        })
+        .collect()
+}
+
+/// A measured aspect as [`compare`] weighs it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Measured {
+    Value(String),
+    /// An inspect_evals `N-X` task version: only `N` counts.
+    VersionN(u64),
+}
+
+/// Two [`signature`]s: no aspect both measured with different values.
+pub fn alike(a: &[(Aspect, Measured)], b: &[(Aspect, Measured)]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if a[i].1 != b[j].1 {
+                    return false;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    true
+}
+
 /// inspect_evals' `N-X` task version: (`N`, `X`).
 fn n_x(v: &str) -> Option<(u64, &str)> {
     let (n, x) = v.split_once('-')?;
@@ -263,6 +312,64 @@ pub fn documents(a: &[(u64, u64)], b: &[(u64, u64)]) -> Option<Difference> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Format, ModelInfo, Provenance, Source, TaskInfo, Tool};
+    use proptest::prelude::*;
+
+    fn run(path: &str, measured: Vec<(Aspect, String)>) -> Run {
+        Run {
+            source: Source {
+                path: path.into(),
+                sha256: String::new(),
+                bytes: 0,
+            },
+            name: None,
+            format: Format {
+                tool: Tool::LmEval,
+                version: None,
+                inferred: None,
+            },
+            model: ModelInfo::default(),
+            provenance: Provenance::default(),
+            tasks: vec![TaskInfo {
+                name: "t".into(),
+                measured: measured.into_iter().collect(),
+                ..TaskInfo::default()
+            }],
+            metrics: Vec::new(),
+            perturbations: Vec::new(),
+            unmeasured: Vec::new(),
+            unfinished: None,
+            not_numeric: Vec::new(),
+        }
+    }
+
+    fn measured() -> impl Strategy<Value = Vec<(Aspect, String)>> {
+        let value = prop_oneof![
+            Just("1".to_owned()),
+            Just("2".to_owned()),
+            Just("2-A".to_owned()),
+            Just("2-B".to_owned()),
+            Just("3-A".to_owned()),
+        ];
+        prop::collection::vec((0..Aspect::ALL.len(), value), 0..8)
+            .prop_map(|v| v.into_iter().map(|(i, s)| (Aspect::ALL[i], s)).collect())
+    }
+
+    proptest! {
+        /// Signatures decide exactly what `compare` decides: alike when it refuses nothing.
+        #[test]
+        fn signatures_are_alike_when_compare_refuses_nothing(
+            a in measured(),
+            b in measured(),
+            accepted in prop::collection::vec(0..Aspect::ALL.len(), 0..4),
+        ) {
+            let accept: Vec<Aspect> = accepted.iter().map(|i| Aspect::ALL[*i]).collect();
+            let (ra, rb) = (run("a.json", a), run("b.json", b));
+            let expected = compare(&ra, "t", &rb, "t").accept(&accept).refused().is_empty();
+            let (sa, sb) = (signature(&ra, "t", &accept), signature(&rb, "t", &accept));
+            prop_assert_eq!(alike(&sa, &sb), expected, "{:?} {:?}", sa, sb);
+        }
+    }
 
     #[test]
     fn inspect_evals_versions_compare_on_n() {
