@@ -37,8 +37,17 @@
 #            (the binary before it, the same hour: 6.07 / 6.02 / 5.86 s, 96.0 MB)
 #   single   median 5.1 ms wall (min 4.9, max 6.3, 21 runs), 10.6 MB peak RSS
 #
-# drift misses the 300 MB target by 89 MB: KS and Wasserstein are exact only on every value,
-# and the six fields hold four numeric ones, 4 × 10,000,000 × 8 bytes = 320 MB. The first run
+# Measured again 2026-12-07 (evening, a slower hour: the morning's binary, interleaved, took
+# 4.38 s and 3.66 s) after numbers counted by value, the faster decimals and keys (issue 17),
+# and trials comparing by signature, 5 runs (samples 3):
+#
+#   drift    1963 MB  median 4.29 s (458 MB/s)  166.2 MB peak RSS (was 400.0 MB)
+#   samples  1915 MB  median 3.37 s (568 MB/s)  103.0 MB
+#   helm      231 MB  5.2-6.1 s  110 MB (over 60 s before: trials compared every pair of runs)
+#   single   median 7.0 ms wall (min 6.1, max 14.3, 21 runs), 10.6 MB peak RSS
+#
+# drift's memory is now the distinct values of the integer fields (counted) and every value
+# of the score (listed past 4,096 distinct values: KS and Wasserstein need them all). The first run
 # of `helm` took 51.6 s: `trend` resolved every pair of paths (fixed: each path once).
 #
 # usage: scripts/bench/scale.sh [WORKDIR] [CASE…]     (needs python3 and /usr/bin/time)
