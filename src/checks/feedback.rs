@@ -97,6 +97,26 @@ struct Pass {
     newest: Option<f64>,
 }
 
+/// Streams the records of `files` as `(records so far, timestamp and whether it is an event)`:
+/// `None` for a record without a readable timestamp; with `field`, an event is a record that
+/// carries it.
+fn each_record(
+    files: &[std::path::PathBuf],
+    timestamp: &str,
+    field: Option<&str>,
+    f: &mut dyn FnMut(Option<(f64, bool)>),
+) -> Result<Vec<FileRead>> {
+    let mut fields = vec![timestamp.to_owned()];
+    if let Some(name) = field {
+        fields.push(name.to_owned());
+    }
+    production::read_rows(files, &fields, "feedback", &mut |row| {
+        let t = row[0].as_ref().and_then(Scalar::time);
+        let is_event = field.is_none() || row.get(1).is_some_and(Option::is_some);
+        f(t.map(|t| (t, is_event)));
+    })
+}
+
 /// Streams `files` counting records in `[from, to]`, or only finding the newest time when
 /// `bounds` is `None`.
 fn count(
@@ -105,18 +125,13 @@ fn count(
     field: Option<&str>,
     bounds: Option<(Option<f64>, f64)>,
 ) -> Result<(Pass, Vec<FileRead>)> {
-    let mut fields = vec![timestamp.to_owned()];
-    if let Some(f) = field {
-        fields.push(f.to_owned());
-    }
     let mut p = Pass::default();
-    let reads = production::read_rows(files, &fields, "feedback", &mut |row| {
+    let reads = each_record(files, timestamp, field, &mut |rec| {
         p.records += 1;
-        let Some(t) = row[0].as_ref().and_then(Scalar::time) else {
+        let Some((t, is_event)) = rec else {
             p.no_timestamp += 1;
             return;
         };
-        let is_event = field.is_none() || row.get(1).is_some_and(Option::is_some);
         let Some((from, to)) = bounds else {
             p.newest = Some(p.newest.map_or(t, |n: f64| n.max(t)));
             return;
@@ -173,18 +188,13 @@ impl Pending {
         max_age: Option<f64>,
         budget: usize,
     ) -> Result<(Pending, Vec<FileRead>)> {
-        let mut fields = vec![timestamp.to_owned()];
-        if let Some(f) = field {
-            fields.push(f.to_owned());
-        }
         let mut p = Pending::default();
-        let reads = production::read_rows(files, &fields, "feedback", &mut |row| {
+        let reads = each_record(files, timestamp, field, &mut |rec| {
             p.records += 1;
-            let Some(t) = row[0].as_ref().and_then(Scalar::time) else {
+            let Some((t, is_event)) = rec else {
                 p.no_timestamp += 1;
                 return;
             };
-            let is_event = field.is_none() || row.get(1).is_some_and(Option::is_some);
             p.newest = Some(p.newest.map_or(t, |n: f64| n.max(t)));
             p.timed += 1;
             if is_event {

@@ -159,6 +159,12 @@ pub fn assert_records_refused(path: &Path, says: &str) {
         "--production",
         p,
     ]);
+    let error = refused_once(&out);
+    assert!(error.starts_with(&format!("error: {p}: {says}")), "{error}");
+}
+
+/// A run refused as bad input: exit 2, nothing on stdout, one `error:` line (returned).
+pub fn refused_once(out: &Out) -> &str {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stdout.is_empty());
     let errors: Vec<&str> = out
@@ -167,11 +173,7 @@ pub fn assert_records_refused(path: &Path, says: &str) {
         .filter(|l| l.starts_with("error:"))
         .collect();
     assert_eq!(errors.len(), 1, "{}", out.stderr);
-    assert!(
-        errors[0].starts_with(&format!("error: {p}: {says}")),
-        "{}",
-        errors[0]
-    );
+    errors[0]
 }
 
 /// A small deterministic generator (a 64-bit LCG): `next(n)` is in `0..n`. For damaging

@@ -192,20 +192,12 @@ mod tests {
     use super::*;
     use crate::evidence::json::{Object, Value};
     use crate::evidence::production::Field;
-    use std::collections::BTreeMap;
 
     /// Records behind the newest timestamp by more than the window are dropped while
     /// reading: what is kept stays near the window's size, not the file's.
     #[test]
     fn a_last_window_keeps_only_what_may_fall_inside() {
-        let req = Request {
-            fields: vec!["x".into()],
-            patterns: Vec::new(),
-            exclude: Vec::new(),
-            kinds: BTreeMap::new(),
-            window: None,
-            now: None,
-        };
+        let req = Request::of_fields(&["x".to_owned()]);
         let paths = Paths::new(&req);
         let mut last = LastWindow::new(100.0, 1, LAST_WINDOW_BUDGET);
         let rec = Object(vec![("x".to_owned(), Value::Int(1))]);

@@ -129,6 +129,18 @@ pub struct Request {
 }
 
 impl Request {
+    /// Named fields only: no pattern, no declared kind, no window.
+    pub fn of_fields(fields: &[String]) -> Request {
+        Request {
+            fields: fields.to_vec(),
+            patterns: Vec::new(),
+            exclude: Vec::new(),
+            kinds: BTreeMap::new(),
+            window: None,
+            now: None,
+        }
+    }
+
     /// The dotted paths read from every record, the window's timestamp last; `None` when a
     /// pattern asks for every field.
     fn named_paths(&self) -> Option<Vec<&str>> {
@@ -858,14 +870,7 @@ pub fn read_rows(
     what: &str,
     f: &mut dyn FnMut(&[Option<Scalar>]),
 ) -> Result<Vec<FileRead>> {
-    let req = Request {
-        fields: fields.to_vec(),
-        patterns: Vec::new(),
-        exclude: Vec::new(),
-        kinds: BTreeMap::new(),
-        window: None,
-        now: None,
-    };
+    let req = Request::of_fields(fields);
     let paths = Paths::new(&req);
     let mut row: Vec<Option<Scalar>> = vec![None; fields.len()];
     let mut out = Vec::new();
@@ -1101,14 +1106,7 @@ mod tests {
             format!("{}\n{}\n", lines[0], r#"{"x": 1, "skip": [1e400]}"#),
         )
         .expect("write");
-        let req = Request {
-            fields: vec!["x".into()],
-            patterns: Vec::new(),
-            exclude: Vec::new(),
-            kinds: BTreeMap::new(),
-            window: None,
-            now: None,
-        };
+        let req = Request::of_fields(&["x".to_owned()]);
         assert!(matches!(
             read_side_with(std::slice::from_ref(&bad), &req, true, LAST_WINDOW_BUDGET),
             Ok(None)
