@@ -43,7 +43,7 @@
 #
 #   drift    1963 MB  median 4.29 s (458 MB/s)  166.2 MB peak RSS (was 400.0 MB)
 #   samples  1915 MB  median 3.37 s (568 MB/s)  103.0 MB
-#   helm      231 MB  5.2-6.1 s  110 MB (over 60 s before: trials compared every pair of runs)
+#   helm      231 MB  5.2-6.1 s  110 MB (260 s before, idle machine: trials compared every pair of runs)
 #   single   median 7.0 ms wall (min 6.1, max 14.3, 21 runs), 10.6 MB peak RSS
 #
 # drift's memory is now the distinct values of the integer fields (counted) and every value
