@@ -423,7 +423,9 @@ fn next_values(
             ));
         }
     };
-    if leaf.max_def == 0 {
+    // a value for every row (required, or optional without a null in this batch): no
+    // spreading (a value is read only where the definition level is the maximum)
+    if leaf.max_def == 0 || values.len() == defs.len() {
         return Ok(values);
     }
     let mut dense = values.into_iter();
