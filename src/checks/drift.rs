@@ -199,39 +199,87 @@ pub fn run(d: &Drift, evidence: &Evidence) -> Result<(Vec<Finding>, Read)> {
     names.extend(found);
 
     let window_note = window_note(&reference, &prod);
-    let mut findings = Vec::new();
-    let mut compared: Vec<(usize, bool)> = Vec::new();
-    let mut set_aside = Vec::new();
-    for name in &names {
+    // each field's values taken out of the windows (held once), then the fields compared —
+    // on two threads while they are small, each taking every other field one at a time —
+    // and the outcomes put back in the fields' order
+    let work: Vec<FieldWork<'_>> = names
+        .iter()
+        .map(|name| {
+            (
+                name,
+                reference.fields.remove(name),
+                prod.fields.remove(name),
+            )
+        })
+        .collect();
+    let judge = |(name, r, p): FieldWork<'_>| -> FieldOutcome {
         let named = d.fields.contains(name);
-        // taken out of the windows: each field's values are held once
-        let (r, p) = (reference.fields.remove(name), prod.fields.remove(name));
         let (ref_missing, prod_missing) = (
             r.as_ref().map_or(0, |f| f.missing),
             p.as_ref().map_or(0, |f| f.missing),
         );
         let pair = match production::pair(r, p, d.kinds.get(name).copied()) {
             Ok(pair) => pair,
-            Err(Unusable::TooManyCategories) if !named => {
-                set_aside.push(name.clone());
-                continue;
-            }
-            Err(e) => {
-                findings.push(unusable(name, e, d, &window_note));
-                continue;
-            }
+            Err(Unusable::TooManyCategories) if !named => return FieldOutcome::SetAside,
+            Err(e) => return FieldOutcome::Other(unusable(name, e, d, &window_note)),
         };
         // a pattern does not take text or identifiers (mostly distinct values)
         if !named && pair.kind == Kind::Categorical && looks_like_text(&pair.reference) {
-            set_aside.push(name.clone());
-            continue;
+            return FieldOutcome::SetAside;
         }
         match field_finding(d, name, &pair, ref_missing, prod_missing) {
-            Ok((f, drifted)) => {
+            Ok((f, drifted)) => FieldOutcome::Compared(f, drifted),
+            Err(f) => FieldOutcome::Other(*f),
+        }
+    };
+    let mut outcomes: Vec<Option<FieldOutcome>> = Vec::new();
+    outcomes.resize_with(work.len(), || None);
+    // two at once only while a field's expanded samples stay small (both windows together
+    // at most PAIRED_VALUES values, 8 bytes each): past that, one at a time, so that the
+    // memory a large window costs is one field's samples, not two
+    let present = |f: &Option<production::Field>| f.as_ref().map_or(0, |f| f.present());
+    let small = work
+        .iter()
+        .all(|(_, r, p)| present(r) + present(p) <= PAIRED_VALUES);
+    if small {
+        let (even, odd): (Vec<_>, Vec<_>) =
+            work.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| {
+                odd.into_iter()
+                    .map(|(i, w)| (i, judge(w)))
+                    .collect::<Vec<_>>()
+            });
+            for (i, w) in even {
+                outcomes[i] = Some(judge(w));
+            }
+            // a panic on the other thread is a bug: passed on as one
+            match other.join() {
+                Ok(theirs) => {
+                    for (i, o) in theirs {
+                        outcomes[i] = Some(o);
+                    }
+                }
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        });
+    } else {
+        for (i, w) in work.into_iter().enumerate() {
+            outcomes[i] = Some(judge(w));
+        }
+    }
+    let mut findings = Vec::new();
+    let mut compared: Vec<(usize, bool)> = Vec::new();
+    let mut set_aside = Vec::new();
+    for (name, outcome) in names.iter().zip(outcomes) {
+        match outcome {
+            Some(FieldOutcome::SetAside) => set_aside.push(name.clone()),
+            Some(FieldOutcome::Other(f)) => findings.push(f),
+            Some(FieldOutcome::Compared(f, drifted)) => {
                 compared.push((findings.len(), drifted));
                 findings.push(f);
             }
-            Err(f) => findings.push(*f),
+            None => {}
         }
     }
     adjust_fields(d, &mut findings, &mut compared);
@@ -395,6 +443,27 @@ fn is_test(f: &FieldDrift) -> bool {
 /// More than 50 distinct categories making up more than half of the values: free text or
 /// an identifier, whose "drift" says nothing (a pattern leaves such fields out; naming one
 /// compares it).
+/// The most values (both windows) a field may hold for two fields to be compared at once:
+/// 4,000,000 values, 32 MB expanded, so comparing two at once adds at most 32 MB.
+const PAIRED_VALUES: u64 = 4_000_000;
+
+/// A field to compare: its name and both windows' values.
+type FieldWork<'a> = (
+    &'a String,
+    Option<production::Field>,
+    Option<production::Field>,
+);
+
+/// What comparing one field came to.
+enum FieldOutcome {
+    /// Not compared: text or identifiers under a pattern.
+    SetAside,
+    /// Compared: its finding and whether it drifted.
+    Compared(Finding, bool),
+    /// Not comparable, or its comparison could not be made: a finding saying why.
+    Other(Finding),
+}
+
 fn looks_like_text(s: &drift::Sample) -> bool {
     match s {
         drift::Sample::Counts { counts, .. } => {
