@@ -117,23 +117,19 @@ fn each_record(
     })
 }
 
-/// Streams `files` counting records in `[from, to]`, or only finding the newest time when
-/// `bounds` is `None`.
+/// Streams `files` counting records in `[from, to]` (now known: `--now`, or a second read
+/// when [`Pending`] kept too much).
 fn count(
     files: &[std::path::PathBuf],
     timestamp: &str,
     field: Option<&str>,
-    bounds: Option<(Option<f64>, f64)>,
+    (from, to): (Option<f64>, f64),
 ) -> Result<(Pass, Vec<FileRead>)> {
     let mut p = Pass::default();
     let reads = each_record(files, timestamp, field, &mut |rec| {
         p.records += 1;
         let Some((t, is_event)) = rec else {
             p.no_timestamp += 1;
-            return;
-        };
-        let Some((from, to)) = bounds else {
-            p.newest = Some(p.newest.map_or(t, |n: f64| n.max(t)));
             return;
         };
         if t > to {
@@ -330,12 +326,7 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
             pass
         }
         _ => {
-            let (pass, reads) = count(
-                &files,
-                &fb.timestamp,
-                fb.field.as_deref(),
-                Some((from, now)),
-            )?;
+            let (pass, reads) = count(&files, &fb.timestamp, fb.field.as_deref(), (from, now))?;
             cache.note_records(&fb.records, reads);
             pass
         }
@@ -353,7 +344,7 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
                     pass
                 }
                 _ => {
-                    let (pass, reads) = count(&tf, &c.timestamp, None, Some((from, now)))?;
+                    let (pass, reads) = count(&tf, &c.timestamp, None, (from, now))?;
                     cache.note_records(&c.of, reads);
                     pass
                 }
@@ -543,8 +534,8 @@ mod tests {
                 assert_eq!(reads.len(), 1);
                 let now = p.newest.expect("timestamps");
                 let one = p.settle(now, max_age).expect("kept");
-                let (two, _) = count(&files, "ts", field, Some((max_age.map(|a| now - a), now)))
-                    .expect("read");
+                let (two, _) =
+                    count(&files, "ts", field, (max_age.map(|a| now - a), now)).expect("read");
                 assert_eq!(
                     format!("{one:?}"),
                     format!("{two:?}"),
@@ -554,13 +545,8 @@ mod tests {
                 // with a later now (the traffic's newest), the same
                 let later = now + 1_800.0;
                 let one = p.settle(later, max_age).expect("kept");
-                let (two, _) = count(
-                    &files,
-                    "ts",
-                    field,
-                    Some((max_age.map(|a| later - a), later)),
-                )
-                .expect("read");
+                let (two, _) =
+                    count(&files, "ts", field, (max_age.map(|a| later - a), later)).expect("read");
                 assert_eq!(
                     format!("{one:?}"),
                     format!("{two:?}"),

@@ -72,14 +72,11 @@ pub fn for_each_record(
     // access from their footers instead)
     let mut reader = std::io::BufReader::with_capacity(64 * 1024, super::input::open(path)?);
     let head = std::io::BufRead::fill_buf(&mut reader).map_err(|e| Error::io(path, e))?;
-    let columnar = if super::parquet::is_parquet(head) {
-        Some(true)
-    } else if super::arrow::is_arrow(head) {
-        Some(false)
-    } else {
-        None
-    };
-    if let Some(parquet) = columnar {
+    let (parquet, arrow) = (
+        super::parquet::is_parquet(head),
+        super::arrow::is_arrow(head),
+    );
+    if parquet || arrow {
         drop(reader);
         let columns: Vec<String> = keys.iter().cloned().collect();
         if parquet {
