@@ -117,8 +117,8 @@ pub struct CheckArgs {
     pub format: Format,
 
     /// Also write a report file, `FORMAT=PATH` (`table`, `json`, `markdown`, `junit`,
-    /// `sarif`, `github`, `html`; repeatable). Files are written atomically, and only when
-    /// the run was judged.
+    /// `sarif`, `github`, `html`, `openmetrics`; repeatable). Files are written atomically
+    /// (as a node_exporter textfile collector needs), and only when the run was judged.
     #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub report: Vec<(Format, PathBuf)>,
 }

@@ -129,7 +129,7 @@ fn every_command_on_the_ci_page_runs_as_written() {
         }
         for word in line.split_whitespace() {
             if let Some((format, path)) = word.split_once('=')
-                && ["json", "html", "sarif", "junit", "markdown"].contains(&format)
+                && ["json", "html", "sarif", "junit", "markdown", "openmetrics"].contains(&format)
             {
                 let text = std::fs::read_to_string(dir.join(path))
                     .unwrap_or_else(|e| panic!("{line}: no {path}: {e}"));
@@ -140,7 +140,18 @@ fn every_command_on_the_ci_page_runs_as_written() {
     }
     seen.sort();
     seen.dedup();
-    assert_eq!(seen, ["html", "json", "junit", "markdown", "sarif"]);
+    assert_eq!(
+        seen,
+        ["html", "json", "junit", "markdown", "openmetrics", "sarif"]
+    );
+    // the textfile the scheduled run leaves for node_exporter: the S7P3 level, the verdict
+    let prom = std::fs::read_to_string(dir.join("textfile/govgate.prom")).unwrap();
+    assert!(
+        prom.contains("govgate_process_level{process=\"S7P3\"} 2\n")
+            && prom.contains("govgate_verdict_passed 1\n")
+            && prom.ends_with("# EOF\n"),
+        "{prom}"
+    );
     // the JUnit file is what GitLab reads: a suite per process, a case per check
     let junit = std::fs::read_to_string(dir.join("govgate-junit.xml")).unwrap();
     assert!(
@@ -166,6 +177,7 @@ fn the_ci_page_lists_the_commands_it_claims() {
         "govgate check --rubric gate.yaml --report json=gate/report.json",
         "govgate check --rubric gate.yaml --report junit=govgate-junit.xml --report html=govgate-report.html",
         "govgate check results/ --reference records/validated/ --production records/last-day/ --require S7P3=2",
+        "govgate check results/ --reference records/validated/ --production records/last-day/ --require S7P3=2 --report openmetrics=textfile/govgate.prom -q",
     ] {
         assert!(
             lines.iter().any(|l| l.starts_with(needle)),

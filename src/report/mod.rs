@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod openmetrics;
 pub mod sarif;
 mod svg;
 pub mod table;
@@ -39,6 +40,9 @@ pub enum Format {
     Github,
     /// One self-contained HTML page with plots, for a release review.
     Html,
+    /// OpenMetrics / Prometheus text exposition: gauges for alerting (a node_exporter
+    /// textfile, a Pushgateway).
+    Openmetrics,
 }
 
 impl Format {
@@ -51,6 +55,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Html => "html",
+            Format::Openmetrics => "openmetrics",
         }
     }
 
@@ -58,7 +63,7 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == s)
     }
 
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Table,
         Format::Json,
         Format::Markdown,
@@ -66,10 +71,18 @@ impl Format {
         Format::Sarif,
         Format::Github,
         Format::Html,
+        Format::Openmetrics,
     ];
 
     pub const NAMES: &'static [&'static str] = &[
-        "table", "json", "markdown", "junit", "sarif", "github", "html",
+        "table",
+        "json",
+        "markdown",
+        "junit",
+        "sarif",
+        "github",
+        "html",
+        "openmetrics",
     ];
 }
 
@@ -98,6 +111,7 @@ pub fn render(format: Format, verdict: &Verdict, ctx: &Context<'_>) -> String {
         Format::Sarif => sarif::render(verdict, ctx),
         Format::Github => github::render(verdict, ctx),
         Format::Html => html::render(verdict, ctx),
+        Format::Openmetrics => openmetrics::render(verdict, ctx),
     }
 }
 
