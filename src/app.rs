@@ -1,6 +1,7 @@
 //! The subcommands, as library functions: each returns what to print and the exit code,
 //! or an error (exit code 2). Nothing here prints or exits; `main` does.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -216,7 +217,19 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
 /// `govgate check`.
 /// With `quiet`, stdout is the verdict line alone.
 pub fn check(args: &CheckArgs, color: bool, quiet: bool) -> Result<Output> {
+    // the compliance report's date: checked before any evidence is read
+    let date = manifest::timestamp(args.timestamp.as_deref())?;
     let j = judge(&args.gate)?;
+    let compliance = args.format == report::Format::Compliance
+        || args
+            .report
+            .iter()
+            .any(|(f, _)| *f == report::Format::Compliance);
+    let run_files = if compliance {
+        run_files(&j)?
+    } else {
+        BTreeMap::new()
+    };
     // `--format github` in a GitHub Actions step also writes the step summary
     let summary = (args.format == report::Format::Github)
         .then(|| std::env::var_os("GITHUB_STEP_SUMMARY"))
@@ -228,6 +241,12 @@ pub fn check(args: &CheckArgs, color: bool, quiet: bool) -> Result<Output> {
         evidence: &j.evidence,
         samples_read: &j.cache.read,
         records_read: &j.cache.records,
+        files_read: &j.cache.files,
+        attestation: report::compliance::Attestation {
+            date: date.as_deref(),
+            signer: args.signer.as_deref(),
+            run_files: Some(&run_files),
+        },
         color,
         step_summary: summary.is_some(),
     };
@@ -260,6 +279,40 @@ pub fn check(args: &CheckArgs, color: bool, quiet: bool) -> Result<Output> {
         },
         code: j.verdict.exit_code,
     })
+}
+
+/// Notes, for the compliance report's integrity section, the files of the runs that their
+/// results file does not stand for alone (a HELM run's `run_spec.json`, `scenario_state.json`,
+/// the suite's `schema.json`, …: what a manifest pins), hashed.
+fn run_files(j: &Judged) -> Result<BTreeMap<PathBuf, checks::NotedFile>> {
+    let known: std::collections::BTreeSet<PathBuf> = j
+        .evidence
+        .current
+        .iter()
+        .chain(&j.evidence.baseline)
+        .chain(&j.evidence.history)
+        .map(|r| r.source.path.clone())
+        .chain(j.cache.read.keys().cloned())
+        .chain(j.cache.records.keys().map(|(_, p)| p.clone()))
+        .chain(j.cache.files.keys().cloned())
+        .collect();
+    let mut out = BTreeMap::new();
+    for p in manifest::input_files(&j.evidence, &j.rubric)? {
+        let is_rubric = matches!(&j.rubric.origin, rubric::Origin::File(r) if *r == p);
+        if !known.contains(&p) && !is_rubric {
+            let (sha256, bytes) = evidence::hash_file(&p)?;
+            let what = "run_file";
+            out.insert(
+                p,
+                checks::NotedFile {
+                    what,
+                    sha256,
+                    bytes,
+                },
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// `govgate manifest`: writes the manifest; exit 0 when written, whatever the verdict.

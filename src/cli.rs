@@ -117,10 +117,20 @@ pub struct CheckArgs {
     pub format: Format,
 
     /// Also write a report file, `FORMAT=PATH` (`table`, `json`, `markdown`, `junit`,
-    /// `sarif`, `github`, `html`, `openmetrics`; repeatable). Files are written atomically
-    /// (as a node_exporter textfile collector needs), and only when the run was judged.
+    /// `sarif`, `github`, `html`, `openmetrics`, `compliance`; repeatable). Files are
+    /// written atomically (as a node_exporter textfile collector needs), and only when the
+    /// run was judged.
     #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub report: Vec<(Format, PathBuf)>,
+
+    /// The compliance report's date (RFC 3339). Default: `SOURCE_DATE_EPOCH` when set, else
+    /// none (the same inputs give the same bytes).
+    #[arg(long, value_name = "TIME")]
+    pub timestamp: Option<String>,
+
+    /// The person responsible for the compliance report, `"Name <email>"`.
+    #[arg(long, value_name = "NAME <EMAIL>", value_parser = crate::report::compliance::parse_signer)]
+    pub signer: Option<String>,
 }
 
 /// The inputs and rubric of a gate (`check` and `manifest` take the same).

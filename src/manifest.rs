@@ -17,7 +17,6 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::evidence::HashingReader;
 use crate::level::Verdict;
 use crate::model::{Evidence, Role, Run, Tool};
 use crate::rubric::{CheckKind, Origin, RecordsSource, Rubric};
@@ -209,11 +208,7 @@ fn subject_name(path: &Path, root: &Path) -> Result<String> {
 
 /// SHA-256 of a file, streamed.
 pub fn hash_file(path: &Path) -> Result<String> {
-    let file = crate::evidence::input::open(path)?;
-    let (sha, _) = HashingReader::new(file)
-        .finish()
-        .map_err(|e| Error::io(path, e))?;
-    Ok(sha)
+    crate::evidence::hash_file(path).map(|(sha, _)| sha)
 }
 
 /// Subjects for `files`, named relative to `root`, sorted, each once.

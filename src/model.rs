@@ -45,13 +45,19 @@ pub enum Role {
     History,
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
             Role::Current => "current",
             Role::Baseline => "baseline",
             Role::History => "history",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

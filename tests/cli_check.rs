@@ -519,7 +519,7 @@ fn usage_errors_exit_2() {
         ),
         (
             vec!["check", "fixtures/demo", "--report", "xml=o.xml"],
-            "unknown report format `xml` (formats: table, json, markdown, junit, sarif, github, html, openmetrics)",
+            "unknown report format `xml` (formats: table, json, markdown, junit, sarif, github, html, openmetrics, compliance)",
         ),
         (
             vec!["check", "--frobnicate"],

@@ -485,6 +485,8 @@ fn markdown_stays_within_its_byte_limit_and_says_what_it_left_out() {
         evidence: &j.evidence,
         samples_read: &j.cache.read,
         records_read: &j.cache.records,
+        files_read: &j.cache.files,
+        attestation: Default::default(),
         color: false,
         step_summary: true,
     };

@@ -203,6 +203,28 @@ fn tally(f: &Fairness, tallies: &mut Tallies, key: String, rec: &Object) {
     }
 }
 
+/// The files a check reads that are not run files themselves (records named by the rubric,
+/// samples logs, HELM per-instance stats and scenario states), with what each is.
+pub fn files(f: &Fairness, evidence: &Evidence) -> Result<Vec<(PathBuf, &'static str)>> {
+    let mut out = Vec::new();
+    for (_, _, source) in sources(f, evidence)? {
+        match source {
+            Source::Lines(p) => out.push((p, "records")),
+            Source::Samples { path, .. } => out.push((path, "samples")),
+            Source::Helm {
+                per_instance,
+                scenario_state,
+            } => {
+                out.push((per_instance, "samples"));
+                out.extend(scenario_state.map(|p| (p, "samples")));
+            }
+            // the run's own file, listed with the runs
+            Source::Inspect(_) => {}
+        }
+    }
+    Ok(out)
+}
+
 pub fn run(f: &Fairness, evidence: &Evidence) -> Result<Vec<Finding>> {
     let srcs = sources(f, evidence)?;
     if let (true, RecordsSource::Files(pattern)) = (srcs.is_empty(), &f.records) {

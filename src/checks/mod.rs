@@ -197,6 +197,20 @@ pub struct SampleCache {
     pub read: BTreeMap<PathBuf, String>,
     /// Every records file read (`drift`), by role.
     pub records: drift::RecordsRead,
+    /// Other files checks read on their own — a model card, a manifest, a fairness check's
+    /// records, a trend's history named by the rubric — with what they are and their SHA-256,
+    /// for the reports' input lists.
+    pub files: BTreeMap<PathBuf, NotedFile>,
+}
+
+/// A file a check read, as the reports list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotedFile {
+    /// What the file is to the check that read it (`model_card`, `manifest`, `records`,
+    /// `history`).
+    pub what: &'static str,
+    pub sha256: String,
+    pub bytes: u64,
 }
 
 impl SampleCache {
@@ -210,6 +224,22 @@ impl SampleCache {
         for f in reads {
             self.records.insert((role.clone(), f.path.clone()), f);
         }
+    }
+
+    /// Notes a file a check read (hashed here, once per file).
+    pub fn note_file(&mut self, path: &std::path::Path, what: &'static str) -> Result<()> {
+        if !self.files.contains_key(path) {
+            let (sha256, bytes) = crate::evidence::hash_file(path)?;
+            self.files.insert(
+                path.to_path_buf(),
+                NotedFile {
+                    what,
+                    sha256,
+                    bytes,
+                },
+            );
+        }
+        Ok(())
     }
 
     /// `metric`'s per-document values for `variant` in a per-sample source, with each
@@ -272,6 +302,28 @@ pub(crate) fn row_files(
     })
 }
 
+/// Notes the files a check read that no input role lists: its model card, its manifest,
+/// its records, the history runs the rubric names for it.
+fn note_files(check: &Check, evidence: &Evidence, cache: &mut SampleCache) -> Result<()> {
+    match &check.kind {
+        CheckKind::Documentation(d) if d.file.is_file() => cache.note_file(&d.file, "model_card"),
+        CheckKind::Manifest(m) if m.file.is_file() => cache.note_file(&m.file, "manifest"),
+        CheckKind::Fairness(f) => {
+            for (path, what) in fairness::files(f, evidence)? {
+                cache.note_file(&path, what)?;
+            }
+            Ok(())
+        }
+        CheckKind::Trend(t) if !t.history.is_empty() => {
+            for run in crate::evidence::load(&t.history)? {
+                cache.note_file(&run.source.path, "history")?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs every check of the rubric on the evidence, in rubric order.
 pub fn run(rubric: &Rubric, evidence: &Evidence, cache: &mut SampleCache) -> Result<Vec<Outcome>> {
     rubric
@@ -331,6 +383,7 @@ fn run_one(
         CheckKind::Agreement(a) => agreement::run(a, evidence, cache)?,
         CheckKind::Feedback(f) => feedback::run(f, evidence, cache)?,
     };
+    note_files(check, evidence, cache)?;
     let mut findings = findings;
     gate_unfinished(&mut findings, evidence);
     name_not_numeric(&mut findings, evidence);

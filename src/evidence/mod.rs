@@ -197,6 +197,14 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// SHA-256 (hex) and size of a file, streamed.
+pub fn hash_file(path: &Path) -> Result<(String, u64)> {
+    let file = input::open(path)?;
+    HashingReader::new(file)
+        .finish()
+        .map_err(|e| Error::io(path, e))
+}
+
 /// A reader that hashes what passes through it.
 pub struct HashingReader<R> {
     inner: R,

@@ -41,13 +41,15 @@ struct RubricInfo<'a> {
     sha256: &'a str,
 }
 
+/// A file of the verdict: a run (`role` current, baseline, history) or a file a check read
+/// itself (`role` model_card, manifest, records, samples, history; no format or model).
 #[derive(Serialize)]
 struct Input<'a> {
-    role: Role,
+    role: &'a str,
     path: String,
     sha256: &'a str,
     bytes: u64,
-    format: String,
+    format: Option<String>,
     model: Option<&'a str>,
 }
 
@@ -69,12 +71,24 @@ struct SampleInput<'a> {
 
 fn inputs<'a>(role: Role, runs: &'a [Run]) -> impl Iterator<Item = Input<'a>> {
     runs.iter().map(move |r| Input {
-        role,
+        role: role.as_str(),
         path: r.label(),
         sha256: &r.source.sha256,
         bytes: r.source.bytes,
-        format: r.format.to_string(),
+        format: Some(r.format.to_string()),
         model: r.model.name.as_deref(),
+    })
+}
+
+/// The files checks read on their own, after the runs.
+fn check_inputs<'a>(ctx: &Context<'a>) -> impl Iterator<Item = Input<'a>> {
+    ctx.files_read.iter().map(|(path, f)| Input {
+        role: f.what,
+        path: super::display_path(path),
+        sha256: &f.sha256,
+        bytes: f.bytes,
+        format: None,
+        model: None,
     })
 }
 
@@ -95,6 +109,7 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
         inputs: inputs(Role::Current, &ctx.evidence.current)
             .chain(inputs(Role::Baseline, &ctx.evidence.baseline))
             .chain(inputs(Role::History, &ctx.evidence.history))
+            .chain(check_inputs(ctx))
             .collect(),
         records: ctx
             .records_read

@@ -1,6 +1,7 @@
 //! Reporters: render a [`Verdict`] in one format each. Plain functions from data to text;
 //! writing files (atomically) is [`write_atomic`]'s job.
 
+pub mod compliance;
 pub mod github;
 pub mod html;
 pub mod json;
@@ -43,6 +44,9 @@ pub enum Format {
     /// OpenMetrics / Prometheus text exposition: gauges for alerting (a node_exporter
     /// textfile, a Pushgateway).
     Openmetrics,
+    /// A dated, signable test report in Markdown for technical documentation (EU AI Act
+    /// Annex IV 2(g)): procedure, data, results, limitations, file digests.
+    Compliance,
 }
 
 impl Format {
@@ -56,6 +60,7 @@ impl Format {
             Format::Github => "github",
             Format::Html => "html",
             Format::Openmetrics => "openmetrics",
+            Format::Compliance => "compliance",
         }
     }
 
@@ -63,7 +68,7 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == s)
     }
 
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Table,
         Format::Json,
         Format::Markdown,
@@ -72,6 +77,7 @@ impl Format {
         Format::Github,
         Format::Html,
         Format::Openmetrics,
+        Format::Compliance,
     ];
 
     pub const NAMES: &'static [&'static str] = &[
@@ -83,6 +89,7 @@ impl Format {
         "github",
         "html",
         "openmetrics",
+        "compliance",
     ];
 }
 
@@ -95,6 +102,10 @@ pub struct Context<'a> {
     pub samples_read: &'a BTreeMap<PathBuf, String>,
     /// Records files (reference and production windows) with their SHA-256.
     pub records_read: &'a crate::checks::drift::RecordsRead,
+    /// Other files checks read (model cards, manifests, a check's records), with SHA-256.
+    pub files_read: &'a BTreeMap<PathBuf, crate::checks::NotedFile>,
+    /// The compliance report's date and responsible person.
+    pub attestation: compliance::Attestation<'a>,
     /// Colour the table (a terminal, and `NO_COLOR` unset).
     pub color: bool,
     /// The Markdown report goes to `$GITHUB_STEP_SUMMARY` too (`--format github` there).
@@ -112,6 +123,7 @@ pub fn render(format: Format, verdict: &Verdict, ctx: &Context<'_>) -> String {
         Format::Github => github::render(verdict, ctx),
         Format::Html => html::render(verdict, ctx),
         Format::Openmetrics => openmetrics::render(verdict, ctx),
+        Format::Compliance => compliance::render(verdict, ctx),
     }
 }
 

@@ -107,6 +107,8 @@ pub struct Rubric {
     pub description: Option<String>,
     pub origin: Origin,
     pub sha256: String,
+    /// The rubric's text as read (what `sha256` is of), for reports that quote its checks.
+    pub text: String,
     /// Required level per process (`None`: not required).
     pub require: [Option<u8>; 6],
     pub inputs: Inputs,
@@ -618,6 +620,7 @@ pub fn parse(
     if errors.is_empty() {
         let mut rubric = rubric;
         rubric.sha256 = crate::evidence::sha256_hex(text.as_bytes());
+        rubric.text = text.to_owned();
         Ok(rubric)
     } else {
         errors.sort_by_key(|e| e.loc.map(|l| (l.line, l.column)).unwrap_or((0, 0)));

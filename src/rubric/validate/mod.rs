@@ -617,6 +617,7 @@ pub(super) fn validate(
         description: raw.description,
         origin,
         sha256: String::new(),
+        text: String::new(),
         require,
         inputs,
         checks,
