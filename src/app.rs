@@ -165,7 +165,23 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
         require = ?rubric.require,
         "rubric read"
     );
-    // the command line wins over the rubric, role by role
+    // the command line wins over the rubric, role by role; a role taken from the rubric
+    // must stay inside its directory
+    let from_rubric: Vec<&str> = [
+        ("current", &args.inputs),
+        ("baseline", &args.baseline),
+        ("reference", &args.reference),
+        ("production", &args.production),
+        ("requests", &args.requests),
+        ("history", &args.history),
+    ]
+    .into_iter()
+    .filter(|(_, cli)| cli.is_empty())
+    .map(|(role, _)| role)
+    .collect();
+    if let Some(e) = rubric.refused(&from_rubric) {
+        return Err(e.into());
+    }
     let pick = |cli: &[PathBuf], rubric: &[PathBuf]| -> Vec<PathBuf> {
         if cli.is_empty() {
             rubric.to_vec()
@@ -181,12 +197,28 @@ pub fn judge(args: &GateArgs) -> Result<Judged> {
         requests: pick(&args.requests, &rubric.inputs.requests),
         history: pick(&args.history, &rubric.inputs.history),
     };
-    if inputs.is_empty() {
-        return Err(Error::Usage(
+    // a rubric whose every check names its own files needs no other input; otherwise
+    // nothing named at all is a mistake, not an empty gate
+    let needing: Vec<&str> = rubric
+        .checks
+        .iter()
+        .filter(|c| !c.kind.names_its_evidence())
+        .map(|c| c.id.as_str())
+        .collect();
+    if inputs.is_empty() && (rubric.checks.is_empty() || !needing.is_empty()) {
+        // which checks need inputs is worth saying only when others do not
+        let which = match needing.len() {
+            n if n == rubric.checks.len() => String::new(),
+            1..=3 => format!(" (checks that read them: {})", needing.join(", ")),
+            n => format!(
+                " ({n} of the rubric's {} checks read them)",
+                rubric.checks.len()
+            ),
+        };
+        return Err(Error::Usage(format!(
             "no inputs: name results files or directories (e.g. `govgate check results/`), \
-             records windows (`--reference`, `--production`), or set `inputs` in the rubric"
-                .into(),
-        ));
+             records windows (`--reference`, `--production`), or set `inputs` in the rubric{which}"
+        )));
     }
     let now = match &args.now {
         None => None,
@@ -418,9 +450,21 @@ fn validate(file: &std::path::Path) -> Result<Output> {
         .iter()
         .filter_map(|p| r.require[p.index()].map(|l| format!("{p}={l}")))
         .collect();
+    let mut notes = String::new();
+    for (role, e) in &r.refused_inputs {
+        let at = e
+            .loc
+            .map(|l| format!(":{}:{}", l.line, l.column))
+            .unwrap_or_default();
+        notes.push_str(&format!(
+            "  note: {}{at}: `inputs.{role}` leaves the rubric's directory: it is read only with \
+             --allow-outside-root; name the {role} inputs on the command line instead\n",
+            file.display()
+        ));
+    }
     Ok(Output {
         stdout: format!(
-            "{}: valid rubric \"{}\": {} checks ({}); requires {}\n",
+            "{}: valid rubric \"{}\": {} checks ({}); requires {}\n{notes}",
             file.display(),
             r.name,
             r.checks.len(),

@@ -520,7 +520,6 @@ fn hostile_rubrics_are_refused_with_their_position() {
         ("a level of 7", format!("{head}    - {{ id: t, level: 7, threshold: {{ metric: a/b, min: 0 }} }}\n"), "gate.yaml:5:"),
         ("a NaN bound", format!("{head}    - {{ id: t, level: 1, threshold: {{ metric: a/b, min: .nan }} }}\n"), "gate.yaml:5:"),
         ("an absolute records path", "version: 1\nname: r\nprocesses:\n  S7P2:\n    - { id: t, level: 1, fairness: { records: /etc/passwd, group: a, score: b, max_difference: 1 } }\n".to_owned(), "gate.yaml:5:"),
-        ("a .. input", "version: 1\nname: r\ninputs:\n  current: [\"../../..\"]\nprocesses:\n  S7P1: []\n".to_owned(), "gate.yaml:4:"),
         ("not UTF-8", String::from_utf8_lossy(b"version: 1\nname: \xff\n").into_owned().replace('\u{FFFD}', "\u{1}"), "gate.yaml"),
     ];
     for (case, text, names) in cases {
@@ -537,6 +536,29 @@ fn hostile_rubrics_are_refused_with_their_position() {
             "",
         );
     }
+    // `inputs` leaving the rubric's directory are refused when the rubric's inputs are
+    // what govgate would read; inputs named on the command line replace them unread
+    std::fs::write(
+        dir.join("gate.yaml"),
+        "version: 1\nname: r\ninputs:\n  current: [\"../../..\"]\nprocesses:\n  S7P1:\n    - { id: t, level: 1, coverage: { tasks: [\"*\"] } }\n",
+    )
+    .expect("write");
+    refused(
+        "a .. input",
+        &dir,
+        &["check", "--rubric", "gate.yaml"],
+        "gate.yaml:4:",
+        "climbs out of the rubric's directory",
+    );
+    let replaced = run(
+        &dir,
+        &["check", "--rubric", "gate.yaml", "in.json"].map(String::from),
+    );
+    assert!(
+        replaced.code == 0 || replaced.code == 1,
+        "inputs on the command line: {}",
+        replaced.stderr
+    );
 }
 
 #[test]

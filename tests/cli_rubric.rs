@@ -625,12 +625,10 @@ fn rubric_paths_stay_inside_the_rubric_directory_unless_allowed() {
     assert_eq!(out.stdout, "");
     let lines: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with(rs)).collect();
     let hint = "a rubric names files inside its own directory (--allow-outside-root lifts this)";
+    // a check's own files are refused by validation; `inputs` only where they would be read
     assert_eq!(
         lines,
         [
-            format!(
-                "{rs}:5:16: `../rubric-confined-outside/secret.jsonl` climbs out of the rubric's directory with `..`; {hint}"
-            ),
             format!(
                 "{rs}:14:28: `{}` is an absolute path; {hint}",
                 outside.join("secret.jsonl").display()
@@ -645,4 +643,39 @@ fn rubric_paths_stay_inside_the_rubric_directory_unless_allowed() {
     // `inside/records.jsonl` is fine; with the flag every path is
     let out = govgate(&["rubric", "validate", "--allow-outside-root", rs]);
     assert_eq!(out.code, 0, "{out:?}");
+
+    // `inputs.production` outside: noted by validation, refused when the rubric's production
+    // inputs are what a check would read, unread when the command line names them
+    let only_inputs = write(
+        &dir.join("inputs.yaml"),
+        "version: 1\nname: confined\ninputs:\n  reference: [inside/records.jsonl]\n  production: [\"../rubric-confined-outside/secret.jsonl\"]\nprocesses:\n  S7P3:\n    - id: a\n      level: 1\n      drift: { fields: [a] }\n",
+    );
+    let is = only_inputs.to_str().expect("utf-8");
+    let out = govgate(&["rubric", "validate", is]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains(&format!(
+            "note: {is}:5:16: `inputs.production` leaves the rubric's directory"
+        )),
+        "{}",
+        out.stdout
+    );
+    let out = govgate(&["check", "--rubric", is]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!(
+            "{is}:5:16: `../rubric-confined-outside/secret.jsonl` climbs out of the rubric's directory with `..`; {hint}; or name the production inputs on the command line, which replace `inputs.production`"
+        )),
+        "{}",
+        out.stderr
+    );
+    let inside = dir.join("inside/records.jsonl");
+    let out = govgate(&[
+        "check",
+        "--rubric",
+        is,
+        "--production",
+        inside.to_str().expect("utf-8"),
+    ]);
+    assert!(out.code == 0 || out.code == 1, "{out:?}");
 }

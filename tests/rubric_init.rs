@@ -78,11 +78,22 @@ fn todays_evidence_passes_and_a_worse_run_fails() {
     // those paths climb out of the rubric's directory: the rubric says how to check it
     assert!(
         text.contains(
-            "# Its inputs lie outside its directory: check it with --allow-outside-root, or\n"
+            "# Its inputs lie outside its directory: name them on the command line (they replace\n"
         ),
         "{text}"
     );
-    let refused = govgate(&["rubric", "validate", gate_s]);
+    // valid, with a note: its inputs are read only with the flag, or replaced
+    let noted = govgate(&["rubric", "validate", gate_s]);
+    assert_eq!(noted.code, 0, "{noted:?}");
+    assert!(
+        noted
+            .stdout
+            .contains(":16:13: `inputs.current` leaves the rubric's directory"),
+        "{}",
+        noted.stdout
+    );
+    // read from the rubric, they are refused without the flag
+    let refused = govgate(&["check", "--rubric", gate_s]);
     assert_eq!(refused.code, 2, "{refused:?}");
     assert!(
         refused
@@ -104,9 +115,9 @@ fn todays_evidence_passes_and_a_worse_run_fails() {
     assert!(today.stdout.contains("PASS: every required level is met"));
 
     // the baseline model scored lower on gsm8k strict-match: under today's floor
+    // (both roles named on the command line: the rubric's inputs are not read, no flag needed)
     let worse = govgate(&[
         "check",
-        "--allow-outside-root",
         "--rubric",
         gate_s,
         "fixtures/demo-baseline",

@@ -126,6 +126,12 @@ fn sources(f: &Fairness, evidence: &Evidence) -> Result<Vec<(String, Option<Path
             .into_iter()
             .map(|p| (p.display().to_string(), None, Source::Lines(p)))
             .collect()),
+        // no files: `run` says why (the window's reason)
+        RecordsSource::Window(w) => Ok(super::row_files(w, evidence)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p.display().to_string(), None, Source::Lines(p)))
+            .collect()),
         RecordsSource::Role(role) => {
             let mut out = Vec::new();
             for run in evidence.runs(*role) {
@@ -238,6 +244,21 @@ pub fn run(f: &Fairness, evidence: &Evidence) -> Result<Vec<Finding>> {
                 pattern.display()
             ),
             observed: "no file".into(),
+            expected: expected(f),
+            detail: None,
+        }]);
+    }
+    if let (true, RecordsSource::Window(w)) = (srcs.is_empty(), &f.records) {
+        let why = super::row_files(w, evidence)?
+            .err()
+            .unwrap_or_else(|| format!("no {} records", w.label()));
+        return Ok(vec![Finding {
+            subject: w.label(),
+            run: None,
+            baseline: None,
+            status: Status::Missing,
+            message: why,
+            observed: "no records".into(),
             expected: expected(f),
             detail: None,
         }]);

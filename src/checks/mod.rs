@@ -278,6 +278,7 @@ pub(crate) fn row_files(
     evidence: &Evidence,
 ) -> Result<std::result::Result<Vec<PathBuf>, String>> {
     let (files, role) = match src {
+        RowSource::Runs(role) => return Ok(run_record_files(*role, evidence)),
         RowSource::Production => (&evidence.production, "production"),
         RowSource::Reference => (&evidence.reference, "reference"),
         RowSource::Requests => (&evidence.requests, "requests"),
@@ -322,6 +323,45 @@ fn note_files(check: &Check, evidence: &Evidence, cache: &mut SampleCache) -> Re
         }
         _ => Ok(()),
     }
+}
+
+/// The per-sample records of a role's runs as row files: lm-eval samples logs and Inspect AI
+/// logs (one row per sample); `Err` with the reason when there are none.
+fn run_record_files(
+    role: crate::model::Role,
+    evidence: &Evidence,
+) -> std::result::Result<Vec<PathBuf>, String> {
+    let runs = evidence.runs(role);
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut helm = false;
+    for task in runs.iter().flat_map(|r| &r.tasks) {
+        match &task.samples {
+            Some(SampleSource::LmEval(p)) | Some(SampleSource::Inspect(p))
+                if !files.contains(p) =>
+            {
+                files.push(p.clone());
+            }
+            Some(SampleSource::LmEval(_)) | Some(SampleSource::Inspect(_)) => {}
+            Some(SampleSource::HelmPerInstance(_)) => helm = true,
+            None => {}
+        }
+    }
+    if !files.is_empty() {
+        return Ok(files);
+    }
+    Err(if runs.is_empty() {
+        format!("no {role} runs given")
+    } else if helm {
+        format!(
+            "the {role} runs are HELM runs, whose per-instance stats are not records with \
+             fields; name records files instead"
+        )
+    } else {
+        format!(
+            "the {role} runs have no per-sample records (lm-eval --log_samples, Inspect AI \
+             samples)"
+        )
+    })
 }
 
 /// Runs every check of the rubric on the evidence, in rubric order.

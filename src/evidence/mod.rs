@@ -442,6 +442,75 @@ fn expand_with(inputs: &[PathBuf], wanted: fn(&Path) -> bool) -> Result<Vec<Foun
     Ok(found)
 }
 
+/// A file whose form alone says it holds records, not an evaluation output: Parquet or
+/// Arrow IPC by their magic bytes, CSV by its name.
+fn records_by_form(path: &Path) -> Result<Option<&'static str>> {
+    let mut head = [0u8; 8];
+    let n = input::head(path, &mut head)?;
+    if parquet::is_parquet(&head[..n]) {
+        return Ok(Some("Parquet records"));
+    }
+    if arrow::is_arrow(&head[..n]) {
+        return Ok(Some("Arrow IPC records"));
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    Ok(matches!(ext.as_deref(), Some("csv" | "tsv")).then_some("CSV records"))
+}
+
+/// A JSON file that is not an evaluation output but plainly records: one object per line
+/// (by its name, `.jsonl` / `.ndjson`, or a second line that starts another object), an
+/// array whose first element is an object, or govgate's histogram document. A single
+/// object on one line is not taken for records: it may be anything.
+fn records_in_json(path: &Path) -> Result<Option<&'static str>> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
+        return Ok(Some("JSON Lines records"));
+    }
+    let mut head = vec![0u8; 64 * 1024];
+    let n = input::head(path, &mut head)?;
+    let head = &head[..n];
+    let next = |from: usize| {
+        head.get(from..)
+            .and_then(|rest| rest.iter().position(|b| !b.is_ascii_whitespace()))
+            .map(|k| (from + k, head[from + k]))
+    };
+    Ok(match next(0) {
+        Some((i, b'[')) if matches!(next(i + 1), Some((_, b'{'))) => {
+            Some("a JSON array of records")
+        }
+        Some((_, b'{')) => {
+            let second = memchr::memchr(b'\n', head).and_then(|nl| next(nl + 1));
+            if matches!(second, Some((_, b'{'))) {
+                Some("JSON Lines records")
+            } else if matches!(production::detect(path), Ok(production::Format::Histograms)) {
+                Some("a histogram document (records aggregated)")
+            } else {
+                None
+            }
+        }
+        _ => None,
+    })
+}
+
+/// The error for records named where evaluation outputs go: which flag or key takes them.
+fn records_given_as_runs(path: &Path, what: &str) -> Error {
+    Error::input(
+        path,
+        format!(
+            "{what}, not an evaluation output: records are given with `--reference`, \
+             `--production` or `--requests` (or the rubric's `inputs.reference`, \
+             `inputs.production`, `inputs.requests`), or named by a check's `records:` \
+             (`fairness`, `ab_test`, `feedback`, `agreement`); results files, directories \
+             and logs of evaluation runs are the positional inputs, `--baseline` and \
+             `--history`"
+        ),
+    )
+}
+
 /// Loads every run found in `inputs`. Errors if none is found.
 pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     let found = expand(inputs)?;
@@ -453,6 +522,11 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     for f in &found {
         if !f.explicit && !is_evidence_name(&f.path) {
             continue;
+        }
+        if f.explicit
+            && let Some(what) = records_by_form(&f.path)?
+        {
+            return Err(records_given_as_runs(&f.path, what));
         }
         let kind = sniff(&f.path)?;
         tracing::trace!(path = %f.path.display(), kind = ?kind, "classified");
@@ -486,6 +560,9 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
             }
             FileKind::HelmSuite => {}
             FileKind::Unrecognized(what) if f.explicit => {
+                if let Some(what) = records_in_json(&f.path)? {
+                    return Err(records_given_as_runs(&f.path, what));
+                }
                 return Err(Error::input(
                     &f.path,
                     format!("not a recognized evaluation output: {what}"),

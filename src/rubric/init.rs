@@ -375,8 +375,9 @@ fn render(ev: &Evidence, inputs: &Inputs, dir: &Path) -> String {
     .any(|r| r.is_absolute() || r.starts_with(".."));
     if outside {
         out.push_str(
-            "# Its inputs lie outside its directory: check it with --allow-outside-root, or\n\
-             # write it where its inputs are (a rubric names files inside its own directory).\n",
+            "# Its inputs lie outside its directory: name them on the command line (they replace\n\
+             # `inputs`), check it with --allow-outside-root, or write it where its inputs are\n\
+             # (a rubric reads files inside its own directory).\n",
         );
     }
     out.push_str("version: 1\nname: starter\n");

@@ -112,7 +112,28 @@ pub struct Rubric {
     /// Required level per process (`None`: not required).
     pub require: [Option<u8>; 6],
     pub inputs: Inputs,
+    /// `inputs` paths that leave the rubric's directory, by role, with the error each is:
+    /// raised only when that role's inputs are read from the rubric (the command line
+    /// naming the role's inputs replaces them, and they are never read).
+    pub refused_inputs: Vec<(&'static str, DeError)>,
     pub checks: Vec<Check>,
+}
+
+impl Rubric {
+    /// The error for `inputs` paths of `roles` that leave the rubric's directory, if any.
+    pub fn refused(&self, roles: &[&str]) -> Option<RubricError> {
+        let errors: Vec<DeError> = self
+            .refused_inputs
+            .iter()
+            .filter(|(r, _)| roles.contains(r))
+            .map(|(_, e)| e.clone())
+            .collect();
+        (!errors.is_empty()).then(|| RubricError {
+            origin: self.origin.to_string(),
+            text: self.text.clone(),
+            errors,
+        })
+    }
 }
 
 /// Default inputs named by the rubric (`inputs:`), resolved against its directory: the same
@@ -156,6 +177,24 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// The check reads only files the rubric names (records, a model card, a manifest), no
+    /// input given on the command line or by the rubric's `inputs`: a rubric of such checks
+    /// alone needs no other input.
+    pub fn names_its_evidence(&self) -> bool {
+        let files = |s: &RowSource| matches!(s, RowSource::Files(_));
+        match self {
+            CheckKind::Fairness(f) => matches!(f.records, RecordsSource::Files(_)),
+            // claims are compared with the runs' measurements
+            CheckKind::Documentation(d) => d.claims_match.is_none(),
+            CheckKind::Manifest(_) => true,
+            CheckKind::AbTest(a) => files(&a.records),
+            CheckKind::Feedback(f) => {
+                files(&f.records) && f.coverage.as_ref().is_none_or(|c| files(&c.of))
+            }
+            _ => false,
+        }
+    }
+
     /// The kind's key in a rubric.
     pub fn name(&self) -> &'static str {
         match self {
@@ -228,12 +267,17 @@ pub struct Coverage {
     pub allow_limit: bool,
 }
 
-/// Where a fairness check's records come from.
+/// Where a fairness check's records come from. Every kind's `records:` takes the same
+/// names: the run roles `current`, `baseline`, `history`, the records windows `reference`,
+/// `production`, `requests`, or a path or glob.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RecordsSource {
     /// The per-sample values of that role's runs (lm-eval samples logs, HELM
     /// per-instance stats joined with their instances).
     Role(crate::model::Role),
+    /// The records files of an input window (`RowSource::Production`, `Reference` or
+    /// `Requests`).
+    Window(RowSource),
     /// JSON Lines (or JSON array) record files: a path or a glob, resolved against the
     /// rubric's directory.
     Files(PathBuf),
@@ -445,6 +489,9 @@ pub enum RowSource {
     Production,
     Reference,
     Requests,
+    /// The per-sample records of that role's runs (lm-eval samples logs, Inspect AI logs),
+    /// one row per sample.
+    Runs(crate::model::Role),
     /// A path or glob, resolved against the rubric's directory.
     Files(PathBuf),
 }
@@ -456,6 +503,7 @@ impl RowSource {
             RowSource::Production => "production".into(),
             RowSource::Reference => "reference".into(),
             RowSource::Requests => "requests".into(),
+            RowSource::Runs(role) => role.to_string(),
             RowSource::Files(p) => p.display().to_string(),
         }
     }

@@ -341,8 +341,9 @@ fn collect_processes(node: &Node, errors: &mut Vec<DeError>) -> Vec<RawProcess> 
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Fairness")]
 pub struct RawFairness {
-    /// `current` / `baseline` (the per-sample logs of those runs) or a path or glob of
-    /// JSON Lines records, relative to the rubric.
+    /// `current`, `baseline`, `history` (the per-sample logs of those runs), `reference`,
+    /// `production`, `requests` (the records windows), or a path or glob of JSON Lines or
+    /// Parquet records, relative to the rubric.
     pub records: Sp<String>,
     /// Dotted path to the group attribute (`doc.gender`, `instance.extra_data.region`).
     pub group: Sp<String>,
@@ -678,7 +679,8 @@ impl<'de> Deserialize<'de> for RawGuardrail {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "AbTest")]
 pub struct RawAbTest {
-    /// `production` (default), `reference`, `requests`, or a path or glob of records.
+    /// `production` (default), `reference`, `requests` (the records windows), `current`,
+    /// `baseline`, `history` (the runs' per-sample records), or a path or glob of records.
     #[serde(default)]
     pub records: Option<Sp<String>>,
     /// The field naming each record's arm.
@@ -743,7 +745,8 @@ pub struct RawAgreement {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Online")]
 pub struct RawOnline {
-    /// `production` (default), `reference`, `requests`, or a path or glob of records.
+    /// `production` (default), `reference`, `requests` (the records windows), `current`,
+    /// `baseline`, `history` (the runs' per-sample records), or a path or glob of records.
     #[serde(default)]
     pub records: Option<Sp<String>>,
     /// The field naming the model (version) that served the record.
@@ -770,7 +773,8 @@ pub struct RawKappa {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Feedback")]
 pub struct RawFeedback {
-    /// `production` (default), `reference`, `requests`, or a path or glob of records.
+    /// `production` (default), `reference`, `requests` (the records windows), `current`,
+    /// `baseline`, `history` (the runs' per-sample records), or a path or glob of records.
     #[serde(default)]
     pub records: Option<Sp<String>>,
     /// The timestamp field of a feedback record (RFC 3339 or UNIX seconds).

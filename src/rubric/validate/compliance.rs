@@ -10,18 +10,14 @@ pub(super) fn fairness(
 ) -> Option<Fairness> {
     let raw = &f.value;
     let mut ok = true;
-    let records = match raw.records.value.trim() {
-        "current" => RecordsSource::Role(Role::Current),
-        "baseline" => RecordsSource::Role(Role::Baseline),
-        "" => {
-            errors.push(DeError::at(
-                raw.records.loc,
-                "`records` is `current`, `baseline`, or a path to JSON Lines records",
-            ));
+    let records = match records_name(&raw.records, "records", base, errors) {
+        Some(Named::Runs(role)) => RecordsSource::Role(role),
+        Some(Named::Window(w)) => RecordsSource::Window(w),
+        Some(Named::Path(p)) => RecordsSource::Files(p),
+        None => {
             ok = false;
             RecordsSource::Role(Role::Current)
         }
-        path => RecordsSource::Files(confine(base, path, raw.records.loc, errors)),
     };
     let group = record_path(&raw.group, "group", errors);
     let score = raw

@@ -251,6 +251,46 @@ fn probability_or(
 }
 
 /// `production` / `reference` / `requests`, or a path or glob relative to the rubric.
+/// What a `records:` value names: the same six role names for every check kind, or a path
+/// or glob relative to the rubric.
+pub(super) enum Named {
+    /// `current`, `baseline`, `history`: the runs' per-sample records.
+    Runs(crate::model::Role),
+    /// `production`, `reference`, `requests`: the records windows.
+    Window(RowSource),
+    Path(PathBuf),
+}
+
+/// Reads a `records:`-like value (`key` names it in the error).
+pub(super) fn records_name(
+    v: &Sp<String>,
+    key: &str,
+    base: &Path,
+    errors: &mut Vec<DeError>,
+) -> Option<Named> {
+    use crate::model::Role;
+    Some(match v.value.trim() {
+        "current" => Named::Runs(Role::Current),
+        "baseline" => Named::Runs(Role::Baseline),
+        "history" => Named::Runs(Role::History),
+        "production" => Named::Window(RowSource::Production),
+        "reference" => Named::Window(RowSource::Reference),
+        "requests" => Named::Window(RowSource::Requests),
+        "" => {
+            errors.push(DeError::at(
+                v.loc,
+                format!(
+                    "`{key}` is a role — `current`, `baseline`, `history` (the runs' per-sample \
+                     records), `reference`, `production`, `requests` (the records windows) — \
+                     or a path or glob to records, relative to the rubric"
+                ),
+            ));
+            return None;
+        }
+        path => Named::Path(confine(base, path, v.loc, errors)),
+    })
+}
+
 fn row_source(
     v: Option<&Sp<String>>,
     key: &str,
@@ -261,18 +301,10 @@ fn row_source(
     let Some(v) = v else {
         return Some(default);
     };
-    Some(match v.value.trim() {
-        "production" => RowSource::Production,
-        "reference" => RowSource::Reference,
-        "requests" => RowSource::Requests,
-        "" => {
-            errors.push(DeError::at(
-                v.loc,
-                format!("`{key}` is `production`, `reference`, `requests`, or a path to records"),
-            ));
-            return None;
-        }
-        path => RowSource::Files(confine(base, path, v.loc, errors)),
+    Some(match records_name(v, key, base, errors)? {
+        Named::Runs(role) => RowSource::Runs(role),
+        Named::Window(w) => w,
+        Named::Path(p) => RowSource::Files(p),
     })
 }
 
@@ -525,10 +557,27 @@ pub(super) fn confine(base: &Path, text: &str, loc: Loc, errors: &mut Vec<DeErro
     joined
 }
 
+/// Paths the rubric makes govgate read (a check's own files), each confined to the rubric's
+/// directory.
 fn resolve(
     paths: &Option<Vec<Sp<String>>>,
     base: &Path,
     errors: &mut Vec<DeError>,
+) -> Vec<PathBuf> {
+    let mut outside = Vec::new();
+    let out = resolve_input(paths, base, errors, "", &mut outside);
+    errors.extend(outside.into_iter().map(|(_, e)| e));
+    out
+}
+
+/// An `inputs` role's paths; those leaving the rubric's directory go to `refused` (the
+/// command line may name that role's inputs instead, and then they are never read).
+fn resolve_input(
+    paths: &Option<Vec<Sp<String>>>,
+    base: &Path,
+    errors: &mut Vec<DeError>,
+    role: &'static str,
+    refused: &mut Vec<(&'static str, DeError)>,
 ) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths.iter().flatten() {
@@ -537,7 +586,17 @@ fn resolve(
             errors.push(DeError::at(p.loc, "an input path must not be empty"));
             continue;
         }
-        out.push(confine(base, s, p.loc, errors));
+        let mut outside = Vec::new();
+        out.push(confine(base, s, p.loc, &mut outside));
+        refused.extend(outside.into_iter().map(|mut e| {
+            if !role.is_empty() {
+                e.message.push_str(&format!(
+                    "; or name the {role} inputs on the command line, which replace \
+                     `inputs.{role}`"
+                ));
+            }
+            (role, e)
+        }));
     }
     out
 }
@@ -600,14 +659,15 @@ pub(super) fn validate(
         }
     }
 
+    let mut refused = Vec::new();
     let inputs = match &raw.inputs {
         Some(i) => Inputs {
-            current: resolve(&i.current, base_dir, errors),
-            baseline: resolve(&i.baseline, base_dir, errors),
-            reference: resolve(&i.reference, base_dir, errors),
-            production: resolve(&i.production, base_dir, errors),
-            requests: resolve(&i.requests, base_dir, errors),
-            history: resolve(&i.history, base_dir, errors),
+            current: resolve_input(&i.current, base_dir, errors, "current", &mut refused),
+            baseline: resolve_input(&i.baseline, base_dir, errors, "baseline", &mut refused),
+            reference: resolve_input(&i.reference, base_dir, errors, "reference", &mut refused),
+            production: resolve_input(&i.production, base_dir, errors, "production", &mut refused),
+            requests: resolve_input(&i.requests, base_dir, errors, "requests", &mut refused),
+            history: resolve_input(&i.history, base_dir, errors, "history", &mut refused),
         },
         None => Inputs::default(),
     };
@@ -620,6 +680,7 @@ pub(super) fn validate(
         text: String::new(),
         require,
         inputs,
+        refused_inputs: refused,
         checks,
     }
 }
