@@ -310,3 +310,95 @@ fn the_committed_example_is_what_govgate_writes() {
         "regenerate: cd fixtures/s7p2 && govgate check --rubric eu-ai-act {HELM} --timestamp {DATE} --signer \"{SIGNER}\" --report compliance=../../docs/examples/compliance-eu-ai-act.md"
     );
 }
+
+#[test]
+fn a_manifest_check_s_manifest_and_a_regression_s_test_are_in_the_report() {
+    let dir = scratch("compliance-manifest");
+    for (from, to) in [
+        ("fixtures/demo", "results"),
+        ("fixtures/demo-baseline", "baseline"),
+    ] {
+        let out = std::process::Command::new("cp")
+            .args([
+                "-r",
+                common::root().join(from).to_str().expect("utf-8"),
+                dir.join(to).to_str().expect("utf-8"),
+            ])
+            .status()
+            .expect("cp");
+        assert!(out.success());
+    }
+    let m = govgate_in(
+        &dir,
+        &[
+            "manifest",
+            "results/",
+            "-b",
+            "baseline/",
+            "-o",
+            "govgate.manifest.json",
+        ],
+    );
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    // the default rubric verifies govgate.manifest.json (`inputs-pinned`)
+    let out = govgate_in(
+        &dir,
+        &["check", "results/", "-b", "baseline/", "-f", "compliance"],
+    );
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let integrity = section(&out.stdout, "6. Integrity");
+    let row = format!(
+        "| manifest | `govgate.manifest.json` | {} | `{}` |",
+        std::fs::metadata(dir.join("govgate.manifest.json"))
+            .expect("meta")
+            .len(),
+        sha256(&dir.join("govgate.manifest.json"))
+    );
+    assert!(integrity.contains(&row), "{row}\n{integrity}");
+    // each regression finding states its test: the interval of the difference and p
+    let rep = json(
+        &govgate_in(
+            &dir,
+            &["check", "results/", "-b", "baseline/", "-f", "json"],
+        )
+        .stdout,
+    );
+    let results = section(&out.stdout, "4. Results");
+    for f in common::check(&rep, "no-regression")["findings"]
+        .as_array()
+        .expect("findings")
+    {
+        let t = &f["detail"]["test"];
+        let p = t["p_value"].as_f64().expect("p");
+        let shown = results
+            .lines()
+            .find(|l| {
+                l.starts_with(&format!("| {} |", f["subject"].as_str().expect("s")))
+                    && l.contains("difference ")
+            })
+            .unwrap_or_else(|| panic!("no row for {}", f["subject"]));
+        // numbers in the report carry four significant digits (the JSON report has them all)
+        let near = |text: &str, want: f64| {
+            let read: f64 = text
+                .parse()
+                .unwrap_or_else(|_| panic!("{text}: not a number"));
+            assert!(
+                (read - want).abs() <= 5e-4 * want.abs(),
+                "{shown}: {read} vs {want}"
+            );
+        };
+        let after = |key: &str| {
+            shown
+                .split(key)
+                .nth(1)
+                .and_then(|r| r.split([' ', ';', ')']).next())
+                .unwrap_or_else(|| panic!("no `{key}` in {shown}"))
+        };
+        near(after("), p = "), p);
+        near(
+            after("adjusted p = "),
+            t["p_adjusted"].as_f64().expect("p_adj"),
+        );
+        near(after("MDE "), t["mde"].as_f64().expect("mde"));
+    }
+}

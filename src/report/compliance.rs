@@ -443,14 +443,25 @@ pub fn uncertainty(f: &Finding) -> String {
             none_if_empty(parts)
         }
         Detail::Regression(r) => match &r.test {
-            Some(t) => format!(
-                "difference {} ({} CI [{}, {}]), p = {}",
-                fmt(t.delta),
-                pct(t.confidence),
-                fmt(t.ci_low),
-                fmt(t.ci_high),
-                fmt(t.p_value)
-            ),
+            Some(t) => {
+                let mut s = format!(
+                    "difference {} ({} CI [{}, {}]), p = {}",
+                    fmt(t.delta),
+                    pct(t.confidence),
+                    fmt(t.ci_low),
+                    fmt(t.ci_high),
+                    fmt(t.p_value)
+                );
+                if t.family_size > 1 {
+                    s.push_str(&format!(
+                        "; adjusted p = {} ({} tests)",
+                        fmt(t.p_adjusted),
+                        t.family_size
+                    ));
+                }
+                s.push_str(&format!("; MDE {} at power {}", fmt(t.mde), pct(t.power)));
+                s
+            }
             None => r
                 .untested_because
                 .clone()
