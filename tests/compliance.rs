@@ -11,7 +11,6 @@ mod common;
 use std::path::Path;
 
 use common::{govgate_in, json, scratch};
-use sha2::{Digest, Sha256};
 
 const HELM: &str = "../helm/benchmark_output/runs/v1";
 const DATE: &str = "2026-12-01T09:00:00Z";
@@ -19,14 +18,6 @@ const SIGNER: &str = "Ada Lovelace <ada@example.org>";
 
 fn s7p2() -> std::path::PathBuf {
     common::root().join("fixtures/s7p2")
-}
-
-fn sha256(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn report(dir: &Path, extra: &[&str]) -> common::Out {
@@ -183,7 +174,7 @@ fn the_report_holds_every_section_with_the_verdict_s_numbers() {
         let row = format!(
             "| `{f}` | {} | `{}` |",
             std::fs::metadata(root.join(f)).expect("file").len(),
-            sha256(&root.join(f))
+            common::sha256_file(&root.join(f))
         );
         assert!(integrity.contains(&row), "{row}\n{integrity}");
     }
@@ -352,7 +343,7 @@ fn a_manifest_check_s_manifest_and_a_regression_s_test_are_in_the_report() {
         std::fs::metadata(dir.join("govgate.manifest.json"))
             .expect("meta")
             .len(),
-        sha256(&dir.join("govgate.manifest.json"))
+        common::sha256_file(&dir.join("govgate.manifest.json"))
     );
     assert!(integrity.contains(&row), "{row}\n{integrity}");
     // each regression finding states its test: the interval of the difference and p

@@ -9,15 +9,6 @@ mod common;
 use std::path::Path;
 
 use common::{check, govgate, govgate_in, json, scratch, write};
-use sha2::{Digest, Sha256};
-
-fn sha256(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 const DECISIONS: &str = "fixtures/s7p2/records/loan_decisions_biased.jsonl";
 
@@ -244,7 +235,7 @@ fn a_rubric_naming_all_its_evidence_runs_alone_and_lists_what_it_read() {
             .find(|i| i["role"] == role)
             .unwrap_or_else(|| panic!("no {role} in {inputs:?}"));
         assert_eq!(entry["path"], file);
-        assert_eq!(entry["sha256"], sha256(&dir.join(file)));
+        assert_eq!(entry["sha256"], common::sha256_file(&dir.join(file)));
         assert_eq!(
             entry["bytes"],
             std::fs::metadata(dir.join(file)).expect("meta").len()

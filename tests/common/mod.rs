@@ -187,3 +187,14 @@ pub fn lcg(seed: u64) -> impl FnMut(usize) -> usize {
         ((state >> 33) as usize) % n.max(1)
     }
 }
+
+/// SHA-256 of a file's bytes, hex, computed with the sha2 crate (not by govgate), for
+/// checking the digests reports state.
+pub fn sha256_file(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
