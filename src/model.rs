@@ -22,6 +22,8 @@ pub enum Tool {
     Helm,
     #[serde(rename = "inspect")]
     Inspect,
+    #[serde(rename = "lighteval")]
+    Lighteval,
 }
 
 impl fmt::Display for Tool {
@@ -31,6 +33,7 @@ impl fmt::Display for Tool {
             Tool::LmmsEval => "lmms-eval",
             Tool::Helm => "HELM",
             Tool::Inspect => "Inspect AI",
+            Tool::Lighteval => "lighteval",
         })
     }
 }
@@ -381,6 +384,8 @@ pub enum SampleSource {
     HelmPerInstance(PathBuf),
     /// An Inspect AI log (`.eval` or JSON): its `reductions` and samples.
     Inspect(PathBuf),
+    /// A lighteval details Parquet: one row per document, `doc.id` and `metric.<name>`.
+    Lighteval(PathBuf),
 }
 
 impl SampleSource {
@@ -388,7 +393,8 @@ impl SampleSource {
         match self {
             SampleSource::LmEval(p)
             | SampleSource::HelmPerInstance(p)
-            | SampleSource::Inspect(p) => p,
+            | SampleSource::Inspect(p)
+            | SampleSource::Lighteval(p) => p,
         }
     }
 }
@@ -439,6 +445,9 @@ pub enum StderrKind {
     /// Computed from the per-instance values (HELM `per_instance_stats.json`): the sample
     /// standard deviation over instances divided by √n.
     PerInstance,
+    /// Of a group's plain mean of its tasks' values: `sqrt(Σ seᵢ²) / k` from the tasks'
+    /// standard errors (lighteval's `all`, whose own `_stderr` averages them instead).
+    OfMean,
 }
 
 /// One number a run reports.

@@ -164,6 +164,12 @@ fn sources(f: &Fairness, evidence: &Evidence) -> Result<Vec<(String, Option<Path
                             Some(run.source.path.clone()),
                             Source::Inspect(p.clone()),
                         )),
+                        // a details Parquet is records: one row per document
+                        Some(SampleSource::Lighteval(p)) => out.push((
+                            label,
+                            Some(run.source.path.clone()),
+                            Source::Lines(p.clone()),
+                        )),
                         None => {}
                     }
                 }

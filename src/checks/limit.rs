@@ -30,6 +30,7 @@ pub enum Limit {
 pub fn flag(run: &Run) -> &'static str {
     match run.format.tool {
         Tool::Helm => "max_eval_instances",
+        Tool::Lighteval => "--max-samples",
         _ => "--limit",
     }
 }
@@ -55,6 +56,7 @@ fn looked_for(run: &Run) -> &'static str {
             "`adapter_spec.max_eval_instances` in run_spec.json; a helm-summarize table records no limits"
         }
         Tool::Inspect => "eval.config.limit",
+        Tool::Lighteval => "config_general.max_samples",
         _ => "config.limit",
     }
 }

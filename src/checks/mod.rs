@@ -336,12 +336,14 @@ fn run_record_files(
     let mut helm = false;
     for task in runs.iter().flat_map(|r| &r.tasks) {
         match &task.samples {
-            Some(SampleSource::LmEval(p)) | Some(SampleSource::Inspect(p))
-                if !files.contains(p) =>
-            {
+            Some(
+                SampleSource::LmEval(p) | SampleSource::Inspect(p) | SampleSource::Lighteval(p),
+            ) if !files.contains(p) => {
                 files.push(p.clone());
             }
-            Some(SampleSource::LmEval(_)) | Some(SampleSource::Inspect(_)) => {}
+            Some(
+                SampleSource::LmEval(_) | SampleSource::Inspect(_) | SampleSource::Lighteval(_),
+            ) => {}
             Some(SampleSource::HelmPerInstance(_)) => helm = true,
             None => {}
         }

@@ -120,6 +120,68 @@ fn status(item: Item, found: Option<String>, looked_for: impl Into<String>) -> I
     }
 }
 
+/// lighteval's own places for the items its layout records differently; `None` for the
+/// items read as lm-eval's (task versions and hashes, the date, the dataset).
+fn assess_lighteval(run: &Run, item: Item) -> Option<ItemStatus> {
+    let p = &run.provenance;
+    Some(match item {
+        Item::Config => status(
+            item,
+            p.config_recorded.then(|| "config_general".into()),
+            "`config_general`",
+        ),
+        Item::Seeds => status(
+            item,
+            p.seeds.get("seed").map(|s| format!("seed={s}")),
+            "`config_general.model_config.seed`",
+        ),
+        Item::ToolVersion => status(
+            item,
+            None,
+            "a version: lighteval writes none into its results (`lighteval_sha` is its git hash)",
+        ),
+        Item::GitHash => status(
+            item,
+            p.git_hash.clone(),
+            "`config_general.lighteval_sha` (`?` when lighteval ran from an installed package)",
+        ),
+        Item::ModelRevision => status(
+            item,
+            run.model
+                .sha
+                .clone()
+                .map(|s| format!("model_sha {s}"))
+                .or_else(|| {
+                    run.model
+                        .revision
+                        .as_ref()
+                        .filter(|r| is_commit(r))
+                        .map(|r| format!("revision {r}"))
+                }),
+            "`config_general.model_sha` or `model_config.revision`, as a commit",
+        ),
+        Item::Generation => {
+            let set: Vec<String> = p
+                .generation
+                .iter()
+                .filter(|(k, v)| *k != "num_fewshot_seeds" && v.as_str() != "null")
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            status(
+                item,
+                (!set.is_empty()).then(|| format!("generation_parameters: {}", set.join(", "))),
+                "`config_general.model_config.generation_parameters`",
+            )
+        }
+        Item::Environment => status(
+            item,
+            None,
+            "an environment record: lighteval writes none into its results",
+        ),
+        _ => return None,
+    })
+}
+
 /// A pinned commit: 7 to 64 hexadecimal digits.
 fn is_commit(s: &str) -> bool {
     (7..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -132,6 +194,11 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
     }
     if item == Item::Dataset {
         return dataset(run);
+    }
+    if run.format.tool == Tool::Lighteval
+        && let Some(s) = assess_lighteval(run, item)
+    {
+        return s;
     }
     let p = &run.provenance;
     let helm = run.format.tool == Tool::Helm;

@@ -20,6 +20,7 @@ pub mod input;
 pub mod inspect;
 pub mod json;
 pub mod jsonl_fast;
+pub mod lighteval;
 pub mod lmeval;
 pub mod meter;
 pub mod parquet;
@@ -852,7 +853,10 @@ pub fn read_results(path: &Path) -> Result<Run> {
         sha256: sha256_hex(&bytes),
         bytes: bytes.len() as u64,
     };
-    lmeval::read(path, source, &doc)
+    match doc.as_object() {
+        Some(top) if lighteval::is_lighteval(top) => lighteval::read(path, source, top),
+        _ => lmeval::read(path, source, &doc),
+    }
 }
 
 /// The timestamp part of a results file name, which the same run's samples logs share:

@@ -142,6 +142,7 @@ pub fn read_metric(
         SampleSource::LmEval(p) => read_samples_log(p, metric, variant, filters, cluster),
         SampleSource::HelmPerInstance(p) => super::helm::read_instance_values(p, metric, variant),
         SampleSource::Inspect(p) => super::inspect::read_values(p, variant, cluster),
+        SampleSource::Lighteval(p) => super::lighteval::read_values(p, metric, cluster),
     }
 }
 
@@ -242,6 +243,15 @@ pub(crate) fn cluster_key(rec: &super::json::Object, field: &str) -> Option<u64>
 pub fn count_documents(source: &SampleSource) -> Result<u64> {
     if let SampleSource::Inspect(p) = source {
         return super::inspect::count_samples(p);
+    }
+    if let SampleSource::Lighteval(p) = source {
+        let mut ids = HashSet::new();
+        super::parquet::for_each_record(p, Some(&["doc".to_owned()]), &mut |rec| {
+            if let Some(id) = rec.get("doc").and_then(|d| d.get("id")) {
+                ids.insert(format!("{id:?}"));
+            }
+        })?;
+        return Ok(ids.len() as u64);
     }
     let path = source.path();
     let file = super::input::open(path)?;

@@ -123,7 +123,7 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
 /// (`versions`), its few-shot count (`n-shot`, or v0.3's one `num_fewshot`), its
 /// `task_hashes` entry, the dataset its config names, and the limit (`none` when the run's
 /// configuration is recorded without one).
-fn measured(p: &Provenance, task: &str) -> BTreeMap<Aspect, String> {
+pub(crate) fn measured(p: &Provenance, task: &str) -> BTreeMap<Aspect, String> {
     let mut m = BTreeMap::new();
     if let Some(v) = p.task_versions.get(task) {
         m.insert(Aspect::TaskVersion, v.clone());
