@@ -24,6 +24,8 @@ pub enum Tool {
     Inspect,
     #[serde(rename = "lighteval")]
     Lighteval,
+    #[serde(rename = "promptfoo")]
+    Promptfoo,
 }
 
 impl fmt::Display for Tool {
@@ -34,6 +36,7 @@ impl fmt::Display for Tool {
             Tool::Helm => "HELM",
             Tool::Inspect => "Inspect AI",
             Tool::Lighteval => "lighteval",
+            Tool::Promptfoo => "promptfoo",
         })
     }
 }
@@ -386,6 +389,9 @@ pub enum SampleSource {
     Inspect(PathBuf),
     /// A lighteval details Parquet: one row per document, `doc.id` and `metric.<name>`.
     Lighteval(PathBuf),
+    /// A promptfoo output (JSON or JSON Lines) and the task (prompt × provider) whose rows
+    /// are the per-test values.
+    Promptfoo(PathBuf, String),
 }
 
 impl SampleSource {
@@ -394,7 +400,8 @@ impl SampleSource {
             SampleSource::LmEval(p)
             | SampleSource::HelmPerInstance(p)
             | SampleSource::Inspect(p)
-            | SampleSource::Lighteval(p) => p,
+            | SampleSource::Lighteval(p)
+            | SampleSource::Promptfoo(p, _) => p,
         }
     }
 }

@@ -164,6 +164,8 @@ fn sources(f: &Fairness, evidence: &Evidence) -> Result<Vec<(String, Option<Path
                             Some(run.source.path.clone()),
                             Source::Inspect(p.clone()),
                         )),
+                        // promptfoo rows carry no fields to group by beyond their vars
+                        Some(SampleSource::Promptfoo(..)) => {}
                         // a details Parquet is records: one row per document
                         Some(SampleSource::Lighteval(p)) => out.push((
                             label,

@@ -31,6 +31,7 @@ pub fn flag(run: &Run) -> &'static str {
     match run.format.tool {
         Tool::Helm => "max_eval_instances",
         Tool::Lighteval => "--max-samples",
+        Tool::Promptfoo => "a test filter (--filter-first-n, --filter-pattern, …)",
         _ => "--limit",
     }
 }
@@ -38,6 +39,9 @@ pub fn flag(run: &Run) -> &'static str {
 /// The limit as the user typed it (Inspect's `--limit 5-15` is stored as `[4, 15]`).
 pub fn limit_text(run: &Run) -> Option<String> {
     let l = run.provenance.limit?;
+    if run.format.tool == Tool::Promptfoo {
+        return Some(format!("{}: {} test(s) of the suite ran", flag(run), fmt(l)));
+    }
     let sep = if run.format.tool == Tool::Helm {
         " = "
     } else {
@@ -57,6 +61,7 @@ fn looked_for(run: &Run) -> &'static str {
         }
         Tool::Inspect => "eval.config.limit",
         Tool::Lighteval => "config_general.max_samples",
+        Tool::Promptfoo => "`config.tests` as a list, to count the tests run against",
         _ => "config.limit",
     }
 }

@@ -344,7 +344,7 @@ fn run_record_files(
             Some(
                 SampleSource::LmEval(_) | SampleSource::Inspect(_) | SampleSource::Lighteval(_),
             ) => {}
-            Some(SampleSource::HelmPerInstance(_)) => helm = true,
+            Some(SampleSource::HelmPerInstance(_) | SampleSource::Promptfoo(..)) => helm = true,
             None => {}
         }
     }
@@ -355,8 +355,8 @@ fn run_record_files(
         format!("no {role} runs given")
     } else if helm {
         format!(
-            "the {role} runs are HELM runs, whose per-instance stats are not records with \
-             fields; name records files instead"
+            "the {role} runs are HELM or promptfoo runs, whose per-instance results are not \
+             records with fields; name records files instead"
         )
     } else {
         format!(

@@ -182,6 +182,50 @@ fn assess_lighteval(run: &Run, item: Item) -> Option<ItemStatus> {
     })
 }
 
+/// promptfoo's places: its export records the config, its version, Node's, the date and
+/// `--repeat`; no seed, git hash, model revision or task version (the suite is pinned by
+/// its tests, which comparability fingerprints).
+fn assess_promptfoo(run: &Run, item: Item) -> ItemStatus {
+    let p = &run.provenance;
+    let none = |what: &str| status(item, None, format!("{what}: promptfoo records none"));
+    match item {
+        Item::Config => status(
+            item,
+            p.config_recorded.then(|| "config".into()),
+            "`config` (the JSON export; JSON Lines rows carry none)",
+        ),
+        Item::ToolVersion => status(item, p.tool_version.clone(), "`metadata.promptfooVersion`"),
+        Item::Date => status(item, p.date.clone(), "`metadata.evaluationCreatedAt`"),
+        Item::Environment => status(
+            item,
+            p.environment.get("node").map(|n| format!("node {n}")),
+            "`metadata.nodeVersion`",
+        ),
+        Item::Generation => status(
+            item,
+            p.generation.get("repeat").map(|r| format!("repeat {r}")),
+            "`runtimeOptions.repeat`",
+        ),
+        Item::Dataset => status(
+            item,
+            (!p.datasets.is_empty()).then(|| "config.description".into()),
+            "`config.description`",
+        ),
+        Item::Seeds => none("a seed"),
+        Item::GitHash => none("a git hash"),
+        Item::ModelRevision => none("a model revision (providers are named, not pinned)"),
+        Item::TaskVersions => none("a task version"),
+        Item::TaskHashes => status(
+            item,
+            run.tasks
+                .iter()
+                .all(|t| t.measured.contains_key(&crate::model::Aspect::Samples))
+                .then(|| format!("{} test-suite fingerprint(s)", run.tasks.len())),
+            "the tests of each prompt × provider (description and vars)",
+        ),
+    }
+}
+
 /// A pinned commit: 7 to 64 hexadecimal digits.
 fn is_commit(s: &str) -> bool {
     (7..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -199,6 +243,9 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
         && let Some(s) = assess_lighteval(run, item)
     {
         return s;
+    }
+    if run.format.tool == Tool::Promptfoo {
+        return assess_promptfoo(run, item);
     }
     let p = &run.provenance;
     let helm = run.format.tool == Tool::Helm;

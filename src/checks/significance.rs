@@ -329,6 +329,7 @@ pub(crate) fn side_values(
         crate::model::SampleSource::HelmPerInstance(_) => "per_instance_stats.json",
         crate::model::SampleSource::Inspect(_) => "Inspect log's reductions",
         crate::model::SampleSource::Lighteval(_) => "lighteval details Parquet",
+        crate::model::SampleSource::Promptfoo(..) => "promptfoo results",
     };
     if cluster.is_some() && matches!(source, crate::model::SampleSource::HelmPerInstance(_)) {
         return Ok(Err(format!(

@@ -25,6 +25,7 @@ pub mod lmeval;
 pub mod meter;
 pub mod parquet;
 pub mod production;
+pub mod promptfoo;
 pub mod readahead;
 pub mod records;
 pub mod samples;
@@ -58,6 +59,8 @@ pub enum FileKind {
     HelmSuite,
     /// An Inspect AI log: an `.eval` archive or a `--log-format json` document.
     InspectLog,
+    /// promptfoo result rows, one per line (`promptfoo eval -o results.jsonl`).
+    PromptfooRows,
     /// Something else; the string says what was seen.
     Unrecognized(String),
 }
@@ -128,6 +131,8 @@ fn classify(shape: &TopLevel) -> FileKind {
                 FileKind::InspectLog
             } else if has("doc_id") || keys.iter().any(|(k, b)| k == "logs" && *b == b'[') {
                 FileKind::Samples
+            } else if promptfoo::is_result_row(keys) {
+                FileKind::PromptfooRows
             } else if keys.iter().any(|(k, b)| k == "results" && *b == b'{')
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c))
             {
@@ -497,6 +502,14 @@ fn records_in_json(path: &Path) -> Result<Option<&'static str>> {
     })
 }
 
+/// Whether a CSV file's first line is promptfoo's results header.
+fn is_promptfoo_csv(path: &Path) -> Result<bool> {
+    let mut head = [0u8; 4096];
+    let n = input::head(path, &mut head)?;
+    let text = String::from_utf8_lossy(&head[..n]);
+    Ok(promptfoo::csv_header(text.lines().next().unwrap_or("")))
+}
+
 /// The error for records named where evaluation outputs go: which flag or key takes them.
 fn records_given_as_runs(path: &Path, what: &str) -> Error {
     Error::input(
@@ -520,6 +533,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     let mut helm_dirs: Vec<PathBuf> = Vec::new();
     let mut tables: Vec<(PathBuf, bool)> = Vec::new();
     let mut inspect_logs: Vec<PathBuf> = Vec::new();
+    let mut promptfoo_rows: Vec<(PathBuf, bool)> = Vec::new();
     for f in &found {
         if !f.explicit && !is_evidence_name(&f.path) {
             continue;
@@ -527,6 +541,14 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
         if f.explicit
             && let Some(what) = records_by_form(&f.path)?
         {
+            if what == "CSV records" && is_promptfoo_csv(&f.path)? {
+                return Err(Error::input(
+                    &f.path,
+                    "promptfoo's CSV output, which holds less than its JSON (no assertion \
+                     results, no test identity): give the `-o results.json` or \
+                     `-o results.jsonl` output of the same eval",
+                ));
+            }
             return Err(records_given_as_runs(&f.path, what));
         }
         let kind = sniff(&f.path)?;
@@ -552,6 +574,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
             },
             FileKind::HelmTable => tables.push((f.path.clone(), f.explicit)),
             FileKind::InspectLog => inspect_logs.push(f.path.clone()),
+            FileKind::PromptfooRows => promptfoo_rows.push((f.path.clone(), f.explicit)),
             FileKind::HelmSuite if f.explicit => {
                 return Err(Error::input(
                     &f.path,
@@ -604,6 +627,25 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     }
     for path in &inspect_logs {
         runs.push(inspect::read_run(path)?);
+    }
+    // promptfoo writes the same rows as JSON and JSON Lines side by side (`-o results.json
+    // -o results.jsonl`): in a scanned directory the JSON export is the run
+    for (path, explicit) in &promptfoo_rows {
+        let beside_export = runs.iter().any(|r| {
+            r.format.tool == crate::model::Tool::Promptfoo
+                && r.source.path.parent() == path.parent()
+        });
+        if *explicit || !beside_export {
+            let (sha256, bytes) = hash_file(path)?;
+            let source = Source {
+                path: path.clone(),
+                sha256,
+                bytes,
+            };
+            runs.push(promptfoo::read(path, source)?);
+        } else {
+            tracing::debug!(path = %path.display(), "promptfoo rows beside their JSON export; skipped");
+        }
     }
     // Tables summarize runs: read them when named, or when nothing else was found.
     let use_scanned_tables = runs.is_empty();
@@ -855,6 +897,7 @@ pub fn read_results(path: &Path) -> Result<Run> {
     };
     match doc.as_object() {
         Some(top) if lighteval::is_lighteval(top) => lighteval::read(path, source, top),
+        Some(top) if promptfoo::is_promptfoo(top) => promptfoo::read(path, source),
         _ => lmeval::read(path, source, &doc),
     }
 }

@@ -143,6 +143,7 @@ pub fn read_metric(
         SampleSource::HelmPerInstance(p) => super::helm::read_instance_values(p, metric, variant),
         SampleSource::Inspect(p) => super::inspect::read_values(p, variant, cluster),
         SampleSource::Lighteval(p) => super::lighteval::read_values(p, metric, cluster),
+        SampleSource::Promptfoo(p, task) => super::promptfoo::read_values(p, task, metric),
     }
 }
 
