@@ -203,7 +203,10 @@ fn an_s7p6_check_reads_the_per_sample_records_of_runs_by_role() {
     let f = &check(&rep, "ab")["findings"][0];
     assert_eq!(f["status"], "missing");
     assert!(
-        f["message"].as_str().expect("m").contains("HELM or promptfoo runs"),
+        f["message"]
+            .as_str()
+            .expect("m")
+            .contains("HELM or promptfoo runs"),
         "{f}"
     );
 }

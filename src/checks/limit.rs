@@ -40,7 +40,11 @@ pub fn flag(run: &Run) -> &'static str {
 pub fn limit_text(run: &Run) -> Option<String> {
     let l = run.provenance.limit?;
     if run.format.tool == Tool::Promptfoo {
-        return Some(format!("{}: {} test(s) of the suite ran", flag(run), fmt(l)));
+        return Some(format!(
+            "{}: {} test(s) of the suite ran",
+            flag(run),
+            fmt(l)
+        ));
     }
     let sep = if run.format.tool == Tool::Helm {
         " = "
