@@ -26,6 +26,8 @@ pub enum Tool {
     Lighteval,
     #[serde(rename = "promptfoo")]
     Promptfoo,
+    #[serde(rename = "eee")]
+    Eee,
 }
 
 impl fmt::Display for Tool {
@@ -37,6 +39,7 @@ impl fmt::Display for Tool {
             Tool::Inspect => "Inspect AI",
             Tool::Lighteval => "lighteval",
             Tool::Promptfoo => "promptfoo",
+            Tool::Eee => "Every Eval Ever",
         })
     }
 }
@@ -392,6 +395,9 @@ pub enum SampleSource {
     /// A promptfoo output (JSON or JSON Lines) and the task (prompt × provider) whose rows
     /// are the per-test values.
     Promptfoo(PathBuf, String),
+    /// An Every Eval Ever `_samples.jsonl` and the task (`evaluation_name` less its
+    /// `/<filter>`) whose lines are the per-sample scores.
+    Eee(PathBuf, String),
 }
 
 impl SampleSource {
@@ -401,7 +407,8 @@ impl SampleSource {
             | SampleSource::HelmPerInstance(p)
             | SampleSource::Inspect(p)
             | SampleSource::Lighteval(p)
-            | SampleSource::Promptfoo(p, _) => p,
+            | SampleSource::Promptfoo(p, _)
+            | SampleSource::Eee(p, _) => p,
         }
     }
 }

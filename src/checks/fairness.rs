@@ -166,6 +166,12 @@ fn sources(f: &Fairness, evidence: &Evidence) -> Result<Vec<(String, Option<Path
                         )),
                         // promptfoo rows carry no fields to group by beyond their vars
                         Some(SampleSource::Promptfoo(..)) => {}
+                        // EEE sample lines are records (`metadata`, `input`, `evaluation`)
+                        Some(SampleSource::Eee(p, _)) => out.push((
+                            label,
+                            Some(run.source.path.clone()),
+                            Source::Lines(p.clone()),
+                        )),
                         // a details Parquet is records: one row per document
                         Some(SampleSource::Lighteval(p)) => out.push((
                             label,

@@ -345,6 +345,8 @@ fn run_record_files(
                 SampleSource::LmEval(_) | SampleSource::Inspect(_) | SampleSource::Lighteval(_),
             ) => {}
             Some(SampleSource::HelmPerInstance(_) | SampleSource::Promptfoo(..)) => helm = true,
+            Some(SampleSource::Eee(p, _)) if !files.contains(p) => files.push(p.clone()),
+            Some(SampleSource::Eee(..)) => {}
             None => {}
         }
     }

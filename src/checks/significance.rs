@@ -330,6 +330,7 @@ pub(crate) fn side_values(
         crate::model::SampleSource::Inspect(_) => "Inspect log's reductions",
         crate::model::SampleSource::Lighteval(_) => "lighteval details Parquet",
         crate::model::SampleSource::Promptfoo(..) => "promptfoo results",
+        crate::model::SampleSource::Eee(..) => "Every Eval Ever samples file",
     };
     if cluster.is_some() && matches!(source, crate::model::SampleSource::HelmPerInstance(_)) {
         return Ok(Err(format!(

@@ -15,6 +15,7 @@
 pub mod arrow;
 pub mod card;
 pub mod direction;
+pub mod eee;
 pub mod helm;
 pub mod input;
 pub mod inspect;
@@ -61,6 +62,10 @@ pub enum FileKind {
     InspectLog,
     /// promptfoo result rows, one per line (`promptfoo eval -o results.jsonl`).
     PromptfooRows,
+    /// An Every Eval Ever aggregate (`<uuid>.json`).
+    EeeAggregate,
+    /// An Every Eval Ever samples file (`<uuid>_samples.jsonl`), read through its aggregate.
+    EeeSamples,
     /// Something else; the string says what was seen.
     Unrecognized(String),
 }
@@ -133,6 +138,10 @@ fn classify(shape: &TopLevel) -> FileKind {
                 FileKind::Samples
             } else if promptfoo::is_result_row(keys) {
                 FileKind::PromptfooRows
+            } else if eee::is_aggregate(keys) {
+                FileKind::EeeAggregate
+            } else if eee::is_samples_line(keys) {
+                FileKind::EeeSamples
             } else if keys.iter().any(|(k, b)| k == "results" && *b == b'{')
                 && lmeval::COMPANION_KEYS.iter().any(|c| has(c))
             {
@@ -534,6 +543,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     let mut tables: Vec<(PathBuf, bool)> = Vec::new();
     let mut inspect_logs: Vec<PathBuf> = Vec::new();
     let mut promptfoo_rows: Vec<(PathBuf, bool)> = Vec::new();
+    let mut eee_aggregates: Vec<PathBuf> = Vec::new();
     for f in &found {
         if !f.explicit && !is_evidence_name(&f.path) {
             continue;
@@ -575,6 +585,15 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
             FileKind::HelmTable => tables.push((f.path.clone(), f.explicit)),
             FileKind::InspectLog => inspect_logs.push(f.path.clone()),
             FileKind::PromptfooRows => promptfoo_rows.push((f.path.clone(), f.explicit)),
+            FileKind::EeeAggregate => eee_aggregates.push(f.path.clone()),
+            FileKind::EeeSamples if f.explicit => {
+                return Err(Error::input(
+                    &f.path,
+                    "an Every Eval Ever samples file: name its aggregate (`<uuid>.json` beside \
+                     it), which reads it",
+                ));
+            }
+            FileKind::EeeSamples => {}
             FileKind::HelmSuite if f.explicit => {
                 return Err(Error::input(
                     &f.path,
@@ -627,6 +646,9 @@ pub fn load(inputs: &[PathBuf]) -> Result<Vec<Run>> {
     }
     for path in &inspect_logs {
         runs.push(inspect::read_run(path)?);
+    }
+    for path in &eee_aggregates {
+        runs.push(eee::read(path)?);
     }
     // promptfoo writes the same rows as JSON and JSON Lines side by side (`-o results.json
     // -o results.jsonl`): in a scanned directory the JSON export is the run

@@ -144,6 +144,7 @@ pub fn read_metric(
         SampleSource::Inspect(p) => super::inspect::read_values(p, variant, cluster),
         SampleSource::Lighteval(p) => super::lighteval::read_values(p, metric, cluster),
         SampleSource::Promptfoo(p, task) => super::promptfoo::read_values(p, task, metric),
+        SampleSource::Eee(p, task) => super::eee::read_values(p, task, metric, variant),
     }
 }
 
