@@ -63,8 +63,8 @@ fn conforms(run: &Value, want: &Value, what: &str) {
         .map(|t| {
             t.as_object()
                 .expect("m")
-                .values()
-                .filter(|v| !v.is_null())
+                .iter()
+                .filter(|(k, v)| *k != "assertions" && !v.is_null())
                 .count()
         })
         .sum();
@@ -72,6 +72,27 @@ fn conforms(run: &Value, want: &Value, what: &str) {
     for (task, ms) in tasks {
         for (name, w) in ms.as_object().expect("metrics") {
             if w.is_null() {
+                continue;
+            }
+            if name == "assertions" {
+                // pooled pass rates: all assertions (""), and per assertion type
+                for (kind, rate) in w.as_object().expect("pooled") {
+                    let variant = if kind.is_empty() {
+                        Value::Null
+                    } else {
+                        Value::from(kind.as_str())
+                    };
+                    let got = metrics
+                        .iter()
+                        .find(|m| {
+                            m["task"] == *task
+                                && m["metric"] == "assert_pass_rate"
+                                && m["variant"] == variant
+                        })
+                        .unwrap_or_else(|| panic!("{what}: no {task}/assert_pass_rate@{kind}"));
+                    assert_eq!(f(&got["value"]), f(rate), "{what} {task} {kind}");
+                    assert!(got["stderr"].is_null() && got["informational"] == true);
+                }
                 continue;
             }
             let got = metrics

@@ -87,6 +87,15 @@ def read(path, root):
             "score": metric(rs, lambda r: r.get("score")),
             "latency_ms": metric(rs, lambda r: r.get("latencyMs")),
         }
+        # assertions pooled: all, and per type
+        comps = [c for r in rs for c in ((r.get("gradingResult") or {}).get("componentResults") or [])
+                 if isinstance(c.get("pass"), bool)]
+        pooled = {}
+        for c in comps:
+            for key in ("", c["assertion"]["type"]):
+                p_, f_ = pooled.get(key, (0, 0))
+                pooled[key] = (p_ + c["pass"], f_ + (not c["pass"]))
+        m["assertions"] = {k: v[0] / (v[0] + v[1]) for k, v in sorted(pooled.items())}
         names = sorted({k for r in rs for k in (r.get("namedScores") or {})})
         for name in names:
             m[name] = metric(rs, lambda r, name=name: (r.get("namedScores") or {}).get(name))

@@ -226,6 +226,58 @@ fn assess_promptfoo(run: &Run, item: Item) -> ItemStatus {
     }
 }
 
+/// Every Eval Ever's places: the schema keeps the evaluating library and its version, the
+/// date, the dataset and (for generative tasks) the few-shot count; seeds, git hashes and
+/// task versions of the source framework are not carried over by its converters.
+fn assess_eee(run: &Run, item: Item) -> ItemStatus {
+    let p = &run.provenance;
+    let none = |what: &str| {
+        status(
+            item,
+            None,
+            format!("{what}: Every Eval Ever 0.3 records none (its converters drop it)"),
+        )
+    };
+    match item {
+        Item::Config => status(
+            item,
+            p.environment
+                .get("eee_schema")
+                .map(|v| format!("schema {v}")),
+            "`schema_version`",
+        ),
+        Item::ToolVersion => status(
+            item,
+            p.tool_version.clone(),
+            "`eval_library.name` and `version`",
+        ),
+        Item::Date => status(item, p.date.clone(), "`evaluation_timestamp`"),
+        Item::Dataset => status(
+            item,
+            (!p.datasets.is_empty()).then(|| format!("{} dataset(s)", p.datasets.len())),
+            "`evaluation_results[].source_data.dataset_name`",
+        ),
+        Item::Generation => status(
+            item,
+            (!p.num_fewshot.is_empty()).then(|| "num_fewshot".into()),
+            "`evaluation_results[].generation_config`",
+        ),
+        Item::TaskHashes => status(
+            item,
+            run.tasks
+                .iter()
+                .all(|t| t.samples.is_some())
+                .then(|| "sample_hash per sample (checksum-verified samples files)".into()),
+            "a `_samples.jsonl` beside the aggregate, with `sample_hash` per sample",
+        ),
+        Item::Seeds => none("a seed"),
+        Item::GitHash => none("a git hash"),
+        Item::ModelRevision => none("a model revision"),
+        Item::TaskVersions => none("a task version"),
+        Item::Environment => none("an environment"),
+    }
+}
+
 /// A pinned commit: 7 to 64 hexadecimal digits.
 fn is_commit(s: &str) -> bool {
     (7..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -246,6 +298,9 @@ pub fn assess(run: &Run, item: Item) -> ItemStatus {
     }
     if run.format.tool == Tool::Promptfoo {
         return assess_promptfoo(run, item);
+    }
+    if run.format.tool == Tool::Eee {
+        return assess_eee(run, item);
     }
     let p = &run.provenance;
     let helm = run.format.tool == Tool::Helm;

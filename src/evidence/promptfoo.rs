@@ -13,7 +13,8 @@
 //!   does not pass; `error_rate` — errors over all;
 //! * `score` (the row's aggregate score) and each named score (`namedScores`), means over
 //!   the rows that have them;
-//! * `assert_pass_rate` — passing assertions over all (`gradingResult.componentResults`;
+//! * `assert_pass_rate` — passing assertions over all (`gradingResult.componentResults`),
+//!   and per assertion type as its variant (`assert_pass_rate@contains`;
 //!   assertions of one test are not independent, so no standard error, and a pattern
 //!   selector passes over it: named exactly, it is gated);
 //! * `latency_ms` and `cost`, means (lower is better).
@@ -59,7 +60,8 @@ struct Row {
     status: RowStatus,
     score: Option<f64>,
     named: Vec<(String, f64)>,
-    asserts: (u64, u64),
+    /// Each assertion's type and whether it passed.
+    asserts: Vec<(String, bool)>,
     latency: Option<f64>,
     cost: Option<f64>,
 }
@@ -109,16 +111,19 @@ fn row(o: &Object) -> Option<Row> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut asserts = (0, 0);
+    let mut asserts = Vec::new();
     for c in grading
         .and_then(|g| g.get("componentResults"))
         .and_then(Value::as_array)
         .unwrap_or_default()
     {
-        match c.get("pass").and_then(Value::as_bool) {
-            Some(true) => asserts.0 += 1,
-            Some(false) => asserts.1 += 1,
-            None => {}
+        if let Some(pass) = c.get("pass").and_then(Value::as_bool) {
+            let kind = c
+                .get("assertion")
+                .and_then(|a| a.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("unknown");
+            asserts.push((kind.to_owned(), pass));
         }
     }
     Some(Row {
@@ -294,9 +299,6 @@ pub fn read(path: &Path, source: Source) -> Result<Run> {
                 tests,
             }) = value
             {
-                // pooled over assertions, not a mean of per-test values: named exactly it is
-                // read, a pattern passes over it
-                let informational = name == "assert_pass_rate";
                 metrics.push(Metric {
                     task: (*task).to_owned(),
                     name: name.to_owned(),
@@ -308,7 +310,7 @@ pub fn read(path: &Path, source: Source) -> Result<Run> {
                     higher_is_better: Some(higher),
                     direction_source: Some(DirectionSource::BuiltIn),
                     is_group: false,
-                    informational,
+                    informational: false,
                     trials,
                 });
             }
@@ -336,26 +338,39 @@ pub fn read(path: &Path, source: Source) -> Result<Run> {
             });
             push(name, value, true);
         }
-        let (ap, af) = rs
-            .iter()
-            .fold((0u64, 0u64), |a, r| (a.0 + r.asserts.0, a.1 + r.asserts.1));
-        if ap + af > 0 {
-            let value = ap as f64 / (ap + af) as f64;
-            let all_tests = tests.len() as u64;
-            push(
-                "assert_pass_rate",
-                Some(PerTest {
-                    value,
-                    stderr: None,
-                    trials: None,
-                    tests: all_tests,
-                }),
-                true,
-            );
-        }
         push("latency_ms", per_test(rs, &|r| r.latency), false);
         if rs.iter().any(|r| r.cost.is_some_and(|c| c != 0.0)) {
             push("cost", per_test(rs, &|r| r.cost), false);
+        }
+        // assertions, pooled: all of them, and per assertion type as the variant
+        let mut pooled: BTreeMap<Option<&str>, (u64, u64)> = BTreeMap::new();
+        for (kind, pass) in rs.iter().flat_map(|r| &r.asserts) {
+            for key in [None, Some(kind.as_str())] {
+                let e = pooled.entry(key).or_default();
+                if *pass {
+                    e.0 += 1;
+                } else {
+                    e.1 += 1;
+                }
+            }
+        }
+        for (kind, (pass, fail)) in pooled {
+            metrics.push(Metric {
+                task: (*task).to_owned(),
+                name: "assert_pass_rate".into(),
+                variant: kind.map(str::to_owned),
+                value: pass as f64 / (pass + fail) as f64,
+                stderr: None,
+                stderr_kind: None,
+                n: Some(tests.len() as u64),
+                higher_is_better: Some(true),
+                direction_source: Some(DirectionSource::BuiltIn),
+                is_group: false,
+                // pooled over assertions, not a mean of per-test values: named exactly it
+                // is read, a pattern passes over it
+                informational: true,
+                trials: None,
+            });
         }
     }
     Ok(Run {
