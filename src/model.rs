@@ -545,6 +545,33 @@ pub struct Run {
     pub not_numeric: Vec<NotNumeric>,
 }
 
+impl Run {
+    /// A run of what a reader found, with nothing of the kinds only some formats record
+    /// (perturbations, unmeasured stats, an unfinished status, non-numeric metrics).
+    pub fn of(
+        source: Source,
+        format: Format,
+        model: ModelInfo,
+        provenance: Provenance,
+        tasks: Vec<TaskInfo>,
+        metrics: Vec<Metric>,
+    ) -> Run {
+        Run {
+            source,
+            name: None,
+            format,
+            model,
+            provenance,
+            tasks,
+            metrics,
+            perturbations: Vec::new(),
+            unmeasured: Vec::new(),
+            unfinished: None,
+            not_numeric: Vec::new(),
+        }
+    }
+}
+
 /// A metric whose value is not a number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NotNumeric {

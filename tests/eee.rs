@@ -6,32 +6,13 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{check, govgate, json, rubric, scratch};
+use common::{check, govgate, json, num, rubric, scratch};
 use serde_json::Value;
 
 fn reference() -> Value {
     let text = std::fs::read_to_string(common::root().join("scripts/reference/eee_reference.json"))
         .expect("reference JSON (run scripts/reference/eee_reference.py)");
     serde_json::from_str(&text).expect("valid JSON")
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
-fn inspect(path: &Path) -> Value {
-    let out = govgate(&["inspect", path.to_str().expect("utf-8"), "-f", "json"]);
-    assert_eq!(out.code, 0, "{}: {}", path.display(), out.stderr);
-    let v = json(&out.stdout);
-    assert_eq!(
-        v["runs"].as_array().expect("runs").len(),
-        1,
-        "{}",
-        path.display()
-    );
-    v["runs"][0].clone()
 }
 
 fn conforms(run: &Value, want: &Value, what: &str) {
@@ -49,7 +30,7 @@ fn conforms(run: &Value, want: &Value, what: &str) {
             })
             .unwrap_or_else(|| panic!("{what}: no {w}"));
         // the same decimal text read on both sides: bit-equal
-        assert_eq!(f(&got["value"]), f(&w["value"]), "{what} {w}");
+        assert_eq!(num(&got["value"]), num(&w["value"]), "{what} {w}");
         assert_eq!(got["stderr"], w["stderr"], "{what} {w}");
         assert_eq!(got["n"], w["n"], "{what} {w}");
         assert_eq!(got["higher_is_better"], w["higher_is_better"], "{what} {w}");
@@ -76,7 +57,11 @@ fn the_fixtures_read_as_an_independent_read_reads_them() {
     for want in fixtures {
         assert_eq!(want["checksum_ok"], true);
         let path = common::root().join(want["path"].as_str().expect("path"));
-        conforms(&inspect(&path), want, &path.display().to_string());
+        conforms(
+            &common::inspect_one(&path),
+            want,
+            &path.display().to_string(),
+        );
     }
     for legacy in r["legacy"].as_array().expect("legacy") {
         let out = govgate(&["check", legacy["path"].as_str().expect("p")]);
@@ -103,7 +88,11 @@ fn the_corpus_reads_as_an_independent_read_reads_it() {
     for want in corpus {
         assert_ne!(want["checksum_ok"], false, "{want}");
         let path = dir.join(want["path"].as_str().expect("path"));
-        conforms(&inspect(&path), want, &path.display().to_string());
+        conforms(
+            &common::inspect_one(&path),
+            want,
+            &path.display().to_string(),
+        );
     }
     let legacy = r["corpus_legacy"].as_array().expect("legacy");
     assert_eq!(legacy.len(), 6);
@@ -195,15 +184,15 @@ fn threshold_regression_and_coverage_on_eee_records() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let rep = json(&out.stdout);
     assert_eq!(
-        f(&check(&rep, "floor")["findings"][0]["detail"]["value"]),
+        num(&check(&rep, "floor")["findings"][0]["detail"]["value"]),
         0.7
     );
     let t = &check(&rep, "reg")["findings"][0]["detail"]["test"];
     let want = &reference()["paired"];
     assert_eq!(t["method"], "mcnemar-exact", "{t}");
     assert_eq!(t["n"], want["n"]);
-    assert!((f(&t["delta"]) - f(&want["delta"])).abs() <= 1e-12);
-    let (p, q) = (f(&t["p_value"]), f(&want["p"]));
+    assert!((num(&t["delta"]) - num(&want["delta"])).abs() <= 1e-12);
+    let (p, q) = (num(&t["p_value"]), num(&want["p"]));
     assert!((p - q).abs() <= 1e-9 * p.max(q), "p {p} vs statsmodels {q}");
     // 80 of the dataset's 3,270 samples: not full coverage
     let cov = check(&rep, "cov");

@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{check, govgate, json, rubric, scratch};
+use common::{check, govgate, json, num, rubric, scratch};
 use serde_json::Value;
 
 fn reference() -> Value {
@@ -16,10 +16,6 @@ fn reference() -> Value {
         std::fs::read_to_string(common::root().join("scripts/reference/lighteval_reference.json"))
             .expect("reference JSON (run scripts/reference/lighteval_reference.py)");
     serde_json::from_str(&text).expect("valid JSON")
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
 /// |a − b| ≤ 1e-12 · max(|a|, |b|) (exact arithmetic on both sides: a mean and a root).
@@ -30,21 +26,12 @@ fn close(a: f64, b: f64, what: &str) {
     );
 }
 
-fn inspect(path: &Path) -> Value {
-    let out = govgate(&["inspect", path.to_str().expect("utf-8"), "-f", "json"]);
-    assert_eq!(out.code, 0, "{}: {}", path.display(), out.stderr);
-    let v = json(&out.stdout);
-    let runs = v["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 1, "{}", path.display());
-    runs[0].clone()
-}
-
 /// Every value of one reference entry equals govgate's read of the same file.
 fn conforms(run: &Value, want: &Value, what: &str) {
     assert_eq!(run["format"]["tool"], "lighteval", "{what}");
     assert_eq!(run["model"]["name"], want["model"], "{what}");
     match want["limit"].as_f64() {
-        Some(l) => assert_eq!(f(&run["provenance"]["limit"]), l, "{what}"),
+        Some(l) => assert_eq!(num(&run["provenance"]["limit"]), l, "{what}"),
         None => assert!(run["provenance"]["limit"].is_null(), "{what}"),
     }
     let metric = |task: &str, m: &str| -> Value {
@@ -61,7 +48,7 @@ fn conforms(run: &Value, want: &Value, what: &str) {
         for (m, v) in t["metrics"].as_object().expect("metrics") {
             let got = metric(task, m);
             // both sides parse the same decimal text: bit-equal
-            assert_eq!(f(&got["value"]), f(&v["value"]), "{what} {task}/{m}");
+            assert_eq!(num(&got["value"]), num(&v["value"]), "{what} {task}/{m}");
             assert_eq!(got["stderr"], v["stderr"], "{what} {task}/{m} stderr");
             assert_eq!(got["group"], false);
             assert_eq!(got["n"], t["documents"], "{what} {task}/{m} n");
@@ -95,18 +82,22 @@ fn conforms(run: &Value, want: &Value, what: &str) {
             let got = metric(group, m);
             assert_eq!(got["group"], true, "{what} {group}");
             close(
-                f(&got["value"]),
-                f(&v["value"]),
+                num(&got["value"]),
+                num(&v["value"]),
                 &format!("{what} {group}/{m}"),
             );
             close(
-                f(&got["value"]),
-                f(&v["mean_of_members"]),
+                num(&got["value"]),
+                num(&v["mean_of_members"]),
                 &format!("{what} {group}/{m} mean"),
             );
             match v["stderr_of_mean"].as_f64() {
                 Some(se) => {
-                    close(f(&got["stderr"]), se, &format!("{what} {group}/{m} stderr"));
+                    close(
+                        num(&got["stderr"]),
+                        se,
+                        &format!("{what} {group}/{m} stderr"),
+                    );
                     assert_eq!(got["stderr_kind"], "of-mean", "{what}");
                 }
                 None => assert!(got["stderr"].is_null(), "{what}"),
@@ -122,7 +113,11 @@ fn the_fixtures_read_as_an_independent_read_reads_them() {
     assert_eq!(fixtures.len(), 3);
     for want in fixtures {
         let path = common::root().join(want["path"].as_str().expect("path"));
-        conforms(&inspect(&path), want, &path.display().to_string());
+        conforms(
+            &common::inspect_one(&path),
+            want,
+            &path.display().to_string(),
+        );
     }
     // lighteval's own `_stderr` of an average (the members' arithmetic mean) is not used
     let limited = fixtures
@@ -131,7 +126,7 @@ fn the_fixtures_read_as_an_independent_read_reads_them() {
         .expect("limited");
     let g = &limited["groups"]["all"]["acc"];
     assert!(
-        (f(&g["file_stderr"]) - f(&g["stderr_of_mean"])).abs() > 0.04,
+        (num(&g["file_stderr"]) - num(&g["stderr_of_mean"])).abs() > 0.04,
         "{g}"
     );
 }
@@ -155,7 +150,11 @@ fn the_corpus_reads_as_an_independent_read_reads_it() {
     );
     for want in corpus {
         let path = dir.join(want["path"].as_str().expect("path"));
-        conforms(&inspect(&path), want, &path.display().to_string());
+        conforms(
+            &common::inspect_one(&path),
+            want,
+            &path.display().to_string(),
+        );
     }
     // the 2-shot run is not compared with the 0-shot one — nor are their `all` averages
     let scratch_dir = scratch("lighteval-corpus-nshot");
@@ -276,7 +275,7 @@ fn a_threshold_gates_a_lighteval_metric() {
             .expect("f")
             .iter()
             .find(|x| x["path"].as_str().expect("p").contains(run))
-            .map(|x| f(&x["tasks"]["yesno"]["metrics"]["acc"]["value"]))
+            .map(|x| num(&x["tasks"]["yesno"]["metrics"]["acc"]["value"]))
             .expect("run")
     };
     assert!(value("/base/") >= 0.78 && value("/cand/") < 0.78);
@@ -286,7 +285,7 @@ fn a_threshold_gates_a_lighteval_metric() {
     assert_eq!(cand.code, 1, "{}", cand.stderr);
     let rep = json(&cand.stdout);
     let d = &check(&rep, "floor")["findings"][0]["detail"];
-    assert_eq!(f(&d["value"]), value("/cand/"));
+    assert_eq!(num(&d["value"]), value("/cand/"));
 }
 
 #[test]
@@ -328,8 +327,8 @@ fn a_paired_regression_between_two_runs_matches_statsmodels() {
         assert_eq!(t["method"], "mcnemar-exact", "{label}: {finding}");
         assert_eq!(t["paired"], true);
         assert_eq!(t["n"], w["n"], "{label}");
-        close(f(&t["delta"]), f(&w["delta"]), label);
-        let (p, q) = (f(&t["p_value"]), f(&w["p"]));
+        close(num(&t["delta"]), num(&w["delta"]), label);
+        let (p, q) = (num(&t["p_value"]), num(&w["p"]));
         assert!(
             (p - q).abs() <= 1e-9 * p.max(q),
             "{label}: p {p} vs statsmodels {q}"

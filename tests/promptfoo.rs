@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{check, govgate, json, rubric, scratch};
+use common::{check, govgate, json, num, rubric, scratch};
 use serde_json::Value;
 
 fn reference() -> Value {
@@ -18,29 +16,12 @@ fn reference() -> Value {
     serde_json::from_str(&text).expect("valid JSON")
 }
 
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
 /// Means and roots of the same numbers in another order: 1e-12 relative (absolute near 0).
 fn close(a: f64, b: f64, what: &str) {
     assert!(
         (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300) || (a - b).abs() < 1e-15,
         "{what}: govgate {a} vs reference {b}"
     );
-}
-
-fn inspect(path: &Path) -> Value {
-    let out = govgate(&["inspect", path.to_str().expect("utf-8"), "-f", "json"]);
-    assert_eq!(out.code, 0, "{}: {}", path.display(), out.stderr);
-    let v = json(&out.stdout);
-    assert_eq!(
-        v["runs"].as_array().expect("runs").len(),
-        1,
-        "{}",
-        path.display()
-    );
-    v["runs"][0].clone()
 }
 
 fn conforms(run: &Value, want: &Value, what: &str) {
@@ -90,7 +71,7 @@ fn conforms(run: &Value, want: &Value, what: &str) {
                                 && m["variant"] == variant
                         })
                         .unwrap_or_else(|| panic!("{what}: no {task}/assert_pass_rate@{kind}"));
-                    assert_eq!(f(&got["value"]), f(rate), "{what} {task} {kind}");
+                    assert_eq!(num(&got["value"]), num(rate), "{what} {task} {kind}");
                     assert!(got["stderr"].is_null() && got["informational"] == true);
                 }
                 continue;
@@ -100,13 +81,13 @@ fn conforms(run: &Value, want: &Value, what: &str) {
                 .find(|m| m["task"] == *task && m["metric"] == *name)
                 .unwrap_or_else(|| panic!("{what}: no {task}/{name}"));
             close(
-                f(&got["value"]),
-                f(&w["value"]),
+                num(&got["value"]),
+                num(&w["value"]),
                 &format!("{what} {task}/{name}"),
             );
             match w["stderr"].as_f64() {
                 Some(se) => close(
-                    f(&got["stderr"]),
+                    num(&got["stderr"]),
                     se,
                     &format!("{what} {task}/{name} stderr"),
                 ),
@@ -117,8 +98,8 @@ fn conforms(run: &Value, want: &Value, what: &str) {
                 Some(t) => {
                     assert_eq!(got["trials"]["count"], t["count"], "{what} {task}/{name}");
                     close(
-                        f(&got["trials"]["sd"]),
-                        f(&t["sd"]),
+                        num(&got["trials"]["sd"]),
+                        num(&t["sd"]),
                         &format!("{what} {task}/{name} trials"),
                     );
                 }
@@ -135,7 +116,11 @@ fn the_fixtures_read_as_an_independent_read_reads_them() {
     assert_eq!(fixtures.len(), 4, "base and cand, JSON and JSON Lines");
     for want in fixtures {
         let path = common::root().join(want["path"].as_str().expect("path"));
-        conforms(&inspect(&path), want, &path.display().to_string());
+        conforms(
+            &common::inspect_one(&path),
+            want,
+            &path.display().to_string(),
+        );
     }
 }
 
@@ -149,7 +134,11 @@ fn the_corpus_reads_as_an_independent_read_reads_it() {
     assert_eq!(corpus.len(), 4, "two evals, JSON and JSON Lines");
     for want in corpus {
         let path = dir.join(want["path"].as_str().expect("path"));
-        conforms(&inspect(&path), want, &path.display().to_string());
+        conforms(
+            &common::inspect_one(&path),
+            want,
+            &path.display().to_string(),
+        );
     }
     // the CSV output is refused, saying which outputs to give instead
     let csv = dir.join("A/r1_single/results.csv");
@@ -216,7 +205,7 @@ fn a_threshold_gates_a_promptfoo_pass_rate() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let rep = json(&out.stdout);
     assert_eq!(
-        f(&check(&rep, "floor")["findings"][0]["detail"]["value"]),
+        num(&check(&rep, "floor")["findings"][0]["detail"]["value"]),
         0.675
     );
 }
@@ -246,8 +235,8 @@ fn a_paired_regression_between_two_evals_of_one_suite_matches_statsmodels() {
     let want = &reference()["paired"];
     assert_eq!(t["method"], "mcnemar-exact", "{t}");
     assert_eq!(t["n"], want["n"]);
-    close(f(&t["delta"]), f(&want["delta"]), "delta");
-    let (p, q) = (f(&t["p_value"]), f(&want["p"]));
+    close(num(&t["delta"]), num(&want["delta"]), "delta");
+    let (p, q) = (num(&t["p_value"]), num(&want["p"]));
     assert!((p - q).abs() <= 1e-9 * p.max(q), "p {p} vs statsmodels {q}");
     // 6 tests lost, none gained: p = 2 · 0.5^6 = 0.03125 < 0.05, and the drop is over 0.01
     assert_eq!(check(&rep, "reg")["status"], "fail");

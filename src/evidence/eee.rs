@@ -189,26 +189,23 @@ pub fn read(path: &Path) -> Result<Run> {
     }
     p.environment
         .insert("eee_schema".into(), version.to_owned());
-    Ok(Run {
+    let mut run = Run::of(
         source,
-        name: text(Some(&doc), "evaluation_id"),
-        format: Format {
+        Format {
             tool: Tool::Eee,
             version: Some(version.to_owned()),
             inferred: None,
         },
-        model: ModelInfo {
+        ModelInfo {
             name: text(model_info, "id").or_else(|| text(model_info, "name")),
             ..ModelInfo::default()
         },
-        provenance: p,
+        p,
         tasks,
         metrics,
-        perturbations: Vec::new(),
-        unmeasured: Vec::new(),
-        unfinished: None,
-        not_numeric: Vec::new(),
-    })
+    );
+    run.name = text(Some(&doc), "evaluation_id");
+    Ok(run)
 }
 
 /// `<uuid>_samples.jsonl` beside `<uuid>.json`, when it exists.

@@ -251,23 +251,18 @@ pub fn read(path: &Path, source: Source, top: &Object) -> Result<Run> {
         g.measured = joined.into_iter().map(|(a, v)| (a, v.join(", "))).collect();
     }
 
-    Ok(Run {
+    Ok(Run::of(
         source,
-        name: None,
-        format: Format {
+        Format {
             tool: Tool::Lighteval,
             version: None,
             inferred: Some("0.13 layout".into()),
         },
         model,
-        provenance: p,
+        p,
         tasks,
         metrics,
-        perturbations: Vec::new(),
-        unmeasured: Vec::new(),
-        unfinished: None,
-        not_numeric: Vec::new(),
-    })
+    ))
 }
 
 /// A metric's direction from its task config's `metrics` list (`metric_name` a name or a

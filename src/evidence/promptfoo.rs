@@ -373,10 +373,9 @@ pub fn read(path: &Path, source: Source) -> Result<Run> {
             });
         }
     }
-    Ok(Run {
+    let mut run = Run::of(
         source,
-        name: get(&["evalId"]).and_then(Value::as_str).map(str::to_owned),
-        format: Format {
+        Format {
             tool: Tool::Promptfoo,
             version,
             inferred: if top.is_some() {
@@ -385,18 +384,16 @@ pub fn read(path: &Path, source: Source) -> Result<Run> {
                 Some("results `version: 3` rows (JSON Lines)".into())
             },
         },
-        model: ModelInfo {
+        ModelInfo {
             name: (by_task.len() == 1).then(|| rows[0].task.clone()),
             ..ModelInfo::default()
         },
-        provenance: p,
+        p,
         tasks,
         metrics,
-        perturbations: Vec::new(),
-        unmeasured: Vec::new(),
-        unfinished: None,
-        not_numeric: Vec::new(),
-    })
+    );
+    run.name = get(&["evalId"]).and_then(Value::as_str).map(str::to_owned);
+    Ok(run)
 }
 
 fn flag(b: bool) -> f64 {

@@ -198,3 +198,18 @@ pub fn sha256_file(path: &Path) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A JSON number as f64, or a panic naming the value.
+pub fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// `govgate inspect PATH -f json`, which must read exactly one run: that run.
+pub fn inspect_one(path: &Path) -> serde_json::Value {
+    let out = govgate(&["inspect", path.to_str().expect("utf-8"), "-f", "json"]);
+    assert_eq!(out.code, 0, "{}: {}", path.display(), out.stderr);
+    let v = json(&out.stdout);
+    let runs = v["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1, "{}", path.display());
+    runs[0].clone()
+}
