@@ -205,3 +205,35 @@ fn threshold_regression_and_coverage_on_eee_records() {
         "{cov}"
     );
 }
+
+#[test]
+fn a_field_of_the_wrong_type_is_refused_naming_it() {
+    let dir = scratch("eee-types");
+    let from = common::root().join(
+        "fixtures/eee/base/data/boolq/acme/tiny-7b/0b1c6f0e-3d2a-4e8f-9a51-7c2d4e6f8a01.json",
+    );
+    let text = std::fs::read_to_string(&from).expect("read");
+    for (case, broken, names) in [
+        (
+            "score",
+            text.replacen("\"score\": 0.7625", "\"score\": \"0.7625\"", 1),
+            "`evaluation_results[0].score_details.score` is not a number",
+        ),
+        (
+            "direction",
+            text.replacen(
+                "\"lower_is_better\": false",
+                "\"lower_is_better\": \"no\"",
+                1,
+            ),
+            "`evaluation_results[0].metric_config.lower_is_better` is not a boolean",
+        ),
+    ] {
+        assert_ne!(broken, text, "{case}: the fixture changed");
+        let p = dir.join(format!("{case}.json"));
+        std::fs::write(&p, broken).expect("write");
+        let out = govgate(&["check", p.to_str().expect("utf-8")]);
+        assert_eq!(out.code, 2, "{case}");
+        assert!(out.stderr.contains(names), "{case}: {}", out.stderr);
+    }
+}

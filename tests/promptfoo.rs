@@ -280,3 +280,42 @@ fn coverage_counts_the_tests_run_against_the_suite() {
     assert!(msg.contains("10"), "{msg}");
     assert_eq!(check(&rep, "cov")["status"], "fail", "{msg}");
 }
+
+#[test]
+fn repeat_rounds_are_trials() {
+    let dir = scratch("promptfoo-trials");
+    let r = rubric(
+        &dir,
+        "r.yaml",
+        "{ S7P5: 1 }",
+        "  S7P5:\n    - { id: rep, level: 1, trials: { metric: \"support:acme-v1/score\", min_runs: 2, max_sd: 0.05 } }\n",
+    );
+    let rs = r.to_str().expect("utf-8");
+    let out = govgate(&["check", "-r", rs, "fixtures/promptfoo/cand", "-f", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rep = json(&out.stdout);
+    let c = check(&rep, "rep");
+    assert!(
+        c["message"]
+            .as_str()
+            .expect("m")
+            .contains("2 --repeat rounds of"),
+        "{c}"
+    );
+    let want = reference()["fixtures"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .find(|x| x["path"] == "fixtures/promptfoo/cand/results.json")
+        .map(|x| x["tasks"]["support:acme-v1"]["score"]["trials"]["sd"].clone())
+        .expect("cand");
+    close(
+        num(&c["findings"][0]["detail"]["spread"]["sd"]),
+        num(&want),
+        "sd",
+    );
+    // one round only: nothing to measure
+    let out = govgate(&["check", "-r", rs, "fixtures/promptfoo/base", "-f", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(check(&json(&out.stdout), "rep")["status"], "missing");
+}

@@ -8,8 +8,8 @@
 //! group needs at least `min_runs` runs, and with `max_sd` a between-run standard
 //! deviation of at most that.
 //!
-//! A HELM run that averaged several train trials (a Stat with `count` > 1) counts as that
-//! many runs: its `mean` and its spread across trials (HELM writes the population variance;
+//! A HELM run that averaged several train trials (a Stat with `count` > 1), or a promptfoo
+//! eval run with `--repeat k` (its k rounds), counts as that many runs: its `mean` and its spread across trials (HELM writes the population variance;
 //! the sample standard deviation is `√(variance·k/(k − 1))`). When a group has two or more
 //! runs, the runs' own values are used instead.
 //!
@@ -240,7 +240,18 @@ fn judge(t: &Trials, run: &Run, m: &Metric, members: &[(&Run, &Metric)]) -> Find
     };
     let what = match source {
         TrialsSource::Runs => format!("{count} run(s) ({})", names.join(", ")),
-        TrialsSource::HelmTrials => format!("{count} HELM trials of {}", names.join(", ")),
+        TrialsSource::HelmTrials => {
+            // the repeats inside one run: HELM's train trials, promptfoo's --repeat rounds
+            let promptfoo = members
+                .first()
+                .is_some_and(|(r, _)| r.format.tool == crate::model::Tool::Promptfoo);
+            let kind = if promptfoo {
+                "--repeat rounds"
+            } else {
+                "HELM trials"
+            };
+            format!("{count} {kind} of {}", names.join(", "))
+        }
     };
     let mut detail = TrialsDetail {
         source,
