@@ -34,6 +34,12 @@ fn conforms(run: &Value, want: &Value, what: &str) {
         assert_eq!(got["stderr"], w["stderr"], "{what} {w}");
         assert_eq!(got["n"], w["n"], "{what} {w}");
         assert_eq!(got["higher_is_better"], w["higher_is_better"], "{what} {w}");
+        let selector = got["selector"].as_str().expect("selector");
+        assert_eq!(
+            run["provenance"]["generation"][format!("stderr_method {selector}")],
+            w["stderr_method"],
+            "{what} {selector}"
+        );
         let task = run["tasks"]
             .as_array()
             .expect("tasks")

@@ -36,6 +36,7 @@ def read(path, root):
                     "metric": mc.get("metric_name") or mc.get("metric_id"),
                     "value": sd["score"],
                     "stderr": (unc.get("standard_error") or {}).get("value"),
+                    "stderr_method": (unc.get("standard_error") or {}).get("method"),
                     "n": unc.get("num_samples"),
                     "dataset_size": (r.get("source_data") or {}).get("samples_number"),
                     "higher_is_better": None if mc.get("lower_is_better") is None else not mc["lower_is_better"]})

@@ -7,8 +7,8 @@
 //! version named. Of each `evaluation_results[]` entry govgate reads, and checks the type
 //! of: `evaluation_name` (`<task>` or `<task>/<filter>`: the task and the variant),
 //! `metric_config.metric_name` (else `metric_id`) and `lower_is_better`,
-//! `score_details.score`, `uncertainty.standard_error.value` (whatever its `method`:
-//! `analytic` in every converted record seen) and `num_samples`, and `source_data.samples_number` (the dataset's size: a run over fewer
+//! `score_details.score`, `uncertainty.standard_error.value` with its `method` (kept in the
+//! run's provenance as `stderr_method <selector>`) and `num_samples`, and `source_data.samples_number` (the dataset's size: a run over fewer
 //! samples than it is limited). The samples file's SHA-256 must equal
 //! `detailed_evaluation_results.checksum`; its lines give per-sample `evaluation.score`s keyed
 //! by `sample_id`, with `sample_hash` as each sample's identity, for paired tests.
@@ -133,6 +133,14 @@ pub fn read(path: &Path) -> Result<Run> {
         let uncertainty = details.and_then(|d| d.get("uncertainty"));
         let se = uncertainty.and_then(|u| u.get("standard_error"));
         let stderr = se.and_then(|s| s.get("value")).and_then(Value::as_f64);
+        // how the standard error was made, kept with the metric it belongs to
+        if let Some(method) = se.and_then(|s| s.get("method")).and_then(Value::as_str) {
+            let key = match &variant {
+                Some(v) => format!("stderr_method {task}/{metric}@{v}"),
+                None => format!("stderr_method {task}/{metric}"),
+            };
+            p.generation.insert(key, method.to_owned());
+        }
         let n = uncertainty
             .and_then(|u| u.get("num_samples"))
             .and_then(Value::as_u64);
