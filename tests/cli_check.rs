@@ -464,7 +464,7 @@ fn errors_exit_2_with_one_message_naming_file_line_and_column() {
         ),
         (
             &["check", "fixtures/bad/not-eval.json"],
-            "error: fixtures/bad/not-eval.json: not a recognized evaluation output: a JSON object with keys [name, values], not an lm-eval/lmms-eval results file (`results`, an object, with `versions`/`config`; or the promptsource fork's `results` list with `table_results`/`versions`), samples log (`doc_id`), HELM output or Inspect AI log (`eval` with `version`/`status`)\n",
+            "error: fixtures/bad/not-eval.json: not a recognized evaluation output: a JSON object with keys [name, values], not an lm-eval/lmms-eval results file (`results`, an object, with `versions`/`config`; or the promptsource fork's `results` list with `table_results`/`versions`), samples log (`doc_id`), HELM output, Inspect AI log (`eval` with `version`/`status`), lighteval results (`config_general`), promptfoo output (`evalId`) or Every Eval Ever record (`schema_version`, `evaluation_results`)\n",
         ),
         (
             &["check", "fixtures/bad/samples-only"],

@@ -348,3 +348,33 @@ fn a_paired_regression_between_two_runs_matches_statsmodels() {
         "not significant at 0.05 after Holm: {yes}"
     );
 }
+
+#[test]
+fn a_lighteval_file_without_versions_is_still_told_apart() {
+    let dir = scratch("lighteval-minimal");
+    let p = common::write(
+        &dir.join("results_2026-01-01T00-00-00.000000.json"),
+        r#"{"config_general": {"max_samples": "ten"}, "results": {"a|0": {"acc": 0.5}}}"#,
+    );
+    let out = govgate(&["check", p.to_str().expect("utf-8")]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("`config_general.max_samples` is not a number"),
+        "{}",
+        out.stderr
+    );
+    // `all` that is not the plain mean of its tasks is not vouched for: no `all` metric
+    let q = common::write(
+        &dir.join("results_2026-01-02T00-00-00.000000.json"),
+        r#"{"config_general": {}, "results": {"all": {"acc": 0.5}, "a|0": {"acc": 0.4}}}"#,
+    );
+    let run = common::inspect_one(&q);
+    let tasks: Vec<&str> = run["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .map(|m| m["task"].as_str().expect("task"))
+        .collect();
+    assert_eq!(tasks, ["a"]);
+}

@@ -319,3 +319,25 @@ fn repeat_rounds_are_trials() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(check(&json(&out.stdout), "rep")["status"], "missing");
 }
+
+#[test]
+fn a_promptfoo_export_without_its_config_is_still_told_apart() {
+    let dir = scratch("promptfoo-minimal");
+    for (name, text, says) in [
+        (
+            "empty.json",
+            r#"{"evalId": "x", "results": {"version": 3, "results": []}}"#,
+            "a promptfoo output with no result rows",
+        ),
+        (
+            "noprompt.json",
+            r#"{"evalId": "x", "results": {"version": 3, "results": [{"success": true}]}}"#,
+            "result 0 names no prompt, provider or `success`",
+        ),
+    ] {
+        let p = common::write(&dir.join(name), text);
+        let out = govgate(&["check", p.to_str().expect("utf-8")]);
+        assert_eq!(out.code, 2, "{name}");
+        assert!(out.stderr.contains(says), "{name}: {}", out.stderr);
+    }
+}

@@ -143,8 +143,12 @@ fn classify(shape: &TopLevel) -> FileKind {
             } else if eee::is_samples_line(keys) {
                 FileKind::EeeSamples
             } else if keys.iter().any(|(k, b)| k == "results" && *b == b'{')
-                && lmeval::COMPANION_KEYS.iter().any(|c| has(c))
+                && (lmeval::COMPANION_KEYS.iter().any(|c| has(c))
+                    || has("config_general")
+                    || has("evalId"))
             {
+                // lm-eval, lmms-eval; lighteval (`config_general`) and promptfoo (`evalId`)
+                // share the reading path, which tells them apart on the whole document
                 FileKind::LmEvalResults
             } else if keys.iter().any(|(k, b)| k == "results" && *b == b'[')
                 && (has("table_results") || has("versions"))
@@ -167,8 +171,10 @@ fn classify(shape: &TopLevel) -> FileKind {
                 FileKind::Unrecognized(format!(
                     "a JSON object with keys [{}{}], not an lm-eval/lmms-eval results file \
                      (`results`, an object, with `versions`/`config`; or the promptsource \
-                     fork's `results` list with `table_results`/`versions`), samples log (`doc_id`), HELM output \
-                     or Inspect AI log (`eval` with `version`/`status`)",
+                     fork's `results` list with `table_results`/`versions`), samples log (`doc_id`), HELM output, \
+                     Inspect AI log (`eval` with `version`/`status`), lighteval results \
+                     (`config_general`), promptfoo output (`evalId`) or Every Eval Ever \
+                     record (`schema_version`, `evaluation_results`)",
                     shown.join(", "),
                     if keys.len() > 6 { ", …" } else { "" }
                 ))
