@@ -104,19 +104,9 @@ pub fn read(path: &Path, source: Source, doc: &Value) -> Result<Run> {
         t.measured = measured(&provenance, &t.name);
     }
 
-    Ok(Run {
-        source,
-        name: None,
-        format,
-        model,
-        provenance,
-        tasks,
-        metrics,
-        perturbations: Vec::new(),
-        unmeasured: Vec::new(),
-        unfinished: None,
-        not_numeric,
-    })
+    let mut run = Run::of(source, format, model, provenance, tasks, metrics);
+    run.not_numeric = not_numeric;
+    Ok(run)
 }
 
 /// What an lm-eval / lmms-eval task's numbers measured (comparability): its version
