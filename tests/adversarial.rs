@@ -252,6 +252,14 @@ fn encodings_and_layouts_are_refused() {
 fn a_200_mb_single_line_file_is_refused_quickly() {
     let dir = scratch("adv-big");
     let p = dir.join("big.json");
+    // removed however the test ends: 200 MB left behind would fill a small CI disk
+    struct RemoveOnDrop(PathBuf);
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let _remove = RemoveOnDrop(p.clone());
     let mut f = std::fs::File::create(&p).expect("create");
     f.write_all(b"{\"notes\": \"").expect("write");
     let chunk = vec![b'a'; 1 << 20];
@@ -277,7 +285,6 @@ fn a_200_mb_single_line_file_is_refused_quickly() {
         "big.json",
         "larger than the input size limit of 104857600 bytes (--max-input-size)",
     );
-    let _ = std::fs::remove_file(&p);
 }
 
 #[test]
