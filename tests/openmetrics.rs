@@ -500,3 +500,87 @@ fn the_example_alerting_rules_pass_promtool_and_name_govgate_s_series() {
         );
     }
 }
+
+/// A scheduled drift run without `--now`: the evaluation time is the newest record inside
+/// the production window (the JSON report's `production_newest`), whatever the file order;
+/// a record after a `to:` bound does not count; `--now` wins; no window, no time.
+#[test]
+fn a_drift_window_s_newest_record_is_the_evaluation_time() {
+    let dir = scratch("openmetrics-drift-time");
+    // 2026-11-30T00:00:00Z is 1795996800; the production records are a minute apart, the
+    // newest (00:40) written first, and one at 02:00 is outside a window ending at 01:00
+    let mut reference = String::new();
+    for i in 0..40 {
+        reference.push_str(&format!("{{\"x\": {}}}\n", i % 7));
+    }
+    let mut production = String::from("{\"x\": 3, \"ts\": \"2026-11-30T00:40:00Z\"}\n");
+    for m in 0..40 {
+        production.push_str(&format!(
+            "{{\"x\": {}, \"ts\": \"2026-11-30T00:{m:02}:00Z\"}}\n",
+            m % 5
+        ));
+    }
+    let late = "{\"x\": 1, \"ts\": \"2026-11-30T02:00:00Z\"}\n";
+    write(&dir.join("reference.jsonl"), &reference);
+    write(&dir.join("production.jsonl"), &(production.clone() + late));
+    let run = |window: &str, extra: &[&str]| {
+        let r = write(
+            &dir.join("gate.yaml"),
+            &format!(
+                "version: 1\nname: drift-time\nprocesses:\n  S7P3:\n    - {{ id: inputs, level: 1, drift: {{ fields: [x]{window} }} }}\n"
+            ),
+        );
+        let mut args = vec![
+            "check",
+            "-r",
+            r.to_str().expect("utf-8"),
+            "--reference",
+            "reference.jsonl",
+            "--production",
+            "production.jsonl",
+        ];
+        args.extend_from_slice(extra);
+        let om = common::govgate_in(&dir, &[&args[..], &["-f", "openmetrics"]].concat());
+        assert!(om.code == 0 || om.code == 1, "{}", om.stderr);
+        promtool_accepts(&om.stdout);
+        let js = common::govgate_in(&dir, &[&args[..], &["-f", "json"]].concat());
+        assert_eq!(js.code, om.code, "{}", js.stderr);
+        (series(&om.stdout), json(&js.stdout))
+    };
+    let key = "govgate_evaluation_timestamp_seconds";
+
+    // last 1h ends at the newest record, 02:00
+    let (s, rep) = run(", timestamp: ts, window: { last: 1h }", &[]);
+    assert_eq!(value(&s, key), 1795996800.0 + 7200.0);
+    assert_eq!(
+        f(&detail(&rep, "inputs", "x")["production_newest"]),
+        1795996800.0 + 7200.0
+    );
+
+    // from 00:00 to 01:00 (exclusive): the 02:00 record is outside, 00:40 is the newest
+    let (s, rep) = run(
+        ", timestamp: ts, window: { from: \"2026-11-30T00:00:00Z\", to: \"2026-11-30T01:00:00Z\" }",
+        &[],
+    );
+    assert_eq!(value(&s, key), 1795996800.0 + 2400.0);
+    assert_eq!(
+        f(&detail(&rep, "inputs", "x")["production_newest"]),
+        1795996800.0 + 2400.0
+    );
+
+    // --now is the evaluation time when given
+    let (s, _) = run(
+        ", timestamp: ts, window: { last: 1h }",
+        &["--now", "2026-12-01T00:00:00Z"],
+    );
+    assert_eq!(value(&s, key), 1795996800.0 + 86400.0);
+
+    // no window: the records carry no time the run measured to
+    let (s, rep) = run("", &[]);
+    assert!(!s.contains_key(key), "{s:#?}");
+    assert!(
+        detail(&rep, "inputs", "x")
+            .get("production_newest")
+            .is_none()
+    );
+}

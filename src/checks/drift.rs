@@ -83,6 +83,14 @@ pub struct FieldDrift {
     pub production_missing: u64,
     /// The two histograms on shared bins (Sturges edges or distinct values).
     pub histogram: Histogram,
+    /// With a time window: the newest timestamp among the production window's records
+    /// (UNIX seconds) — the time a scheduled run without `--now` measured to, which the
+    /// OpenMetrics report gives as the evaluation's time.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::num::ser_opt"
+    )]
+    pub production_newest: Option<f64>,
 }
 
 /// Both sides' counts on the same bins.
@@ -199,6 +207,7 @@ pub fn run(d: &Drift, evidence: &Evidence) -> Result<(Vec<Finding>, Read)> {
     names.extend(found);
 
     let window_note = window_note(&reference, &prod);
+    let prod_newest = prod.newest;
     // each field's values taken out of the windows (held once), then the fields compared —
     // on two threads while they are small, each taking every other field one at a time —
     // and the outcomes put back in the fields' order
@@ -227,7 +236,7 @@ pub fn run(d: &Drift, evidence: &Evidence) -> Result<(Vec<Finding>, Read)> {
         if !named && pair.kind == Kind::Categorical && looks_like_text(&pair.reference) {
             return FieldOutcome::SetAside;
         }
-        match field_finding(d, name, &pair, ref_missing, prod_missing) {
+        match field_finding(d, name, &pair, (ref_missing, prod_missing), prod_newest) {
             Ok((f, drifted)) => FieldOutcome::Compared(f, drifted),
             Err(f) => FieldOutcome::Other(*f),
         }
@@ -569,8 +578,8 @@ fn field_finding(
     d: &Drift,
     name: &str,
     pair: &Pair,
-    ref_missing: u64,
-    prod_missing: u64,
+    (ref_missing, prod_missing): (u64, u64),
+    prod_newest: Option<f64>,
 ) -> std::result::Result<(Finding, bool), Box<Finding>> {
     let (r, p) = (&pair.reference, &pair.production);
     let numeric = pair.kind == Kind::Numeric;
@@ -648,6 +657,7 @@ fn field_finding(
         reference_missing: ref_missing,
         production_missing: prod_missing,
         histogram: histogram(bins),
+        production_newest: prod_newest,
     };
     // with drift_share the verdict is the dataset's; a field's drift is reported, not failed
     let status = if c.drift && d.drift_share.is_none() {

@@ -9,8 +9,8 @@
 //! one that holds and `0` on the others, so an alert on `{status="fail"} == 1` never sees
 //! a series vanish. No sample carries a timestamp (the textfile collector refuses them);
 //! the evaluation's own time is a gauge, `govgate_evaluation_timestamp_seconds`, written
-//! only when the run has one (`--now`, or the newest record time a `feedback` check measured
-//! to), so the same inputs give the same bytes.
+//! only when the run has one (`--now`, or the newest record time a `feedback` check or a
+//! drift check's production window measured to), so the same inputs give the same bytes.
 //!
 //! Cardinality is bounded: the finding series of a check cover at most
 //! [`MAX_FINDINGS_PER_CHECK`] findings (those not passing first, then the rubric's order),
@@ -59,7 +59,7 @@ const FAMILIES: &[Family] = &[
     family(
         "govgate_evaluation_timestamp_seconds",
         "seconds",
-        "The time the evaluation measured to (UNIX seconds): --now, else the newest record time a feedback check used.",
+        "The time the evaluation measured to (UNIX seconds): --now, else the newest record time a feedback check or a drift window used.",
     ),
     family(
         "govgate_process_level",
@@ -391,7 +391,8 @@ pub fn render(verdict: &Verdict, ctx: &Context<'_>) -> String {
     m.render()
 }
 
-/// `--now`, else the latest `now` a feedback check measured to.
+/// `--now`, else the latest time a check measured to: a `feedback` check's `now` or the
+/// newest record of a drift check's production window.
 fn evaluation_time(verdict: &Verdict, ctx: &Context<'_>) -> Option<f64> {
     ctx.evidence.now.or_else(|| {
         verdict
@@ -400,6 +401,7 @@ fn evaluation_time(verdict: &Verdict, ctx: &Context<'_>) -> Option<f64> {
             .flat_map(|o| &o.findings)
             .filter_map(|f| match &f.detail {
                 Some(Detail::Feedback(d)) => Some(d.now),
+                Some(Detail::Drift(d)) => d.production_newest,
                 _ => None,
             })
             .filter(|t| t.is_finite())

@@ -177,6 +177,7 @@ impl LastWindow {
                 continue;
             }
             side.used += 1;
+            side.newest = Some(side.newest.map_or(*t, |n| n.max(*t)));
             let at = r * self.fields;
             for i in 0..self.fields {
                 let v = self.cells[at + i].val(self.integers[at + i], &self.categories);

@@ -166,6 +166,10 @@ pub struct Side {
     pub no_timestamp: u64,
     /// The window actually applied, as UNIX seconds.
     pub bounds: Option<(Option<f64>, Option<f64>)>,
+    /// With a window: the newest timestamp among the records inside it (UNIX seconds), the
+    /// time a scheduled run without `--now` measured to. `None` without a window or when no
+    /// record fell inside.
+    pub newest: Option<f64>,
     pub fields: BTreeMap<String, Field>,
     /// The named fields while reading, in the request's order (moved into `fields` at the
     /// end): no per-record map lookup or key allocation.
@@ -486,6 +490,7 @@ impl Side {
             if !inside {
                 return;
             }
+            self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
         }
         self.used += 1;
         let named = &mut self.named;
@@ -952,8 +957,8 @@ mod tests {
     /// What a side holds, in an order that does not depend on hashing.
     fn summary(side: &Side) -> String {
         let mut out = format!(
-            "records {} used {} no_timestamp {} bounds {:?}\n",
-            side.records, side.used, side.no_timestamp, side.bounds
+            "records {} used {} no_timestamp {} bounds {:?} newest {:?}\n",
+            side.records, side.used, side.no_timestamp, side.bounds, side.newest
         );
         for (name, f) in &side.fields {
             let mut cats: Vec<(&String, &u64)> = f.categories.iter().collect();
@@ -986,13 +991,17 @@ mod tests {
             (state >> 33) % n
         };
         let (mut jsonl, mut csv) = (String::new(), String::from("ts,x,lang\n"));
+        let mut newest = 0;
         for i in 0..12_000u64 {
             // mostly ascending over ~10 days, with jitter of up to a day either way
             let t = 1_793_000_000 + i * 43 + next(172_800) - 86_400;
             let (ts, ts_cell) = match next(50) {
                 0 => (String::new(), String::new()),
                 1 => (r#""ts": "never", "#.to_owned(), "never".to_owned()),
-                _ => (format!(r#""ts": {t}, "#), t.to_string()),
+                _ => {
+                    newest = newest.max(t);
+                    (format!(r#""ts": {t}, "#), t.to_string())
+                }
             };
             let x = match next(10) {
                 0 => "null".to_owned(),
@@ -1038,6 +1047,8 @@ mod tests {
                         .expect("decided");
                     assert_eq!(summary(&one), summary(&two), "{files:?} {hours} h");
                     assert!(one.used > 0 && one.no_timestamp > 0, "{}", summary(&one));
+                    // the window ends at the newest timestamp, which it holds
+                    assert_eq!(one.newest, Some(newest as f64), "{files:?} {hours} h");
                     assert_eq!(one.files.len(), files.len());
                 }
             }
