@@ -33,6 +33,12 @@
 //!   the correction judged it at then lies above `max_degradation`. Five guardrails of an
 //!   unchanged service raise a false alarm at most `alpha` of the time, not five times
 //!   that.
+//! * **`sequential: true`** — the outcome and the guardrails use the always-valid mSPRT
+//!   ([`crate::stats::sequential`]) instead: its p-value `min(1, 1/Λ)` and confidence
+//!   sequence may be looked at every day on the accumulating records with the false-positive
+//!   rate still `alpha` over all the looks; `tau` (default: narrowest at `min_samples`).
+//! * **`covariate:`** — CUPED: the outcome adjusted to `y − θ(x − x̄)`, `θ = cov(y, x)/var(x)`
+//!   over both arms, before either test; the variance reduction is reported.
 //!
 //! ## Configuration
 //! ```yaml
@@ -64,10 +70,10 @@ use crate::error::Result;
 use crate::evidence::production::{self, Scalar};
 use crate::num::{fmt, p as fmt_p};
 use crate::rubric::{AbTest, Guardrail};
-use crate::stats::describe::Running;
+use crate::stats::describe::{Comoments, Running};
 use crate::stats::inference::Inference;
 use crate::stats::multiplicity::{self, Adjusted};
-use crate::stats::twosample;
+use crate::stats::{sequential, twosample};
 
 /// A sample-ratio mismatch below this p-value fails (the usual experimentation-platform
 /// threshold).
@@ -95,6 +101,8 @@ pub struct Arm {
 pub enum AbMethod {
     TwoProportionZ,
     WelchT,
+    /// The mixture sequential probability ratio test (always valid).
+    Msprt,
 }
 
 impl AbMethod {
@@ -102,8 +110,45 @@ impl AbMethod {
         match self {
             AbMethod::TwoProportionZ => "Wald two-proportion z-test",
             AbMethod::WelchT => "Welch t-test",
+            AbMethod::Msprt => "always-valid mSPRT",
         }
     }
+}
+
+/// The sequential test's parameters (`sequential: true`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SequentialDetail {
+    /// The normal mixture's standard deviation on the lift's scale.
+    #[serde(serialize_with = "crate::num::ser")]
+    pub tau: f64,
+    /// `rubric` when the rubric set `tau`, else `min_samples`: the one that makes the
+    /// interval narrowest when each arm holds `min_samples` records.
+    pub tau_from: &'static str,
+    /// The variance of the lift behind the test, `s_t²/n_t + s_c²/n_c` (binary outcomes:
+    /// `p(1 − p)` per arm, as Johari et al.).
+    #[serde(serialize_with = "crate::num::ser")]
+    pub variance: f64,
+    /// The mixture likelihood ratio `Λ` of `lift = −min_lift` (`p = min(1, 1/Λ)`).
+    #[serde(serialize_with = "crate::num::ser")]
+    pub likelihood_ratio: f64,
+}
+
+/// The CUPED adjustment (`covariate:`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CupedDetail {
+    pub covariate: String,
+    /// `cov(y, x)/var(x)` over both arms' records with an outcome and a covariate.
+    #[serde(serialize_with = "crate::num::ser")]
+    pub theta: f64,
+    /// The lift of the outcome before the adjustment, on the same records.
+    #[serde(serialize_with = "crate::num::ser")]
+    pub unadjusted_lift: f64,
+    /// `1 − V_adjusted/V_unadjusted`: the share of the lift's variance the covariate
+    /// removed.
+    #[serde(serialize_with = "crate::num::ser")]
+    pub variance_reduction: f64,
+    /// Records with an outcome but no numeric covariate, left out (control, treatment).
+    pub without_covariate: (u64, u64),
 }
 
 /// The outcome's comparison.
@@ -130,6 +175,10 @@ pub struct AbOutcome {
     pub alpha: f64,
     pub min_lift: f64,
     pub higher_is_better: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequential: Option<SequentialDetail>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cuped: Option<CupedDetail>,
 }
 
 /// The sample-ratio test.
@@ -191,6 +240,10 @@ struct ArmAcc {
     /// Records whose outcome is text, an array or an object, or not finite.
     wrong_type: u64,
     guardrails: Vec<Running>,
+    /// (covariate, outcome) of the records with both (with `covariate:`).
+    pairs: Comoments,
+    /// Records with a numeric outcome but no numeric covariate (with `covariate:`).
+    no_covariate: u64,
 }
 
 fn new_arm(guards: usize) -> ArmAcc {
@@ -238,6 +291,8 @@ pub fn run(
     let mut fields = vec![a.variant.clone(), a.outcome.clone()];
     fields.extend(a.guardrails.iter().map(|g| g.field.clone()));
     let guards = a.guardrails.len();
+    // the covariate, when there is one, is read after the guardrails
+    fields.extend(a.covariate.iter().cloned());
     let mut arms: BTreeMap<String, ArmAcc> = BTreeMap::new();
     for name in [&a.control, &a.treatment] {
         arms.insert(name.clone(), new_arm(guards));
@@ -245,6 +300,7 @@ pub fn run(
     for (name, _) in a.expected_split.iter().flatten() {
         arms.entry(name.clone()).or_insert_with(|| new_arm(guards));
     }
+    let covariate = a.covariate.is_some();
     let (mut total, mut no_arm, mut other) = (0u64, 0u64, 0u64);
     let mut other_names: Vec<String> = Vec::new();
     let reads = production::read_rows(&files, &fields, "ab_test", &mut |row| {
@@ -264,18 +320,24 @@ pub fn run(
         match row[1].as_ref() {
             None => {}
             Some(v) => match v.number() {
-                Some(x) => {
-                    acc.outcome.push(x);
-                    if x == 1.0 {
+                Some(y) => {
+                    acc.outcome.push(y);
+                    if y == 1.0 {
                         acc.ones += 1;
-                    } else if x != 0.0 {
+                    } else if y != 0.0 {
                         acc.binary = false;
+                    }
+                    if covariate {
+                        match row[2 + guards].as_ref().and_then(Scalar::number) {
+                            Some(x) => acc.pairs.push(x, y),
+                            None => acc.no_covariate += 1,
+                        }
                     }
                 }
                 None => acc.wrong_type += 1,
             },
         }
-        for (g, slot) in acc.guardrails.iter_mut().zip(&row[2..]) {
+        for (g, slot) in acc.guardrails.iter_mut().zip(&row[2..2 + guards]) {
             if let Some(x) = slot.as_ref().and_then(Scalar::number) {
                 g.push(x);
             }
@@ -385,34 +447,12 @@ fn outcome_finding(
         .filter(|x| x.n < a.min_samples)
         .map(|x| format!("arm {} has {} record(s) with an outcome", x.arm, x.n))
         .collect();
-    let binary = ctl.binary && trt.binary;
-    // the lift in the good direction, tested against the margin −min_lift
-    let sign = if a.higher_is_better { 1.0 } else { -1.0 };
-    let cmp: Option<(AbMethod, Inference)> = if binary {
-        // in the good direction: control − treatment when lower is better
-        let test = if a.higher_is_better {
-            twosample::two_proportions(trt.ones, t.n, ctl.ones, c.n, -a.min_lift)
-        } else {
-            twosample::two_proportions(ctl.ones, c.n, trt.ones, t.n, -a.min_lift)
-        };
-        test.map(|i| (AbMethod::TwoProportionZ, i))
-    } else {
-        twosample::welch(
-            t.mean,
-            trt.outcome.variance().unwrap_or(f64::NAN),
-            t.n,
-            c.mean,
-            ctl.outcome.variance().unwrap_or(f64::NAN),
-            c.n,
-            a.alpha,
-        )
-        .and_then(|x| {
-            let se = (trt.outcome.variance().unwrap_or(f64::NAN) / t.n as f64
-                + ctl.outcome.variance().unwrap_or(f64::NAN) / c.n as f64)
-                .sqrt();
-            Inference::t(sign * x.delta, se, x.df?, -a.min_lift).map(|i| (AbMethod::WelchT, i))
-        })
-    };
+    let Compared {
+        method,
+        test: cmp,
+        sequential,
+        cuped,
+    } = compare_outcome(a, ctl, trt);
     let arms_text = format!(
         "{} n={} mean {}, {} n={} mean {}",
         a.treatment,
@@ -422,14 +462,20 @@ fn outcome_finding(
         c.n,
         fmt(c.mean)
     );
-    let Some((method, x)) = cmp else {
+    let Some(x) = cmp else {
         f.status = Status::Fail;
         f.message = format!(
             "{subject}: {arms_text}: too few outcomes to compare; {}",
-            if small.is_empty() {
-                "each arm needs at least 2".to_owned()
-            } else {
+            if !small.is_empty() {
                 format!("{}; needs {}", small.join(", "), a.min_samples)
+            } else if let Some(cov) = &a.covariate {
+                format!(
+                    "each arm needs at least 2 records with an outcome and a numeric `{cov}` \
+                     (control {}, treatment {})",
+                    ctl.pairs.n, trt.pairs.n
+                )
+            } else {
+                "each arm needs at least 2".to_owned()
             }
         );
         f.observed = arms_text;
@@ -437,16 +483,49 @@ fn outcome_finding(
     };
     let lift = x.delta;
     let (lo, hi) = x.interval(a.alpha).unwrap_or((f64::NAN, f64::NAN));
-    let stats = format!(
-        "lift {}, {}% CI [{}, {}], p={} ({} of lift = {})",
+    let mut stats = format!(
+        "lift {}, {}% {} [{}, {}], p={} ({} of lift = {})",
         fmt(lift),
         fmt((1.0 - a.alpha) * 100.0),
+        if sequential.is_some() {
+            "confidence sequence"
+        } else {
+            "CI"
+        },
         fmt(lo),
         fmt(hi),
         fmt_p(x.p_value),
         method.label(),
         fmt(-a.min_lift)
     );
+    if let Some(q) = &sequential {
+        stats.push_str(&format!(
+            ", tau {} ({})",
+            fmt(q.tau),
+            if q.tau_from == "rubric" {
+                "from the rubric"
+            } else {
+                "narrowest at min_samples"
+            }
+        ));
+    }
+    if let Some(cu) = &cuped {
+        stats.push_str(&format!(
+            "; CUPED on `{}`: theta {}, unadjusted lift {}, variance of the lift reduced by {}%",
+            cu.covariate,
+            fmt(cu.theta),
+            fmt(cu.unadjusted_lift),
+            fmt(cu.variance_reduction * 100.0)
+        ));
+        let (nc, nt) = cu.without_covariate;
+        if nc + nt > 0 {
+            stats.push_str(&format!(
+                " ({} record(s) without a numeric `{}` left out)",
+                nc + nt,
+                cu.covariate
+            ));
+        }
+    }
     f.observed = format!("lift {} [{}, {}]", fmt(lift), fmt(lo), fmt(hi));
     let mut problems = Vec::new();
     if !small.is_empty() {
@@ -490,8 +569,159 @@ fn outcome_finding(
         alpha: a.alpha,
         min_lift: a.min_lift,
         higher_is_better: a.higher_is_better,
+        sequential: sequential.map(|q| SequentialDetail {
+            likelihood_ratio: x.statistic().unwrap_or(f64::NAN),
+            ..q
+        }),
+        cuped,
     })));
     f
+}
+
+/// The outcome's comparison and what it was made with.
+struct Compared {
+    method: AbMethod,
+    /// `None`: too few outcomes (or pairs) to compare.
+    test: Option<Inference>,
+    sequential: Option<SequentialDetail>,
+    cuped: Option<CupedDetail>,
+}
+
+/// One arm's outcome as the comparison sees it: mean, variance, size.
+#[derive(Clone, Copy)]
+struct Side {
+    mean: f64,
+    var: f64,
+    n: u64,
+}
+
+/// The arms' outcomes (CUPED-adjusted with `covariate:`) compared by the fixed-horizon
+/// test — Wald's two proportions for 0/1 outcomes, Welch's t otherwise — or, with
+/// `sequential:`, by the mSPRT; in the good direction, against `−min_lift`.
+fn compare_outcome(a: &AbTest, ctl: &ArmAcc, trt: &ArmAcc) -> Compared {
+    let sign = if a.higher_is_better { 1.0 } else { -1.0 };
+    let binary = ctl.binary && trt.binary && a.covariate.is_none();
+    let plain = |acc: &ArmAcc| Side {
+        mean: acc.outcome.mean(),
+        var: acc.outcome.variance().unwrap_or(f64::NAN),
+        n: acc.outcome.n,
+    };
+    let (mut c, mut t) = (plain(ctl), plain(trt));
+    let mut cuped = None;
+    if let Some(cov) = &a.covariate {
+        match cuped_sides(ctl, trt) {
+            Some((adj_c, adj_t, theta, before)) => {
+                let v = |c: Side, t: Side| c.var / c.n as f64 + t.var / t.n as f64;
+                cuped = Some(CupedDetail {
+                    covariate: cov.clone(),
+                    theta,
+                    unadjusted_lift: sign * (before.1.mean - before.0.mean),
+                    variance_reduction: 1.0 - v(adj_c, adj_t) / v(before.0, before.1),
+                    without_covariate: (ctl.no_covariate, trt.no_covariate),
+                });
+                (c, t) = (adj_c, adj_t);
+            }
+            None => {
+                return Compared {
+                    method: AbMethod::WelchT,
+                    test: None,
+                    sequential: None,
+                    cuped: None,
+                };
+            }
+        }
+    }
+    let delta = sign * (t.mean - c.mean);
+    if let Some(seq) = a.sequential {
+        // binary outcomes: the Bernoulli variance p(1 − p) of each arm (Johari et al.)
+        let var = |s: Side| {
+            if binary {
+                s.mean * (1.0 - s.mean)
+            } else {
+                s.var
+            }
+        };
+        let (vc, vt) = (var(c), var(t));
+        let v = vc / c.n as f64 + vt / t.n as f64;
+        let (tau2, tau_from) = match seq.tau {
+            Some(tau) => (tau * tau, "rubric"),
+            None => (
+                sequential::optimal_ratio(a.alpha) * (vc + vt) / a.min_samples as f64,
+                "min_samples",
+            ),
+        };
+        let test = if c.n > 0 && t.n > 0 {
+            Inference::mixture(delta, v, tau2, -a.min_lift)
+        } else {
+            None
+        };
+        return Compared {
+            method: AbMethod::Msprt,
+            test,
+            sequential: Some(SequentialDetail {
+                tau: tau2.sqrt(),
+                tau_from,
+                variance: v,
+                likelihood_ratio: f64::NAN,
+            }),
+            cuped,
+        };
+    }
+    if binary {
+        // in the good direction: control − treatment when lower is better
+        let test = if a.higher_is_better {
+            twosample::two_proportions(trt.ones, t.n, ctl.ones, c.n, -a.min_lift)
+        } else {
+            twosample::two_proportions(ctl.ones, c.n, trt.ones, t.n, -a.min_lift)
+        };
+        return Compared {
+            method: AbMethod::TwoProportionZ,
+            test,
+            sequential: None,
+            cuped,
+        };
+    }
+    let test = twosample::welch(t.mean, t.var, t.n, c.mean, c.var, c.n, a.alpha).and_then(|x| {
+        let se = (t.var / t.n as f64 + c.var / c.n as f64).sqrt();
+        Inference::t(sign * x.delta, se, x.df?, -a.min_lift)
+    });
+    Compared {
+        method: AbMethod::WelchT,
+        test,
+        sequential: None,
+        cuped,
+    }
+}
+
+/// CUPED (Deng, Xu, Kohavi and Walker 2013): `θ = cov(y, x)/var(x)` over both arms' pairs,
+/// each arm's outcome mean adjusted to `ȳ − θ(x̄_arm − x̄)` and its variance to
+/// `var(y) − 2θ·cov(x, y) + θ²·var(x)`. Gives the adjusted (control, treatment), `θ`, and
+/// the unadjusted sides on the same records; `None` below two pairs in an arm. A covariate
+/// without variance adjusts nothing (`θ = 0`).
+fn cuped_sides(ctl: &ArmAcc, trt: &ArmAcc) -> Option<(Side, Side, f64, (Side, Side))> {
+    let (pc, pt) = (ctl.pairs, trt.pairs);
+    let (vxc, vyc, cxyc) = pc.covariance()?;
+    let (vxt, vyt, cxyt) = pt.covariance()?;
+    let all = pc.merged(&pt);
+    let (vx, _, cxy) = all.covariance()?;
+    let theta = if vx > 0.0 { cxy / vx } else { 0.0 };
+    let xbar = all.mean_x();
+    let adjust = |p: &Comoments, vx: f64, vy: f64, cxy: f64| Side {
+        mean: p.mean_y() - theta * (p.mean_x() - xbar),
+        var: vy - 2.0 * theta * cxy + theta * theta * vx,
+        n: p.n,
+    };
+    let before = |p: &Comoments, vy: f64| Side {
+        mean: p.mean_y(),
+        var: vy,
+        n: p.n,
+    };
+    Some((
+        adjust(&pc, vxc, vyc, cxyc),
+        adjust(&pt, vxt, vyt, cxyt),
+        theta,
+        (before(&pc, vyc), before(&pt, vyt)),
+    ))
 }
 
 fn srm_finding(split: &[(String, f64)], arms: &BTreeMap<String, ArmAcc>) -> Finding {
@@ -613,8 +843,21 @@ fn guardrail_test(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: usiz
     let se = (tr.variance().unwrap_or(f64::NAN) / t.n as f64
         + cr.variance().unwrap_or(f64::NAN) / c.n as f64)
         .sqrt();
-    let test =
-        x.df.and_then(|df| Inference::t(d, se, df, g.max_degradation));
+    let test = match a.sequential {
+        // always valid; the mixture sized for min_samples records per arm (a rubric's `tau`
+        // is on the outcome's scale, not the guardrail's)
+        Some(_) => {
+            let (vt, vc) = (
+                tr.variance().unwrap_or(f64::NAN),
+                cr.variance().unwrap_or(f64::NAN),
+            );
+            let tau2 = sequential::optimal_ratio(a.alpha) * (vt + vc) / a.min_samples as f64;
+            Inference::mixture(d, se * se, tau2, g.max_degradation)
+        }
+        None => {
+            x.df.and_then(|df| Inference::t(d, se, df, g.max_degradation))
+        }
+    };
     let (lo, hi) = test
         .as_ref()
         .and_then(|t| t.interval(a.alpha))
@@ -665,8 +908,13 @@ fn guardrail_decide(a: &AbTest, g: Guard, adj: Adjusted) -> Finding {
     let degraded = match &test {
         Some(t) => {
             stats.push_str(&format!(
-                ", p={} (Welch t-test of degradation = {})",
+                ", p={} ({} of degradation = {})",
                 fmt_p(t.p_value),
+                if a.sequential.is_some() {
+                    "always-valid mSPRT"
+                } else {
+                    "Welch t-test"
+                },
                 fmt(margin)
             ));
             if adj.family_size > 1 && adj.correction != multiplicity::Correction::None {

@@ -537,6 +537,17 @@ pub struct AbTest {
     pub guardrails: Vec<Guardrail>,
     /// How the guardrails' tests are adjusted as one family (default Holm).
     pub correction: Correction,
+    /// Always-valid (mSPRT) tests and intervals in place of the fixed-horizon ones.
+    pub sequential: Option<Sequential>,
+    /// The CUPED covariate field.
+    pub covariate: Option<String>,
+}
+
+/// `ab_test: { sequential: true, tau }`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sequential {
+    /// The mixing standard deviation when the rubric gives one.
+    pub tau: Option<f64>,
 }
 
 /// `agreement`: offline metric and online outcome rank model versions alike.

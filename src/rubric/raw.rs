@@ -714,6 +714,19 @@ pub struct RawAbTest {
     #[serde(default)]
     #[schemars(schema_with = "super::schema::correction_schema")]
     pub correction: Option<Sp<String>>,
+    /// Always-valid inference (the mixture sequential probability ratio test) in place of
+    /// the fixed-horizon tests, for a gate that looks at accumulating records again and
+    /// again (default false).
+    #[serde(default)]
+    pub sequential: Option<Sp<bool>>,
+    /// The mSPRT's mixing standard deviation, on the outcome's scale (default: the one that
+    /// makes the interval narrowest when each arm has `min_samples` records).
+    #[serde(default)]
+    pub tau: Option<Sp<f64>>,
+    /// A pre-period covariate field: the outcome is adjusted by CUPED,
+    /// `y − θ(x − x̄)` with `θ = cov(y, x)/var(x)` pooled across the arms.
+    #[serde(default)]
+    pub covariate: Option<Sp<String>>,
 }
 
 /// `agreement: { offline, online: { records, model, outcome }, min_spearman, min_models, kappa }`

@@ -67,6 +67,69 @@ impl Running {
     }
 }
 
+/// Streaming means, variances and covariance of pairs `(x, y)` (Welford's update for
+/// co-moments), mergeable across groups (Chan, Golub and LeVeque 1979): the per-arm sums a
+/// CUPED adjustment needs, in one pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Comoments {
+    pub n: u64,
+    mean_x: f64,
+    mean_y: f64,
+    m2_x: f64,
+    m2_y: f64,
+    c_xy: f64,
+}
+
+impl Comoments {
+    pub fn push(&mut self, x: f64, y: f64) {
+        self.n += 1;
+        let n = self.n as f64;
+        let dx = x - self.mean_x;
+        self.mean_x += dx / n;
+        let dy = y - self.mean_y;
+        self.mean_y += dy / n;
+        self.m2_x += dx * (x - self.mean_x);
+        self.m2_y += dy * (y - self.mean_y);
+        self.c_xy += dx * (y - self.mean_y);
+    }
+
+    /// Both groups' pairs together.
+    pub fn merged(&self, o: &Comoments) -> Comoments {
+        if self.n == 0 {
+            return *o;
+        }
+        if o.n == 0 {
+            return *self;
+        }
+        let (na, nb) = (self.n as f64, o.n as f64);
+        let n = na + nb;
+        let (dx, dy) = (o.mean_x - self.mean_x, o.mean_y - self.mean_y);
+        Comoments {
+            n: self.n + o.n,
+            mean_x: self.mean_x + dx * nb / n,
+            mean_y: self.mean_y + dy * nb / n,
+            m2_x: self.m2_x + o.m2_x + dx * dx * na * nb / n,
+            m2_y: self.m2_y + o.m2_y + dy * dy * na * nb / n,
+            c_xy: self.c_xy + o.c_xy + dx * dy * na * nb / n,
+        }
+    }
+
+    pub fn mean_x(&self) -> f64 {
+        if self.n == 0 { f64::NAN } else { self.mean_x }
+    }
+
+    pub fn mean_y(&self) -> f64 {
+        if self.n == 0 { f64::NAN } else { self.mean_y }
+    }
+
+    /// Sample variances and covariance (ddof = 1) `(var x, var y, cov xy)`; `None` below
+    /// two pairs.
+    pub fn covariance(&self) -> Option<(f64, f64, f64)> {
+        let d = self.n.checked_sub(1).filter(|d| *d > 0)? as f64;
+        Some((self.m2_x / d, self.m2_y / d, self.c_xy / d))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +160,38 @@ mod tests {
         let v = sample_variance(&xs).expect("var");
         assert!((r.variance().expect("var") - v).abs() < 1e-9 * v);
         assert!(Running::default().mean().is_nan());
+    }
+
+    #[test]
+    fn comoments_match_two_pass_and_merge() {
+        let xs = [3.1, 2.9, 3.3, 3.0, 2.5, 1e3, -7.25, 0.5];
+        let ys = [1.0, 0.0, 2.0, 1.5, 0.5, 400.0, -2.0, 0.0];
+        let (mx, my) = (mean(xs), mean(ys));
+        let d = (xs.len() - 1) as f64;
+        let cov = xs
+            .iter()
+            .zip(&ys)
+            .map(|(x, y)| (x - mx) * (y - my))
+            .sum::<f64>()
+            / d;
+        let mut all = Comoments::default();
+        let (mut a, mut b) = (Comoments::default(), Comoments::default());
+        for (i, (x, y)) in xs.iter().zip(&ys).enumerate() {
+            all.push(*x, *y);
+            if i % 3 == 0 {
+                a.push(*x, *y)
+            } else {
+                b.push(*x, *y)
+            }
+        }
+        for m in [all, a.merged(&b), b.merged(&a)] {
+            let (vx, vy, c) = m.covariance().expect("n >= 2");
+            assert!((vx - sample_variance(&xs).expect("v")).abs() < 1e-9 * vx);
+            assert!((vy - sample_variance(&ys).expect("v")).abs() < 1e-9 * vy);
+            assert!((c - cov).abs() < 1e-9 * cov.abs());
+            assert!((m.mean_x() - mx).abs() < 1e-12 && (m.mean_y() - my).abs() < 1e-12);
+        }
+        assert_eq!(Comoments::default().merged(&a), a);
+        assert!(Comoments::default().covariance().is_none());
     }
 }

@@ -12,11 +12,12 @@
 //! | t | `t = (Δ − null)/se`, `p = 2·T_df.sf(\|t\|)` | `Δ ± t_df,1−γ/2·se` |
 //! | McNemar | exact binomial on the discordant pairs | exact conditional (Clopper–Pearson mapped to Δ) |
 //! | bootstrap | `p = 2(min(#{m*≤0}, #{m*≥0}) + 1)/(B + 1)` | (B + 1) order statistics |
+//! | mixture (mSPRT) | always-valid `p = min(1, 1/Λ)` | the confidence sequence at `1 − γ` ([`super::sequential`]) |
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::bootstrap::Bootstrap;
-use super::{mcnemar, normal};
+use super::{mcnemar, normal, sequential};
 
 /// What the interval of an [`Inference`] is drawn from.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +31,9 @@ pub enum Basis {
     McNemar { b: u64, c: u64, n: u64 },
     /// A paired (or cluster) bootstrap.
     Bootstrap(Box<Bootstrap>),
+    /// The mixture sequential probability ratio test: the difference's variance `v` and
+    /// the normal mixture's variance `tau2` ([`super::sequential`]).
+    Mixture { v: f64, tau2: f64 },
 }
 
 /// One test of `delta = null` and the interval that agrees with it.
@@ -55,6 +59,19 @@ impl Inference {
             null,
             p_value: normal::two_sided_p((delta - null) / se),
             basis: Basis::Normal { se },
+        })
+    }
+
+    /// The mSPRT of `delta = null` (always valid: it may be looked at after every record).
+    /// `None` unless `delta` is finite and `v`, `tau2` finite and positive.
+    pub fn mixture(delta: f64, v: f64, tau2: f64, null: f64) -> Option<Inference> {
+        // the p-value does not depend on the level the interval is drawn at
+        let m = sequential::msprt(delta, v, tau2, null, 0.05)?;
+        Some(Inference {
+            delta,
+            null,
+            p_value: m.p_value,
+            basis: Basis::Mixture { v, tau2 },
         })
     }
 
@@ -116,6 +133,10 @@ impl Inference {
             }
             Basis::McNemar { b, c, n } => mcnemar::exact_interval(*b, *c, *n, level),
             Basis::Bootstrap(b) => b.interval(level),
+            Basis::Mixture { v, tau2 } => {
+                let m = sequential::msprt(self.delta, *v, *tau2, self.null, level)?;
+                Some((self.delta - m.half_width, self.delta + m.half_width))
+            }
         }
     }
 
@@ -123,6 +144,7 @@ impl Inference {
     pub fn se(&self) -> Option<f64> {
         match &self.basis {
             Basis::Normal { se } | Basis::T { se, .. } => Some(*se),
+            Basis::Mixture { v, .. } => Some(v.sqrt()),
             _ => None,
         }
     }
@@ -135,12 +157,16 @@ impl Inference {
         }
     }
 
-    /// The test statistic: z or t, or McNemar's `min(b, c)`.
+    /// The test statistic: z or t, McNemar's `min(b, c)`, or the mixture likelihood ratio
+    /// `Λ` of the mSPRT.
     pub fn statistic(&self) -> Option<f64> {
         match &self.basis {
             Basis::Normal { se } | Basis::T { se, .. } => Some((self.delta - self.null) / se),
             Basis::McNemar { b, c, .. } => Some((*b).min(*c) as f64),
             Basis::Bootstrap(_) => None,
+            Basis::Mixture { v, tau2 } => {
+                sequential::msprt(self.delta, *v, *tau2, self.null, 0.05).map(|m| m.log_lr.exp())
+            }
         }
     }
 }
@@ -170,7 +196,8 @@ mod tests {
                                               df in 1.0f64..200.0, null in -0.2f64..0.2,
                                               level in 0.0001f64..0.5) {
             for inf in [Inference::normal(delta, se, null).expect("z"),
-                        Inference::t(delta, se, df, null).expect("t")] {
+                        Inference::t(delta, se, df, null).expect("t"),
+                        Inference::mixture(delta, se * se, se * se * df, null).expect("mixture")] {
                 let ci = inf.interval(level).expect("ci");
                 prop_assume!((inf.p_value - level).abs() > 1e-9 * level);
                 prop_assert_eq!(excludes(ci, null), inf.p_value < level);

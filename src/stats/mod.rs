@@ -20,5 +20,6 @@ pub mod power;
 pub mod proportion;
 pub mod rank;
 pub mod rng;
+pub mod sequential;
 pub mod twosample;
 pub mod ztest;

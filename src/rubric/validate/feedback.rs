@@ -123,6 +123,46 @@ pub(super) fn ab_test(a: &Sp<RawAbTest>, base: &Path, errors: &mut Vec<DeError>)
             Some(arms)
         }
     };
+    let sequential = raw.sequential.as_ref().is_some_and(|s| s.value);
+    let tau = match &raw.tau {
+        None => None,
+        Some(t) if !sequential => {
+            errors.push(DeError::at(
+                t.loc,
+                "`tau` is the mixing standard deviation of the sequential test; add `sequential: true`",
+            ));
+            ok = false;
+            None
+        }
+        Some(t) if t.value.is_finite() && t.value > 0.0 => Some(t.value),
+        Some(t) => {
+            errors.push(DeError::at(
+                t.loc,
+                format!("`tau` must be above 0, got {}", t.value),
+            ));
+            ok = false;
+            None
+        }
+    };
+    let covariate = match &raw.covariate {
+        None => None,
+        Some(c) => {
+            let field = record_path(c, "covariate", errors);
+            for (other, key) in [(&raw.outcome, "outcome"), (&raw.variant, "variant")] {
+                if field.as_deref() == Some(other.value.trim()) {
+                    errors.push(DeError::at(
+                        c.loc,
+                        format!("`covariate` is the {key} field; it names a pre-period field"),
+                    ));
+                    ok = false;
+                }
+            }
+            if field.is_none() {
+                ok = false;
+            }
+            field
+        }
+    };
     let outcome = outcome?;
     let guardrails = guardrails(&raw.guardrails, &outcome, errors);
     let (records, variant, alpha, min_samples, guardrails) =
@@ -141,6 +181,8 @@ pub(super) fn ab_test(a: &Sp<RawAbTest>, base: &Path, errors: &mut Vec<DeError>)
         min_samples,
         expected_split,
         guardrails,
+        sequential: sequential.then_some(crate::rubric::Sequential { tau }),
+        covariate,
     })
 }
 
