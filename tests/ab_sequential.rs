@@ -104,7 +104,7 @@ fn a_sequential_ab_test_reports_the_package_s_ratio_and_the_sequence() {
     close(f(&d["p_value"]), f(&want["p"]), 1e-9, "p");
     close(f(&d["ci_low"]), f(&want["ci_low"]), 1e-9, "low");
     close(f(&d["ci_high"]), f(&want["ci_high"]), 1e-9, "high");
-    assert_eq!(d["sequential"]["tau_from"], "rubric");
+    assert_eq!(d["sequential"]["tau_from"], "tau");
     close(f(&d["sequential"]["tau"]), 0.05, 1e-15, "tau");
     // the fixed-horizon test on the same records shows B better (p < 0.05); the
     // always-valid one, which may be looked at every day, does not yet
@@ -149,6 +149,10 @@ fn the_default_tau_is_narrowest_at_min_samples() {
     assert!(w(tau * tau) < w(tau * tau * 1.2) && w(tau * tau) < w(tau * tau / 1.2));
     let half = (f(&d["ci_high"]) - f(&d["ci_low"])) / 2.0;
     close(half, w(tau * tau), 1e-12, "half-width");
+    // `horizon` sizes it the same way without raising the pass floor
+    let (_, h) = run("outcome: converted, sequential: true, horizon: 600");
+    assert_eq!(h["sequential"]["tau_from"], "horizon");
+    close(f(&h["sequential"]["tau"]), tau, 1e-12, "tau by horizon");
 }
 
 #[test]
@@ -231,6 +235,15 @@ fn rubric_mistakes_in_the_new_keys_are_refused_with_their_position() {
             "`covariate` is the variant field",
         ),
         ("outcome: converted, sequential: yes please", "sequential"),
+        ("outcome: converted, horizon: 500", "add `sequential: true`"),
+        (
+            "outcome: converted, sequential: true, tau: 0.1, horizon: 500",
+            "not both",
+        ),
+        (
+            "outcome: converted, sequential: true, horizon: 1",
+            "at least 2",
+        ),
     ] {
         let r = write(
             &dir.join("gate.yaml"),

@@ -121,8 +121,8 @@ pub struct SequentialDetail {
     /// The normal mixture's standard deviation on the lift's scale.
     #[serde(serialize_with = "crate::num::ser")]
     pub tau: f64,
-    /// `rubric` when the rubric set `tau`, else `min_samples`: the one that makes the
-    /// interval narrowest when each arm holds `min_samples` records.
+    /// `tau` when the rubric set it; else `horizon` or `min_samples`: the one that makes
+    /// the interval narrowest when each arm holds that many records.
     pub tau_from: &'static str,
     /// The variance of the lift behind the test, `s_t²/n_t + s_c²/n_c` (binary outcomes:
     /// `p(1 − p)` per arm, as Johari et al.).
@@ -502,10 +502,9 @@ fn outcome_finding(
         stats.push_str(&format!(
             ", tau {} ({})",
             fmt(q.tau),
-            if q.tau_from == "rubric" {
-                "from the rubric"
-            } else {
-                "narrowest at min_samples"
+            match q.tau_from {
+                "tau" => "from the rubric".to_owned(),
+                from => format!("narrowest at {from}"),
             }
         ));
     }
@@ -643,9 +642,13 @@ fn compare_outcome(a: &AbTest, ctl: &ArmAcc, trt: &ArmAcc) -> Compared {
         };
         let (vc, vt) = (var(c), var(t));
         let v = vc / c.n as f64 + vt / t.n as f64;
-        let (tau2, tau_from) = match seq.tau {
-            Some(tau) => (tau * tau, "rubric"),
-            None => (
+        let (tau2, tau_from) = match (seq.tau, seq.horizon) {
+            (Some(tau), _) => (tau * tau, "tau"),
+            (None, Some(h)) => (
+                sequential::optimal_ratio(a.alpha) * (vc + vt) / h as f64,
+                "horizon",
+            ),
+            (None, None) => (
                 sequential::optimal_ratio(a.alpha) * (vc + vt) / a.min_samples as f64,
                 "min_samples",
             ),
@@ -844,14 +847,18 @@ fn guardrail_test(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: usiz
         + cr.variance().unwrap_or(f64::NAN) / c.n as f64)
         .sqrt();
     let test = match a.sequential {
-        // always valid; the mixture sized for min_samples records per arm (a rubric's `tau`
-        // is on the outcome's scale, not the guardrail's)
+        // always valid; the mixture sized for `horizon` (else min_samples) records per arm
+        // (a rubric's `tau` is on the outcome's scale, not the guardrail's)
         Some(_) => {
             let (vt, vc) = (
                 tr.variance().unwrap_or(f64::NAN),
                 cr.variance().unwrap_or(f64::NAN),
             );
-            let tau2 = sequential::optimal_ratio(a.alpha) * (vt + vc) / a.min_samples as f64;
+            let horizon = a
+                .sequential
+                .and_then(|q| q.horizon)
+                .unwrap_or(a.min_samples);
+            let tau2 = sequential::optimal_ratio(a.alpha) * (vt + vc) / horizon as f64;
             Inference::mixture(d, se * se, tau2, g.max_degradation)
         }
         None => {

@@ -7,6 +7,7 @@
 
 pub mod ab_test;
 pub mod agreement;
+pub mod calibration;
 pub mod coverage;
 pub mod documentation;
 pub mod drift;
@@ -157,6 +158,7 @@ pub enum Detail {
     Guardrail(Box<ab_test::GuardrailDetail>),
     Agreement(Box<agreement::AgreementDetail>),
     Feedback(Box<feedback::FeedbackDetail>),
+    Calibration(Box<calibration::CalibrationDetail>),
 }
 
 /// A check's result.
@@ -426,6 +428,7 @@ fn run_one(
         CheckKind::AbTest(a) => ab_test::run(a, evidence, cache)?,
         CheckKind::Agreement(a) => agreement::run(a, evidence, cache)?,
         CheckKind::Feedback(f) => feedback::run(f, evidence, cache)?,
+        CheckKind::Calibration(c) => calibration::run(c, evidence, cache)?,
     };
     note_files(check, evidence, cache)?;
     let mut findings = findings;

@@ -416,6 +416,17 @@ fn plots(f: &Finding) -> Vec<String> {
                 &pts,
             )]
         }
+        Detail::Calibration(d) => {
+            let bins: Vec<(f64, f64, u64)> = d
+                .reliability
+                .iter()
+                .map(|b| (b.confidence, b.accuracy, b.n))
+                .collect();
+            vec![svg::reliability(
+                &format!("{title}: reliability, ECE {}", fmt(d.ece)),
+                &bins,
+            )]
+        }
         Detail::PerturbationGap(d) => vec![svg::bars(
             &format!("{title}: under {}", d.perturbation),
             &[

@@ -460,6 +460,76 @@ pub fn scatter(title: &str, x_name: &str, y_name: &str, points: &[(String, f64, 
     out
 }
 
+/// A reliability diagram: each bin's accuracy against its mean confidence on [0, 1] × [0, 1],
+/// the diagonal of perfect calibration, and each bin's count in its tooltip. `bins` are
+/// `(mean confidence, accuracy, count)`.
+pub fn reliability(title: &str, bins: &[(f64, f64, u64)]) -> String {
+    let h = 320.0;
+    let (top, bottom) = (28.0, h - 48.0);
+    let side = bottom - top;
+    let (x0, x1) = (64.0, 64.0 + side);
+    let sx = |v: f64| x0 + v.clamp(0.0, 1.0) * side;
+    let sy = |v: f64| bottom - v.clamp(0.0, 1.0) * side;
+    let mut out = open(h, title);
+    out.push_str(&text(8.0, 14.0, "start", "#222", &heading(title)));
+    out.push_str(&line(x0, bottom, x1, bottom, "#999", ""));
+    out.push_str(&line(x0, top, x0, bottom, "#999", ""));
+    out.push_str(&line(
+        sx(0.0),
+        sy(0.0),
+        sx(1.0),
+        sy(1.0),
+        GREY,
+        " stroke-dasharray=\"4 3\"",
+    ));
+    out.push_str(&text(
+        (x0 + x1) / 2.0,
+        h - 12.0,
+        "middle",
+        "#222",
+        "confidence",
+    ));
+    out.push_str(&format!(
+        "<text x=\"14\" y=\"{}\" text-anchor=\"middle\" fill=\"#222\" transform=\"rotate(-90 14 {})\">accuracy</text>",
+        px((top + bottom) / 2.0),
+        px((top + bottom) / 2.0)
+    ));
+    for k in 0..=4 {
+        let v = f64::from(k) / 4.0;
+        out.push_str(&text(sx(v), bottom + 14.0, "middle", "#555", &fmt(v)));
+        out.push_str(&text(x0 - 6.0, sy(v) + 4.0, "end", "#555", &fmt(v)));
+    }
+    let pts: Vec<&(f64, f64, u64)> = bins
+        .iter()
+        .filter(|b| b.0.is_finite() && b.1.is_finite())
+        .collect();
+    for w in pts.windows(2) {
+        out.push_str(&line(
+            sx(w[0].0),
+            sy(w[0].1),
+            sx(w[1].0),
+            sy(w[1].1),
+            BLUE,
+            "",
+        ));
+    }
+    for (conf, acc, n) in pts {
+        out.push_str(&format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"><title>{}</title></circle>",
+            px(sx(*conf)),
+            px(sy(*acc)),
+            if acc < conf { RED } else { BLUE },
+            esc(&format!(
+                "confidence {}, accuracy {}, n={n}",
+                fmt(*conf),
+                fmt(*acc)
+            ))
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,10 @@ pub const DOCS: &[(&str, &str)] = &[
     ("ab_test", include_str!("../../docs/checks/ab_test.md")),
     ("agreement", include_str!("../../docs/checks/agreement.md")),
     ("feedback", include_str!("../../docs/checks/feedback.md")),
+    (
+        "calibration",
+        include_str!("../../docs/checks/calibration.md"),
+    ),
 ];
 
 /// The page of a check kind.

@@ -174,6 +174,7 @@ pub enum CheckKind {
     AbTest(AbTest),
     Agreement(Agreement),
     Feedback(Feedback),
+    Calibration(Calibration),
 }
 
 impl CheckKind {
@@ -188,6 +189,7 @@ impl CheckKind {
             CheckKind::Documentation(d) => d.claims_match.is_none(),
             CheckKind::Manifest(_) => true,
             CheckKind::AbTest(a) => files(&a.records),
+            CheckKind::Calibration(c) => files(&c.records),
             CheckKind::Feedback(f) => {
                 files(&f.records) && f.coverage.as_ref().is_none_or(|c| files(&c.of))
             }
@@ -215,6 +217,7 @@ impl CheckKind {
             CheckKind::AbTest(_) => "ab_test",
             CheckKind::Agreement(_) => "agreement",
             CheckKind::Feedback(_) => "feedback",
+            CheckKind::Calibration(_) => "calibration",
         }
     }
 }
@@ -548,6 +551,8 @@ pub struct AbTest {
 pub struct Sequential {
     /// The mixing standard deviation when the rubric gives one.
     pub tau: Option<f64>,
+    /// Records per arm at which the sequence is narrowest, when the rubric gives it.
+    pub horizon: Option<u64>,
 }
 
 /// `agreement`: offline metric and online outcome rank model versions alike.
@@ -577,6 +582,18 @@ pub struct Feedback {
     pub max_age: Option<f64>,
     pub min_events: Option<u64>,
     pub coverage: Option<FeedbackCoverage>,
+}
+
+/// `calibration`: the model's stated confidence matches how often it is right.
+#[derive(Debug, Clone)]
+pub struct Calibration {
+    pub records: RowSource,
+    pub confidence: String,
+    pub correct: String,
+    pub max_ece: f64,
+    pub bins: usize,
+    pub binning: crate::stats::calibration::Binning,
+    pub min_samples: u64,
 }
 
 /// The share of traffic with feedback.

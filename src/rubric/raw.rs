@@ -97,6 +97,8 @@ pub struct RawCheck {
     pub agreement: Option<Sp<RawAgreement>>,
     #[serde(default)]
     pub feedback: Option<Sp<RawFeedback>>,
+    #[serde(default)]
+    pub calibration: Option<Sp<RawCalibration>>,
 }
 
 /// Names of the check kinds, as written in a rubric.
@@ -118,6 +120,7 @@ pub const KIND_KEYS: &[&str] = &[
     "ab_test",
     "agreement",
     "feedback",
+    "calibration",
 ];
 
 /// `threshold: { metric, min, max, confidence }`
@@ -723,6 +726,10 @@ pub struct RawAbTest {
     /// makes the interval narrowest when each arm has `min_samples` records).
     #[serde(default)]
     pub tau: Option<Sp<f64>>,
+    /// Records per arm at which the mSPRT's sequence is narrowest (sizes `tau`; default
+    /// `min_samples`): the experiment's planned size.
+    #[serde(default)]
+    pub horizon: Option<Sp<u64>>,
     /// A pre-period covariate field: the outcome is adjusted by CUPED,
     /// `y − θ(x − x̄)` with `θ = cov(y, x)/var(x)` pooled across the arms.
     #[serde(default)]
@@ -818,4 +825,31 @@ pub struct RawFeedbackCoverage {
     /// The traffic's timestamp field (default: the feedback's).
     #[serde(default)]
     pub timestamp: Option<Sp<String>>,
+}
+
+/// `calibration: { records, confidence, correct, max_ece, bins, binning, min_samples }`
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Calibration")]
+pub struct RawCalibration {
+    /// `current` (default), `baseline`, `history` (the runs' per-sample records),
+    /// `production`, `reference`, `requests` (the records windows), or a path or glob.
+    #[serde(default)]
+    pub records: Option<Sp<String>>,
+    /// The dotted field holding the model's confidence in its answer, in [0, 1].
+    pub confidence: Sp<String>,
+    /// The dotted field saying whether the answer was right (0/1 or a boolean).
+    pub correct: Sp<String>,
+    /// Largest allowed expected calibration error.
+    pub max_ece: Sp<f64>,
+    /// Number of bins (default 10).
+    #[serde(default)]
+    pub bins: Option<Sp<u64>>,
+    /// `equal_mass` (default: HELM's `ece_10_bin`) or `equal_width`.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::binning_schema")]
+    pub binning: Option<Sp<String>>,
+    /// Pairs needed for an estimate (default 300: HELM's note on `ece_10_bin`).
+    #[serde(default)]
+    pub min_samples: Option<Sp<u64>>,
 }

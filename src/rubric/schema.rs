@@ -61,6 +61,15 @@ pub fn correction_schema(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
+/// `calibration: { binning }`.
+pub fn binning_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "equal_mass (default: each bin holds as many confidences, HELM's ece_10_bin) or equal_width (bins of width 1/bins).",
+        "type": "string",
+        "enum": ["equal_mass", "equal_width"]
+    })
+}
+
 /// `accept_differences:`: aspects of comparability accepted on purpose.
 pub fn aspects_schema(_: &mut SchemaGenerator) -> Schema {
     let names: Vec<&str> = crate::model::Aspect::ALL

@@ -6,6 +6,7 @@
 
 pub mod binning;
 pub mod bootstrap;
+pub mod calibration;
 pub mod cluster;
 pub mod describe;
 pub mod drift;

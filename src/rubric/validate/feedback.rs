@@ -144,6 +144,34 @@ pub(super) fn ab_test(a: &Sp<RawAbTest>, base: &Path, errors: &mut Vec<DeError>)
             None
         }
     };
+    let horizon = match &raw.horizon {
+        None => None,
+        Some(h) if !sequential => {
+            errors.push(DeError::at(
+                h.loc,
+                "`horizon` sizes the sequential test's mixture; add `sequential: true`",
+            ));
+            ok = false;
+            None
+        }
+        Some(h) if raw.tau.is_some() => {
+            errors.push(DeError::at(
+                h.loc,
+                "give `tau` or `horizon`, not both: `horizon` is how `tau` is chosen",
+            ));
+            ok = false;
+            None
+        }
+        Some(h) if h.value >= 2 => Some(h.value),
+        Some(h) => {
+            errors.push(DeError::at(
+                h.loc,
+                format!("`horizon` is records per arm, at least 2; got {}", h.value),
+            ));
+            ok = false;
+            None
+        }
+    };
     let covariate = match &raw.covariate {
         None => None,
         Some(c) => {
@@ -181,7 +209,7 @@ pub(super) fn ab_test(a: &Sp<RawAbTest>, base: &Path, errors: &mut Vec<DeError>)
         min_samples,
         expected_split,
         guardrails,
-        sequential: sequential.then_some(crate::rubric::Sequential { tau }),
+        sequential: sequential.then_some(crate::rubric::Sequential { tau, horizon }),
         covariate,
     })
 }

@@ -18,7 +18,7 @@ use compliance::{documentation, fairness, perturbation_gap};
 use feedback::{ab_test, agreement, feedback};
 use iteration::{power, sweep, trials};
 use monitoring::{drift, trend};
-use quality::{coverage, regression, threshold};
+use quality::{calibration, coverage, regression, threshold};
 use reproducibility::{manifest, provenance, repeatability};
 
 use std::collections::HashMap;
@@ -30,13 +30,14 @@ use super::raw::{
     RawTrend, RawWindow,
 };
 use super::raw::{
-    RawAbTest, RawAgreement, RawFeedback, RawGuardrail, RawPower, RawSweep, RawTrials,
+    RawAbTest, RawAgreement, RawCalibration, RawFeedback, RawGuardrail, RawPower, RawSweep,
+    RawTrials,
 };
 use super::selector::{Selector, glob};
 use super::yaml::{DeError, Loc, Sp, did_you_mean};
 use super::{
-    AbTest, Agreement, Feedback, FeedbackCoverage, Guardrail, Power, RowSource, Sweep, SweepParam,
-    Trials,
+    AbTest, Agreement, Calibration, Feedback, FeedbackCoverage, Guardrail, Power, RowSource, Sweep,
+    SweepParam, Trials,
 };
 use super::{
     Check, CheckKind, ClaimsMatch, Coverage, Documentation, Fairness, FairnessMode, Inputs, Origin,
@@ -379,6 +380,7 @@ fn check(
         raw.ab_test.as_ref().map(|t| ("ab_test", t.loc)),
         raw.agreement.as_ref().map(|t| ("agreement", t.loc)),
         raw.feedback.as_ref().map(|t| ("feedback", t.loc)),
+        raw.calibration.as_ref().map(|t| ("calibration", t.loc)),
     ]
     .into_iter()
     .flatten()
@@ -435,6 +437,9 @@ fn check(
         raw.feedback
             .as_ref()
             .map(|f| feedback(f, base, errors).map(CheckKind::Feedback)),
+        raw.calibration
+            .as_ref()
+            .map(|c| calibration(c, base, errors).map(CheckKind::Calibration)),
     ];
     let kind = match present.len() {
         0 => {

@@ -1,4 +1,4 @@
-//! Validation of the S7P1 quality-gate kinds: `threshold`, `regression`, `coverage`.
+//! Validation of the S7P1 quality-gate kinds: `threshold`, `regression`, `coverage`, `calibration`.
 
 #[allow(unused_imports)]
 use super::*;
@@ -122,5 +122,68 @@ pub(super) fn coverage(c: &Sp<RawCoverage>, errors: &mut Vec<DeError>) -> Option
         tasks,
         min_samples: raw.min_samples.as_ref().map(|n| n.value),
         allow_limit: raw.allow_limit.unwrap_or(false),
+    })
+}
+
+pub(super) fn calibration(
+    c: &Sp<RawCalibration>,
+    base: &Path,
+    errors: &mut Vec<DeError>,
+) -> Option<Calibration> {
+    use crate::stats::calibration::Binning;
+    let raw = &c.value;
+    let records = row_source(
+        raw.records.as_ref(),
+        "records",
+        RowSource::Runs(crate::model::Role::Current),
+        base,
+        errors,
+    );
+    let confidence = record_path(&raw.confidence, "confidence", errors);
+    let correct = record_path(&raw.correct, "correct", errors);
+    let max_ece = match finite(&Some(raw.max_ece.clone()), "max_ece", errors) {
+        Some(x) if (0.0..=1.0).contains(&x) => Some(x),
+        Some(x) => {
+            errors.push(DeError::at(
+                raw.max_ece.loc,
+                format!("`max_ece` is a calibration error in [0, 1], got {x}"),
+            ));
+            None
+        }
+        None => None,
+    };
+    let bins = count_at_least(&raw.bins, "bins", 1, 10, errors);
+    let min_samples = count_at_least(&raw.min_samples, "min_samples", 1, 300, errors);
+    let binning = match &raw.binning {
+        None => Some(Binning::EqualMass),
+        Some(b) => match b.value.trim() {
+            "equal_mass" => Some(Binning::EqualMass),
+            "equal_width" => Some(Binning::EqualWidth),
+            other => {
+                errors.push(DeError::at(
+                    b.loc,
+                    format!("`binning` is `equal_mass` or `equal_width`; got `{other}`"),
+                ));
+                None
+            }
+        },
+    };
+    if let (Some(a), Some(b)) = (&confidence, &correct)
+        && a == b
+    {
+        errors.push(DeError::at(
+            raw.correct.loc,
+            format!("`confidence` and `correct` are both `{a}`"),
+        ));
+        return None;
+    }
+    Some(Calibration {
+        records: records?,
+        confidence: confidence?,
+        correct: correct?,
+        max_ece: max_ece?,
+        bins: usize::try_from(bins?).ok()?,
+        binning: binning?,
+        min_samples: min_samples?,
     })
 }

@@ -1,0 +1,279 @@
+//! The `calibration` check and its statistic against HELM's own: `ece_10_bin` as the
+//! `uncertainty-calibration` package computes it for HELM (`calibration.get_ece_em`) and its
+//! equal-width `get_ece`, with each bin from the package's binning
+//! (`scripts/reference/calibration_reference.py`, output committed beside it).
+
+mod common;
+
+use common::{check, govgate_in, json, root, scratch, write};
+use govgate::stats::calibration::{Binning, ece};
+use serde_json::Value;
+
+fn reference() -> Value {
+    let path = root().join("scripts/reference/calibration_reference.json");
+    let text = std::fs::read_to_string(&path)
+        .expect("reference JSON (run scripts/reference/calibration_reference.py)");
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn close(got: f64, want: f64, what: &str) {
+    let err = (got - want).abs() / want.abs().max(1e-300);
+    assert!(
+        err <= 1e-9 || (got - want).abs() < 1e-15,
+        "{what}: {got} against {want}"
+    );
+}
+
+/// govgate's bins against the package's, bin by bin.
+fn same_bins(got: &Value, want: &Value, what: &str) {
+    let (g, w) = (
+        got.as_array().expect("bins"),
+        want.as_array().expect("bins"),
+    );
+    assert_eq!(g.len(), w.len(), "{what}: {got} against {want}");
+    for (a, b) in g.iter().zip(w) {
+        assert_eq!(a["n"], b["n"], "{what}");
+        for k in ["upper", "confidence", "accuracy"] {
+            close(f(&a[k]), f(&b[k]), &format!("{what} {k}"));
+        }
+    }
+}
+
+#[test]
+fn the_ece_and_its_bins_match_helm_s_calibration_package() {
+    let r = reference();
+    for c in r["cases"].as_array().expect("cases") {
+        let pairs: Vec<(f64, bool)> = c["probs"]
+            .as_array()
+            .expect("probs")
+            .iter()
+            .zip(c["correct"].as_array().expect("correct"))
+            .map(|(p, y)| (f(p), y.as_u64() == Some(1)))
+            .collect();
+        let bins = c["bins"].as_u64().expect("bins") as usize;
+        for (binning, key) in [
+            (Binning::EqualMass, "equal_mass"),
+            (Binning::EqualWidth, "equal_width"),
+        ] {
+            let (e, b) = ece(&pairs, bins, binning).expect("ece");
+            let what = format!("{} {key}", c["name"]);
+            close(e, f(&c[format!("ece_{key}")]), &what);
+            same_bins(
+                &serde_json::to_value(&b).expect("json"),
+                &c[format!("bins_{key}")],
+                &what,
+            );
+        }
+    }
+}
+
+fn rubric(dir: &std::path::Path, body: &str) -> String {
+    write(
+        &dir.join("gate.yaml"),
+        &format!("version: 1\nname: cal\nprocesses:\n  S7P1:\n    - {{ id: cal, level: 2, calibration: {{ {body} }} }}\n"),
+    )
+    .to_str()
+    .expect("utf-8")
+    .to_owned()
+}
+
+fn finding(dir: &std::path::Path, body: &str, extra: &[&str]) -> Value {
+    let r = rubric(dir, body);
+    let mut args = vec!["check", "-r", &r, "-f", "json", "--allow-outside-root"];
+    args.extend_from_slice(extra);
+    let out = govgate_in(dir, &args);
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    check(&json(&out.stdout), "cal")["findings"][0].clone()
+}
+
+#[test]
+fn the_check_reports_helm_s_ece_and_fails_an_overconfident_model() {
+    let dir = scratch("calibration-fixtures");
+    let r = reference();
+    for (name, status) in [
+        ("calibrated", "pass"),
+        ("overconfident", "fail"),
+        ("small", "fail"),
+    ] {
+        let path = root().join(format!("fixtures/calibration/{name}.jsonl"));
+        let want = &r["fixtures"][name];
+        for (binning, key) in [("equal_mass", "equal_mass"), ("equal_width", "equal_width")] {
+            let fd = finding(
+                &dir,
+                &format!(
+                    "records: {}, confidence: confidence, correct: correct, max_ece: 0.1, binning: {binning}",
+                    path.display()
+                ),
+                &[],
+            );
+            let d = &fd["detail"];
+            close(f(&d["ece"]), f(&want[format!("ece_{key}")]), name);
+            same_bins(&d["reliability"], &want[format!("bins_{key}")], name);
+            assert_eq!(d["n"], want["n"]);
+            assert_eq!(fd["status"], status, "{name}: {fd}");
+        }
+    }
+    let over = finding(
+        &dir,
+        &format!(
+            "records: {}, confidence: confidence, correct: correct, max_ece: 0.1",
+            root()
+                .join("fixtures/calibration/overconfident.jsonl")
+                .display()
+        ),
+        &[],
+    );
+    let msg = over["message"].as_str().expect("message");
+    assert!(msg.contains("the model is overconfident"), "{msg}");
+    let small = finding(
+        &dir,
+        &format!(
+            "records: {}, confidence: confidence, correct: correct, max_ece: 0.5",
+            root().join("fixtures/calibration/small.jsonl").display()
+        ),
+        &[],
+    );
+    let msg = small["message"].as_str().expect("message");
+    assert!(msg.contains("120 pairs, fewer than 300"), "{msg}");
+    // the same records as the production window, by role
+    let by_role = finding(
+        &dir,
+        "records: production, confidence: confidence, correct: correct, max_ece: 0.1",
+        &[
+            "--production",
+            root()
+                .join("fixtures/calibration/calibrated.jsonl")
+                .to_str()
+                .expect("utf-8"),
+        ],
+    );
+    close(
+        f(&by_role["detail"]["ece"]),
+        f(&r["fixtures"]["calibrated"]["ece_equal_mass"]),
+        "by role",
+    );
+}
+
+#[test]
+fn bad_values_are_an_error_and_no_records_missing() {
+    let dir = scratch("calibration-bad");
+    let bad = finding(
+        &dir,
+        &format!(
+            "records: {}, confidence: confidence, correct: correct, max_ece: 0.1",
+            root().join("fixtures/calibration/bad.jsonl").display()
+        ),
+        &[],
+    );
+    assert_eq!(bad["status"], "error", "{bad}");
+    let msg = bad["message"].as_str().expect("message");
+    assert!(
+        msg.contains(
+            "1 record(s) hold a `confidence` that is not a number in [0, 1] and 1 a `correct`"
+        ),
+        "{msg}"
+    );
+    // a role without records is missing, naming the flag (with no input at all the run is a
+    // usage error, as for every check that reads inputs)
+    let cal = root().join("fixtures/calibration/calibrated.jsonl");
+    let none = finding(
+        &dir,
+        "records: production, confidence: confidence, correct: correct, max_ece: 0.1",
+        &["--reference", cal.to_str().expect("utf-8")],
+    );
+    assert_eq!(none["status"], "missing", "{none}");
+    assert!(
+        none["message"]
+            .as_str()
+            .expect("m")
+            .contains("--production"),
+        "{none}"
+    );
+    let nofield = finding(
+        &dir,
+        &format!(
+            "records: {}, confidence: score, correct: correct, max_ece: 0.1",
+            root()
+                .join("fixtures/calibration/calibrated.jsonl")
+                .display()
+        ),
+        &[],
+    );
+    assert_eq!(nofield["status"], "missing", "{nofield}");
+    assert!(
+        nofield["message"]
+            .as_str()
+            .expect("m")
+            .contains("no record holds both `score` and `correct`")
+    );
+}
+
+#[test]
+fn rubric_mistakes_are_refused_with_their_position() {
+    let dir = scratch("calibration-rubric");
+    for (body, says) in [
+        (
+            "confidence: c, correct: y, max_ece: 1.5",
+            "`max_ece` is a calibration error in [0, 1]",
+        ),
+        (
+            "confidence: c, correct: y, max_ece: 0.1, binning: quantile",
+            "`binning` is `equal_mass` or `equal_width`",
+        ),
+        ("confidence: c, correct: c, max_ece: 0.1", "both `c`"),
+        (
+            "confidence: c, correct: y, max_ece: 0.1, bins: 0",
+            "`bins` must be at least 1",
+        ),
+        ("confidence: c, max_ece: 0.1", "correct"),
+    ] {
+        let r = rubric(&dir, body);
+        let out = govgate_in(&dir, &["rubric", "validate", &r]);
+        assert_eq!(out.code, 2, "{body}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("gate.yaml:5:"),
+            "{body}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(says), "{body}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn the_html_report_draws_a_reliability_diagram_of_every_bin() {
+    let dir = scratch("calibration-html");
+    let r = rubric(
+        &dir,
+        &format!(
+            "records: {}, confidence: confidence, correct: correct, max_ece: 0.1",
+            root()
+                .join("fixtures/calibration/overconfident.jsonl")
+                .display()
+        ),
+    );
+    let out = govgate_in(
+        &dir,
+        &["check", "-r", &r, "-f", "html", "--allow-outside-root"],
+    );
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let start = out
+        .stdout
+        .find("reliability, ECE")
+        .expect("a reliability diagram");
+    let svg = &out.stdout[out.stdout[..start].rfind("<svg").expect("svg")..];
+    let svg = &svg[..svg.find("</svg>").expect("end") + 6];
+    roxmltree::Document::parse(svg).expect("well-formed SVG");
+    let bins = reference()["fixtures"]["overconfident"]["bins_equal_mass"]
+        .as_array()
+        .expect("bins")
+        .len();
+    assert_eq!(svg.matches("<circle").count(), bins, "{svg}");
+    assert!(
+        svg.contains("stroke-dasharray"),
+        "the diagonal of perfect calibration"
+    );
+}
