@@ -11,6 +11,7 @@ pub mod calibration;
 pub mod coverage;
 pub mod documentation;
 pub mod drift;
+pub mod estimated_performance;
 pub mod fairness;
 pub mod feedback;
 pub mod limit;
@@ -159,6 +160,7 @@ pub enum Detail {
     Agreement(Box<agreement::AgreementDetail>),
     Feedback(Box<feedback::FeedbackDetail>),
     Calibration(Box<calibration::CalibrationDetail>),
+    EstimatedPerformance(Box<estimated_performance::EstimateDetail>),
 }
 
 /// A check's result.
@@ -429,6 +431,7 @@ fn run_one(
         CheckKind::Agreement(a) => agreement::run(a, evidence, cache)?,
         CheckKind::Feedback(f) => feedback::run(f, evidence, cache)?,
         CheckKind::Calibration(c) => calibration::run(c, evidence, cache)?,
+        CheckKind::EstimatedPerformance(e) => estimated_performance::run(e, evidence, cache)?,
     };
     note_files(check, evidence, cache)?;
     let mut findings = findings;

@@ -44,6 +44,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "calibration",
         include_str!("../../docs/checks/calibration.md"),
     ),
+    (
+        "estimated_performance",
+        include_str!("../../docs/checks/estimated_performance.md"),
+    ),
 ];
 
 /// The page of a check kind.

@@ -175,6 +175,7 @@ pub enum CheckKind {
     Agreement(Agreement),
     Feedback(Feedback),
     Calibration(Calibration),
+    EstimatedPerformance(EstimatedPerformance),
 }
 
 impl CheckKind {
@@ -190,6 +191,7 @@ impl CheckKind {
             CheckKind::Manifest(_) => true,
             CheckKind::AbTest(a) => files(&a.records),
             CheckKind::Calibration(c) => files(&c.records),
+            CheckKind::EstimatedPerformance(e) => files(&e.reference) && files(&e.records),
             CheckKind::Feedback(f) => {
                 files(&f.records) && f.coverage.as_ref().is_none_or(|c| files(&c.of))
             }
@@ -218,6 +220,7 @@ impl CheckKind {
             CheckKind::Agreement(_) => "agreement",
             CheckKind::Feedback(_) => "feedback",
             CheckKind::Calibration(_) => "calibration",
+            CheckKind::EstimatedPerformance(_) => "estimated_performance",
         }
     }
 }
@@ -594,6 +597,39 @@ pub struct Calibration {
     pub bins: usize,
     pub binning: crate::stats::calibration::Binning,
     pub min_samples: u64,
+}
+
+/// `estimated_performance`: a classifier's performance on unlabelled records, estimated
+/// from its calibrated confidence (NannyML's CBPE).
+#[derive(Debug, Clone)]
+pub struct EstimatedPerformance {
+    pub reference: RowSource,
+    pub records: RowSource,
+    pub score: String,
+    pub prediction: Prediction,
+    pub label: String,
+    pub metric: crate::stats::cbpe::Metric,
+    pub min: Option<f64>,
+    pub max_drop: Option<f64>,
+    pub chunk: Option<Chunk>,
+    /// Isotonic calibration on the reference (else the scores are taken as they are).
+    pub isotonic: bool,
+}
+
+/// How a record's predicted class is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prediction {
+    Field(String),
+    /// Positive when the score is at least this.
+    Threshold(f64),
+}
+
+/// How the unlabelled records are split.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chunk {
+    Size(u64),
+    /// One chunk per UTC calendar day of this timestamp field.
+    Day(String),
 }
 
 /// The share of traffic with feedback.

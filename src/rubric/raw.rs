@@ -99,6 +99,8 @@ pub struct RawCheck {
     pub feedback: Option<Sp<RawFeedback>>,
     #[serde(default)]
     pub calibration: Option<Sp<RawCalibration>>,
+    #[serde(default)]
+    pub estimated_performance: Option<Sp<RawEstimatedPerformance>>,
 }
 
 /// Names of the check kinds, as written in a rubric.
@@ -121,6 +123,7 @@ pub const KIND_KEYS: &[&str] = &[
     "agreement",
     "feedback",
     "calibration",
+    "estimated_performance",
 ];
 
 /// `threshold: { metric, min, max, confidence }`
@@ -852,4 +855,63 @@ pub struct RawCalibration {
     /// Pairs needed for an estimate (default 300: HELM's note on `ece_10_bin`).
     #[serde(default)]
     pub min_samples: Option<Sp<u64>>,
+}
+
+/// `estimated_performance: { reference, records, score, prediction | threshold, label, metric,
+/// min, max_drop, chunk, calibration }`
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "EstimatedPerformance")]
+pub struct RawEstimatedPerformance {
+    /// The labelled window the calibration is fit on: `reference` (default), another role, or
+    /// a path or glob of records.
+    #[serde(default)]
+    pub reference: Option<Sp<String>>,
+    /// The unlabelled window estimated: `production` (default), another role, or a path or
+    /// glob of records.
+    #[serde(default)]
+    pub records: Option<Sp<String>>,
+    /// The dotted field holding the model's probability of the positive class.
+    pub score: Sp<String>,
+    /// The dotted field holding the predicted class (0/1 or a boolean).
+    #[serde(default)]
+    pub prediction: Option<Sp<String>>,
+    /// Instead of `prediction`: the class is positive when the score is at least this.
+    #[serde(default)]
+    pub threshold: Option<Sp<f64>>,
+    /// The dotted field holding the true class, read on the reference only.
+    pub label: Sp<String>,
+    /// `accuracy` (default), `precision`, `recall` or `f1`.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::cbpe_metric_schema")]
+    pub metric: Option<Sp<String>>,
+    /// A floor on the estimate.
+    #[serde(default)]
+    pub min: Option<Sp<f64>>,
+    /// The largest drop of the estimate below the reference's realised value.
+    #[serde(default)]
+    pub max_drop: Option<Sp<f64>>,
+    /// Estimate per chunk: `{ size: N }` records, or `{ period: day, timestamp: FIELD }`.
+    #[serde(default)]
+    pub chunk: Option<Sp<RawChunk>>,
+    /// `isotonic` (default: NannyML's) or `none` (the scores are already calibrated).
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::cbpe_calibration_schema")]
+    pub calibration: Option<Sp<String>>,
+}
+
+/// `chunk: { size }` or `chunk: { period, timestamp }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Chunk")]
+pub struct RawChunk {
+    /// Records per chunk, in file order (the last chunk may be smaller).
+    #[serde(default)]
+    pub size: Option<Sp<u64>>,
+    /// `day`: one chunk per UTC calendar day of `timestamp`.
+    #[serde(default)]
+    pub period: Option<Sp<String>>,
+    /// The timestamp field a period reads (RFC 3339 or UNIX seconds).
+    #[serde(default)]
+    pub timestamp: Option<Sp<String>>,
 }

@@ -70,6 +70,24 @@ pub fn binning_schema(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
+/// `estimated_performance: { metric }`.
+pub fn cbpe_metric_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "The metric estimated: accuracy (default), precision, recall or f1.",
+        "type": "string",
+        "enum": ["accuracy", "precision", "recall", "f1"]
+    })
+}
+
+/// `estimated_performance: { calibration }`.
+pub fn cbpe_calibration_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "isotonic (default: the scores are calibrated on the reference by isotonic regression, as NannyML) or none.",
+        "type": "string",
+        "enum": ["isotonic", "none"]
+    })
+}
+
 /// `accept_differences:`: aspects of comparability accepted on purpose.
 pub fn aspects_schema(_: &mut SchemaGenerator) -> Schema {
     let names: Vec<&str> = crate::model::Aspect::ALL

@@ -7,12 +7,14 @@
 pub mod binning;
 pub mod bootstrap;
 pub mod calibration;
+pub mod cbpe;
 pub mod cluster;
 pub mod describe;
 pub mod drift;
 pub mod fairness;
 pub mod hypergeometric;
 pub mod inference;
+pub mod isotonic;
 pub mod ks;
 pub mod mcnemar;
 pub mod multiplicity;

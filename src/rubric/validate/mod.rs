@@ -17,7 +17,7 @@ mod reproducibility;
 use compliance::{documentation, fairness, perturbation_gap};
 use feedback::{ab_test, agreement, feedback};
 use iteration::{power, sweep, trials};
-use monitoring::{drift, trend};
+use monitoring::{drift, estimated_performance, trend};
 use quality::{calibration, coverage, regression, threshold};
 use reproducibility::{manifest, provenance, repeatability};
 
@@ -30,14 +30,14 @@ use super::raw::{
     RawTrend, RawWindow,
 };
 use super::raw::{
-    RawAbTest, RawAgreement, RawCalibration, RawFeedback, RawGuardrail, RawPower, RawSweep,
-    RawTrials,
+    RawAbTest, RawAgreement, RawCalibration, RawEstimatedPerformance, RawFeedback, RawGuardrail,
+    RawPower, RawSweep, RawTrials,
 };
 use super::selector::{Selector, glob};
 use super::yaml::{DeError, Loc, Sp, did_you_mean};
 use super::{
-    AbTest, Agreement, Calibration, Feedback, FeedbackCoverage, Guardrail, Power, RowSource, Sweep,
-    SweepParam, Trials,
+    AbTest, Agreement, Calibration, Chunk, EstimatedPerformance, Feedback, FeedbackCoverage,
+    Guardrail, Power, Prediction, RowSource, Sweep, SweepParam, Trials,
 };
 use super::{
     Check, CheckKind, ClaimsMatch, Coverage, Documentation, Fairness, FairnessMode, Inputs, Origin,
@@ -381,6 +381,9 @@ fn check(
         raw.agreement.as_ref().map(|t| ("agreement", t.loc)),
         raw.feedback.as_ref().map(|t| ("feedback", t.loc)),
         raw.calibration.as_ref().map(|t| ("calibration", t.loc)),
+        raw.estimated_performance
+            .as_ref()
+            .map(|t| ("estimated_performance", t.loc)),
     ]
     .into_iter()
     .flatten()
@@ -440,6 +443,9 @@ fn check(
         raw.calibration
             .as_ref()
             .map(|c| calibration(c, base, errors).map(CheckKind::Calibration)),
+        raw.estimated_performance
+            .as_ref()
+            .map(|e| estimated_performance(e, base, errors).map(CheckKind::EstimatedPerformance)),
     ];
     let kind = match present.len() {
         0 => {

@@ -1,4 +1,5 @@
-//! Validation of the S7P3 monitoring kinds: `drift` (with its windows) and `trend`.
+//! Validation of the S7P3 monitoring kinds: `drift` (with its windows), `trend` and
+//! `estimated_performance`.
 
 #[allow(unused_imports)]
 use super::*;
@@ -285,4 +286,174 @@ pub(super) fn trend(t: &Sp<RawTrend>, base: &Path, errors: &mut Vec<DeError>) ->
         higher_is_better: raw.higher_is_better,
         accept,
     })
+}
+
+pub(super) fn estimated_performance(
+    e: &Sp<RawEstimatedPerformance>,
+    base: &Path,
+    errors: &mut Vec<DeError>,
+) -> Option<EstimatedPerformance> {
+    use crate::stats::cbpe::Metric;
+    let raw = &e.value;
+    let mut ok = true;
+    let reference = row_source(
+        raw.reference.as_ref(),
+        "reference",
+        RowSource::Reference,
+        base,
+        errors,
+    );
+    let records = row_source(
+        raw.records.as_ref(),
+        "records",
+        RowSource::Production,
+        base,
+        errors,
+    );
+    let score = record_path(&raw.score, "score", errors);
+    let label = record_path(&raw.label, "label", errors);
+    let prediction = match (&raw.prediction, &raw.threshold) {
+        (Some(p), None) => record_path(p, "prediction", errors).map(Prediction::Field),
+        (None, Some(t)) if t.value.is_finite() && (0.0..=1.0).contains(&t.value) => {
+            Some(Prediction::Threshold(t.value))
+        }
+        (None, Some(t)) => {
+            errors.push(DeError::at(
+                t.loc,
+                format!("`threshold` is a probability in [0, 1], got {}", t.value),
+            ));
+            None
+        }
+        (Some(_), Some(t)) => {
+            errors.push(DeError::at(
+                t.loc,
+                "give `prediction` (a field) or `threshold` (on the score), not both",
+            ));
+            None
+        }
+        (None, None) => {
+            errors.push(DeError::at(
+                e.loc,
+                "`estimated_performance` needs the predicted class: `prediction: FIELD` or `threshold: 0.5` on the score",
+            ));
+            None
+        }
+    };
+    let metric = match &raw.metric {
+        None => Some(Metric::Accuracy),
+        Some(m) => match Metric::ALL.iter().find(|(n, _)| *n == m.value.trim()) {
+            Some((_, x)) => Some(*x),
+            None => {
+                errors.push(DeError::at(
+                    m.loc,
+                    format!(
+                        "`metric` is `accuracy`, `precision`, `recall` or `f1`; got `{}`",
+                        m.value.trim()
+                    ),
+                ));
+                None
+            }
+        },
+    };
+    let unit = |v: &Option<Sp<f64>>, key: &str, errors: &mut Vec<DeError>| -> Option<Option<f64>> {
+        match v {
+            None => Some(None),
+            Some(x) if x.value.is_finite() && (0.0..=1.0).contains(&x.value) => Some(Some(x.value)),
+            Some(x) => {
+                errors.push(DeError::at(
+                    x.loc,
+                    format!("`{key}` must be between 0 and 1, got {}", x.value),
+                ));
+                None
+            }
+        }
+    };
+    let min = unit(&raw.min, "min", errors);
+    let max_drop = unit(&raw.max_drop, "max_drop", errors);
+    if raw.min.is_none() && raw.max_drop.is_none() {
+        errors.push(DeError::at(
+            e.loc,
+            "`estimated_performance` needs `min` (a floor on the estimate), `max_drop` (below the reference's realised value) or both",
+        ));
+        ok = false;
+    }
+    let chunk = match &raw.chunk {
+        None => Some(None),
+        Some(c) => match (&c.value.size, &c.value.period) {
+            (Some(s), None) if s.value >= 1 => {
+                if let Some(t) = &c.value.timestamp {
+                    errors.push(DeError::at(
+                        t.loc,
+                        "`timestamp` goes with `period`; a size-based chunk takes records in file order",
+                    ));
+                    ok = false;
+                }
+                Some(Some(Chunk::Size(s.value)))
+            }
+            (Some(s), None) => {
+                errors.push(DeError::at(s.loc, "`size` must be at least 1"));
+                None
+            }
+            (None, Some(p)) if p.value.trim() == "day" => match &c.value.timestamp {
+                Some(t) => record_path(t, "timestamp", errors).map(|t| Some(Chunk::Day(t))),
+                None => {
+                    errors.push(DeError::at(
+                        p.loc,
+                        "`period: day` needs `timestamp: FIELD`, the field each record's day is read from",
+                    ));
+                    None
+                }
+            },
+            (None, Some(p)) => {
+                errors.push(DeError::at(
+                    p.loc,
+                    format!("`period` is `day`; got `{}`", p.value.trim()),
+                ));
+                None
+            }
+            _ => {
+                errors.push(DeError::at(
+                    c.loc,
+                    "a `chunk` is `{ size: N }` or `{ period: day, timestamp: FIELD }`",
+                ));
+                None
+            }
+        },
+    };
+    let isotonic = match &raw.calibration {
+        None => Some(true),
+        Some(c) => match c.value.trim() {
+            "isotonic" => Some(true),
+            "none" => Some(false),
+            other => {
+                errors.push(DeError::at(
+                    c.loc,
+                    format!("`calibration` is `isotonic` or `none`; got `{other}`"),
+                ));
+                None
+            }
+        },
+    };
+    if let (Some(s), Some(l)) = (&score, &label)
+        && s == l
+    {
+        errors.push(DeError::at(
+            raw.label.loc,
+            format!("`score` and `label` are both `{s}`"),
+        ));
+        ok = false;
+    }
+    let out = EstimatedPerformance {
+        reference: reference?,
+        records: records?,
+        score: score?,
+        prediction: prediction?,
+        label: label?,
+        metric: metric?,
+        min: min?,
+        max_drop: max_drop?,
+        chunk: chunk?,
+        isotonic: isotonic?,
+    };
+    ok.then_some(out)
 }
