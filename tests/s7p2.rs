@@ -537,7 +537,13 @@ fn shipped_rubrics_by_name() {
         .collect();
     assert_eq!(
         names,
-        ["default", "eu-ai-act", "helm-safety", "release-readiness"]
+        [
+            "default",
+            "eu-ai-act",
+            "helm-safety",
+            "release-readiness",
+            "production-monitoring"
+        ]
     );
     for name in names {
         let shown = govgate(&["rubric", "show", name]);
@@ -555,7 +561,7 @@ fn shipped_rubrics_by_name() {
     assert_eq!(bad.code, 2);
     assert_eq!(
         bad.stderr,
-        "error: eu-ai-akt: no such rubric file, and not the name of a shipped rubric (default, eu-ai-act, helm-safety, release-readiness)\n"
+        "error: eu-ai-akt: no such rubric file, and not the name of a shipped rubric (default, eu-ai-act, helm-safety, release-readiness, production-monitoring)\n"
     );
     let bad = govgate(&["rubric", "show", "nope"]);
     assert_eq!(bad.code, 2);

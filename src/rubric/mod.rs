@@ -701,6 +701,11 @@ pub const SHIPPED: &[(&str, &str, &str)] = &[
         "All six processes as a pre-release checklist: quality, provenance, seeds and power, sweeps, A/B test, offline-online agreement, feedback",
         include_str!("../../rubrics/release-readiness.yaml"),
     ),
+    (
+        "production-monitoring",
+        "S7P3 and S7P6 on a schedule: input drift, accuracy estimated without labels per day, an always-valid A/B test with CUPED",
+        include_str!("../../rubrics/production-monitoring.yaml"),
+    ),
 ];
 
 /// The embedded default rubric's text.
