@@ -824,7 +824,7 @@ mod tests {
         let err = resolve(Path::new("eu-ai-akt")).expect_err("unknown name");
         assert!(
             err.to_string()
-                .contains("not the name of a shipped rubric (default, eu-ai-act, helm-safety, release-readiness)"),
+                .contains("not the name of a shipped rubric (default, eu-ai-act, helm-safety, release-readiness, production-monitoring)"),
             "{err}"
         );
     }
