@@ -47,12 +47,12 @@ fn same_bins(got: &Value, want: &Value, what: &str) {
 fn the_ece_and_its_bins_match_helm_s_calibration_package() {
     let r = reference();
     for c in r["cases"].as_array().expect("cases") {
-        let pairs: Vec<(f64, bool)> = c["probs"]
+        let pairs: Vec<(f64, f64)> = c["probs"]
             .as_array()
             .expect("probs")
             .iter()
             .zip(c["correct"].as_array().expect("correct"))
-            .map(|(p, y)| (f(p), y.as_u64() == Some(1)))
+            .map(|(p, y)| (f(p), f(y)))
             .collect();
         let bins = c["bins"].as_u64().expect("bins") as usize;
         for (binning, key) in [
@@ -276,4 +276,120 @@ fn the_html_report_draws_a_reliability_diagram_of_every_bin() {
         svg.contains("stroke-dasharray"),
         "the diagonal of perfect calibration"
     );
+}
+
+fn run_findings(dir: &std::path::Path, body: &str, inputs: &[&str]) -> Vec<Value> {
+    let r = rubric(dir, body);
+    let mut args = vec!["check", "-r", &r, "-f", "json"];
+    args.extend_from_slice(inputs);
+    let out = govgate_in(&root(), &args);
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    check(&json(&out.stdout), "cal")["findings"]
+        .as_array()
+        .expect("findings")
+        .clone()
+}
+
+#[test]
+fn an_lm_eval_run_s_confidence_is_the_softmax_of_its_choices() {
+    let dir = scratch("calibration-lmeval");
+    let r = reference();
+    let fs = run_findings(
+        &dir,
+        "confidence: choices, correct: acc, max_ece: 0.1",
+        &["fixtures/release/baseline"],
+    );
+    assert_eq!(fs.len(), 1, "{fs:?}");
+    let (d, want) = (&fs[0]["detail"], &r["runs"]["release_baseline"]);
+    close(f(&d["ece"]), f(&want["ece_equal_mass"]), "ece");
+    close(
+        f(&d["mean_confidence"]),
+        f(&want["mean_confidence"]),
+        "confidence",
+    );
+    close(f(&d["accuracy"]), f(&want["accuracy"]), "accuracy");
+    assert_eq!(d["n"], want["n"]);
+    assert_eq!(fs[0]["status"], "pass");
+    // a generation task has no choices: missing, saying so
+    let generation = run_findings(
+        &dir,
+        "confidence: choices, correct: exact_match, max_ece: 0.1",
+        &["fixtures/release/history/sweep-t0.0"],
+    );
+    assert_eq!(generation[0]["status"], "missing", "{generation:?}");
+    assert!(
+        generation[0]["message"]
+            .as_str()
+            .expect("m")
+            .contains("a generation task has no choices")
+    );
+}
+
+#[test]
+fn the_corpus_runs_give_helm_s_own_ece_10_bin() {
+    let (Some(lm), Some(helm)) = (
+        common::corpus::dir("lmeval-generated/run_f_modelB_tasks_no_group"),
+        common::corpus::dir("helm-generated/runs/v1"),
+    ) else {
+        common::corpus::absent("the_corpus_runs_give_helm_s_own_ece_10_bin");
+        return;
+    };
+    let dir = scratch("calibration-corpus");
+    let r = reference();
+    let runs = &r["runs"];
+    assert!(
+        runs.get("corpus_synth_arith_mc").is_some(),
+        "regenerate the reference with GOVGATE_CORPUS set"
+    );
+    let fs = run_findings(
+        &dir,
+        "confidence: choices, correct: acc, max_ece: 0.2, min_samples: 100",
+        &[lm.to_str().expect("utf-8")],
+    );
+    // the run's generation task is left out; its multiple-choice task is judged
+    assert_eq!(fs.len(), 1, "{fs:?}");
+    close(
+        f(&fs[0]["detail"]["ece"]),
+        f(&runs["corpus_synth_arith_mc"]["ece_equal_mass"]),
+        "synth_arith_mc",
+    );
+    let mut compared = 0;
+    for (key, want) in runs.as_object().expect("runs") {
+        let Some(name) = key.strip_prefix("helm:") else {
+            continue;
+        };
+        let run = helm.join(name);
+        let fs = run_findings(
+            &dir,
+            "confidence: max_prob, correct: exact_match, max_ece: 0.5, min_samples: 10",
+            &[run.to_str().expect("utf-8")],
+        );
+        match want["helm_ece_10_bin"].as_f64() {
+            Some(helm_ece) => {
+                let d = &fs[0]["detail"];
+                close(f(&d["ece"]), helm_ece, name);
+                close(f(&d["ece"]), f(&want["ece_equal_mass"]), name);
+                assert_eq!(f(&d["helm_ece_10_bin"]), helm_ece);
+                assert_eq!(fs[0]["status"], "pass", "{name}: {fs:?}");
+                assert!(
+                    fs[0]["message"]
+                        .as_str()
+                        .expect("m")
+                        .contains("equals HELM's ece_10_bin")
+                );
+                compared += 1;
+            }
+            // HELM computed no calibration: no log-probabilities, no confidence
+            None => {
+                assert_eq!(fs[0]["status"], "missing", "{name}: {fs:?}");
+                assert!(
+                    fs[0]["message"]
+                        .as_str()
+                        .expect("m")
+                        .contains("no ece_10_bin")
+                );
+            }
+        }
+    }
+    assert_eq!(compared, 5, "HELM runs with ece_10_bin");
 }

@@ -8,11 +8,20 @@ bins, every confidence equal, confidences of exactly 0 and 1). Each bin's count,
 confidence and accuracy come from the package's own binning (`get_equal_bins`,
 `get_equal_prob_bins`, `bin`).
 
+Runs' own confidences, read independently of govgate: an lm-eval samples log's probability
+of the chosen answer — the largest softmax of `filtered_resps`' log-likelihoods — against its
+`acc` (fixtures/release/baseline; with GOVGATE_CORPUS set, also the corpus's
+lmeval-generated synth_arith_mc), and HELM's per-instance `max_prob` and `exact_match` of
+the test split, unperturbed, whose ECE must equal the run's own `ece_10_bin` in stats.json
+(the corpus's helm-generated runs).
+
 Writes scripts/reference/calibration_reference.json (run from the repository root):
   pip install uncertainty-calibration==0.1.4 numpy
   python3 scripts/reference/calibration_reference.py
 """
 import json
+import math
+import os
 import platform
 
 import calibration as cal
@@ -50,6 +59,43 @@ def read(path):
     return [r["confidence"] for r in recs], [int(bool(r["correct"])) for r in recs]
 
 
+def softmax_max(lls):
+    lls = [float(x) for x in lls]
+    top = max(lls)
+    return 1.0 / sum(math.exp(l - top) for l in lls)
+
+
+def lmeval_choices(path):
+    probs, correct = [], []
+    with open(path) as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec.get("filter", "none") != "none":
+                continue
+            probs.append(softmax_max([c[0] for c in rec["filtered_resps"]]))
+            correct.append(int(float(rec["acc"])))
+    return {"n": len(probs), "ece_equal_mass": float(cal.get_ece_em(probs, np.array(correct), num_bins=10)),
+            "mean_confidence": float(np.mean(probs)), "accuracy": float(np.mean(correct))}
+
+
+def helm_run(d):
+    with open(os.path.join(d, "stats.json")) as f:
+        stats = json.load(f)
+    helm = [x["mean"] for x in stats
+            if x["name"]["name"] == "ece_10_bin" and "perturbation" not in x["name"]]
+    with open(os.path.join(d, "per_instance_stats.json")) as f:
+        inst = json.load(f)
+    probs, correct = [], []
+    for i in inst:
+        st = {x["name"]["name"]: x["sum"] / x["count"] for x in i["stats"] if x.get("count")
+              if "perturbation" not in x["name"] and x["name"].get("split") == "test"}
+        if "max_prob" in st and "exact_match" in st:
+            probs.append(st["max_prob"])
+            correct.append(int(st["exact_match"]))
+    return {"helm_ece_10_bin": helm[0] if helm else None, "n": len(probs),
+            "ece_equal_mass": float(cal.get_ece_em(probs, np.array(correct), num_bins=10)) if probs else None}
+
+
 def main():
     rng = np.random.default_rng(3)
     cases = [
@@ -68,9 +114,21 @@ def main():
         fixtures[name] = case(name, p, c)
         del fixtures[name]["probs"], fixtures[name]["correct"]
         fixtures[name]["n"] = len(p)
+    runs = {"release_baseline": lmeval_choices(
+        "fixtures/release/baseline/acme__helpdesk-7b-v2/samples_helpdesk_qa_2026-10-30T09-00-00.000000.jsonl")}
+    corpus = os.environ.get("GOVGATE_CORPUS")
+    if corpus:
+        runs["corpus_synth_arith_mc"] = lmeval_choices(os.path.join(
+            corpus, "lmeval-generated/run_f_modelB_tasks_no_group/oracle-model-B/"
+            "samples_synth_arith_mc_2026-11-23T00-01-00.369967.jsonl"))
+        helm = os.path.join(corpus, "helm-generated/runs/v1")
+        for d in sorted(os.listdir(helm)):
+            if os.path.exists(os.path.join(helm, d, "per_instance_stats.json")) and "max_prob" in open(
+                    os.path.join(helm, d, "per_instance_stats.json")).read():
+                runs["helm:" + d] = helm_run(os.path.join(helm, d))
     out = {"versions": {"python": platform.python_version(), "numpy": np.__version__,
                         "uncertainty-calibration": "0.1.4"},
-           "cases": cases, "fixtures": fixtures}
+           "cases": cases, "fixtures": fixtures, "runs": runs}
     with open("scripts/reference/calibration_reference.json", "w") as f:
         json.dump(out, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -148,6 +148,39 @@ pub fn read_metric(
     }
 }
 
+/// The pseudo-metric of an lm-eval samples log for the probability the model gives its own
+/// answer: the largest softmax of the choices' log-likelihoods in `filtered_resps`.
+pub const CHOICE_PROBABILITY: &str = "choices";
+
+/// `max_j softmax(ℓ)_j = 1/Σ_j exp(ℓ_j − max ℓ)` over a multiple-choice record's
+/// `filtered_resps` (`[[ℓ, is_greedy], …]`, ℓ a number or, as lm-eval 0.4 writes it, text);
+/// `None` unless every choice has a finite log-likelihood and there are two or more.
+fn choice_probability(v: &Value) -> Option<f64> {
+    let Value::Array(choices) = v else {
+        return None;
+    };
+    let mut lls = Vec::with_capacity(choices.len());
+    for c in choices {
+        let ll = match c {
+            Value::Array(pair) => pair.first()?,
+            other => other,
+        };
+        let x = match ll {
+            Value::Str(t) => t.trim().parse::<f64>().ok()?,
+            other => other.as_f64()?,
+        };
+        if !x.is_finite() {
+            return None;
+        }
+        lls.push(x);
+    }
+    if lls.len() < 2 {
+        return None;
+    }
+    let top = lls.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some(1.0 / lls.iter().map(|l| (l - top).exp()).sum::<f64>())
+}
+
 /// Reads `metric`'s per-document values for `variant` (an lm-eval filter; `None` takes every
 /// record) from the samples log at `path`. `filters` is the task's filter order, used for
 /// records that do not name their filter.
@@ -162,11 +195,13 @@ pub fn read_samples_log(
     let mut stream = RecordStream::new(&mut hashing);
     // the filter applies at every depth: keep each segment of the cluster's path
     let cluster_path: Vec<&str> = cluster.map(|c| c.split('.').collect()).unwrap_or_default();
+    let choices = metric == CHOICE_PROBABILITY;
     let want = |k: &str| {
         k == "doc_id"
             || k == "filter"
             || k == "doc_hash"
             || k == metric
+            || (choices && k == "filtered_resps")
             || cluster_path.contains(&k)
     };
 
@@ -193,14 +228,19 @@ pub fn read_samples_log(
         {
             continue;
         }
-        let Some(value) = rec.get(metric) else {
+        let Some(value) = rec.get(if choices { "filtered_resps" } else { metric }) else {
             continue;
         };
         let Some(doc_id) = doc_id else {
             out.without_doc_id += 1;
             continue;
         };
-        let Some(x) = scalar(value) else {
+        let x = if choices {
+            choice_probability(value)
+        } else {
+            scalar(value)
+        };
+        let Some(x) = x else {
             out.non_scalar += 1;
             continue;
         };
@@ -277,6 +317,25 @@ pub fn count_documents(source: &SampleSource) -> Result<u64> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn the_chosen_answer_s_probability_is_the_softmax_of_the_log_likelihoods() {
+        let doc = |s: &str| super::super::json::parse_document(s.as_bytes()).expect("json");
+        // ln 0.7, ln 0.2, ln 0.1: the largest softmax is 0.7, as text or as numbers
+        let text = doc(
+            r#"[["-0.35667494393873245", "False"], ["-1.6094379124341003", "False"], ["-2.3025850929940455", "False"]]"#,
+        );
+        let p = choice_probability(&text).expect("p");
+        assert!((p - 0.7).abs() < 1e-15, "{p}");
+        let nums = doc("[[-10.0, false], [-10.0, true]]");
+        assert_eq!(choice_probability(&nums), Some(0.5));
+        assert_eq!(choice_probability(&doc(r#"[["-1.0", "False"]]"#)), None);
+        assert_eq!(
+            choice_probability(&doc(r#"[["x", "False"], ["-1", "True"]]"#)),
+            None
+        );
+        assert_eq!(choice_probability(&doc(r#""a generated answer""#)), None);
+    }
 
     fn temp_file(name: &str, content: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("govgate-samples-{}", std::process::id()));

@@ -37,8 +37,9 @@ pub enum Binning {
 }
 
 /// The ECE of `(confidence, correct)` pairs with `bins` bins, and the non-empty bins.
-/// `None` without pairs, with `bins == 0`, or with a confidence outside [0, 1] or not finite.
-pub fn ece(pairs: &[(f64, bool)], bins: usize, binning: Binning) -> Option<(f64, Vec<Bin>)> {
+/// Correctness is 0 or 1 (or, for answers averaged over repeats, the share right). `None`
+/// without pairs, with `bins == 0`, or with a confidence outside [0, 1] or not finite.
+pub fn ece(pairs: &[(f64, f64)], bins: usize, binning: Binning) -> Option<(f64, Vec<Bin>)> {
     if pairs.is_empty() || bins == 0 || pairs.iter().any(|(p, _)| !(0.0..=1.0).contains(p)) {
         return None;
     }
@@ -47,13 +48,13 @@ pub fn ece(pairs: &[(f64, bool)], bins: usize, binning: Binning) -> Option<(f64,
         Binning::EqualMass => equal_mass_edges(pairs, bins),
     };
     // per bin: count, sum of confidences, count right
-    let mut acc = vec![(0u64, 0.0f64, 0u64); edges.len()];
+    let mut acc = vec![(0u64, 0.0f64, 0.0f64); edges.len()];
     for &(p, right) in pairs {
         let i = edges.partition_point(|e| *e < p).min(edges.len() - 1);
         let a = &mut acc[i];
         a.0 += 1;
         a.1 += p;
-        a.2 += u64::from(right);
+        a.2 += right;
     }
     let n = pairs.len() as f64;
     let mut total = 0.0;
@@ -62,7 +63,7 @@ pub fn ece(pairs: &[(f64, bool)], bins: usize, binning: Binning) -> Option<(f64,
         if k == 0 {
             continue;
         }
-        let (conf, accuracy) = (sum / k as f64, right as f64 / k as f64);
+        let (conf, accuracy) = (sum / k as f64, right / k as f64);
         total += k as f64 / n * (conf - accuracy).abs();
         out.push(Bin {
             upper: *upper,
@@ -75,7 +76,7 @@ pub fn ece(pairs: &[(f64, bool)], bins: usize, binning: Binning) -> Option<(f64,
 }
 
 /// HELM's equal-mass edges (`calibration.get_equal_bins`).
-fn equal_mass_edges(pairs: &[(f64, bool)], bins: usize) -> Vec<f64> {
+fn equal_mass_edges(pairs: &[(f64, f64)], bins: usize) -> Vec<f64> {
     let mut sorted: Vec<f64> = pairs.iter().map(|(p, _)| *p).collect();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
@@ -104,19 +105,19 @@ mod tests {
 
     #[test]
     fn a_perfectly_calibrated_bin_has_no_error_and_bad_input_none() {
-        let pairs = [(0.5, true), (0.5, false), (1.0, true), (1.0, true)];
+        let pairs = [(0.5, 1.0), (0.5, 0.0), (1.0, 1.0), (1.0, 1.0)];
         let (e, bins) = ece(&pairs, 10, Binning::EqualWidth).expect("ece");
         assert_eq!(e, 0.0);
         assert_eq!(bins.len(), 2);
         assert!(ece(&[], 10, Binning::EqualMass).is_none());
-        assert!(ece(&[(1.5, true)], 10, Binning::EqualMass).is_none());
-        assert!(ece(&[(f64::NAN, true)], 10, Binning::EqualMass).is_none());
+        assert!(ece(&[(1.5, 1.0)], 10, Binning::EqualMass).is_none());
+        assert!(ece(&[(f64::NAN, 1.0)], 10, Binning::EqualMass).is_none());
         assert!(ece(&pairs, 0, Binning::EqualMass).is_none());
     }
 
     #[test]
     fn always_confident_and_half_right_is_off_by_a_half() {
-        let pairs: Vec<(f64, bool)> = (0..100).map(|i| (1.0, i % 2 == 0)).collect();
+        let pairs: Vec<(f64, f64)> = (0..100).map(|i| (1.0, f64::from(i % 2))).collect();
         for b in [Binning::EqualMass, Binning::EqualWidth] {
             let (e, bins) = ece(&pairs, 10, b).expect("ece");
             assert!((e - 0.5).abs() < 1e-15, "{b:?} {e}");
