@@ -393,3 +393,67 @@ fn the_corpus_runs_give_helm_s_own_ece_10_bin() {
     }
     assert_eq!(compared, 5, "HELM runs with ece_10_bin");
 }
+
+/// An Inspect AI log whose scorer puts the judge's confidence in the score's metadata:
+/// 10 answers at confidence 0.3 of which 3 are right (calibrated) and 10 at 0.9 of which 6
+/// are right. By hand, with HELM's equal-mass bins: the 20 sorted confidences split in ten
+/// pairs give the edges 0.3, 0.6, 0.9 and 1; the 0.3s fill the first bin and the 0.9s the
+/// third, so ECE = ½·|0.3 − 0.3| + ½·|0.9 − 0.6| = 0.15 (mean confidence 0.6, accuracy 0.45).
+#[test]
+fn an_inspect_scorer_s_confidence_in_its_metadata_is_read() {
+    let dir = scratch("calibration-inspect");
+    let mut log = common::inspect::Log::quiz();
+    log.samples = (0..20)
+        .map(|i| {
+            let (conf, right) = if i < 10 { (0.3, i < 3) } else { (0.9, i < 16) };
+            let mut s = common::inspect::sample(
+                &format!("\"q{i}\""),
+                if right { "\"C\"" } else { "\"I\"" },
+                "g",
+            );
+            s.score_metadata = Some(format!("{{\"confidence\": {conf}}}"));
+            s
+        })
+        .collect();
+    log.reductions = Some(
+        log.samples
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    if s.value == "\"C\"" { "1.0" } else { "0.0" }.to_owned(),
+                )
+            })
+            .collect(),
+    );
+    log.dataset_samples = 20;
+    log.results = Some(("0.45".into(), "0.114".into(), 20));
+    let json_log = write(&dir.join("logs/judge.json"), &log.json());
+    let eval_log = dir.join("eval/judge.eval");
+    std::fs::create_dir_all(eval_log.parent().expect("dir")).expect("mkdir");
+    std::fs::write(
+        &eval_log,
+        common::inspect::zip(&log.members(), common::inspect::Method::Zstd),
+    )
+    .expect("write");
+    for path in [&json_log, &eval_log] {
+        let fs = run_findings(
+            &dir,
+            "confidence: score_metadata.match.confidence, correct: score, max_ece: 0.1, min_samples: 20",
+            &[path.to_str().expect("utf-8")],
+        );
+        assert_eq!(fs.len(), 1, "{fs:?}");
+        let d = &fs[0]["detail"];
+        assert!((f(&d["ece"]) - 0.15).abs() < 1e-12, "{path:?}: {d}");
+        assert!((f(&d["mean_confidence"]) - 0.6).abs() < 1e-12);
+        assert!((f(&d["accuracy"]) - 0.45).abs() < 1e-12);
+        assert_eq!(d["n"], 20);
+        assert_eq!(fs[0]["status"], "fail", "ECE 0.15 > 0.1");
+        assert!(
+            fs[0]["message"]
+                .as_str()
+                .expect("m")
+                .contains("overconfident")
+        );
+    }
+}

@@ -98,6 +98,8 @@ pub struct Sample {
     pub value: String,
     pub group: String,
     pub error: Option<String>,
+    /// The score's own `metadata` as JSON (`{"confidence": 0.9}`), when it has one.
+    pub score_metadata: Option<String>,
 }
 
 pub fn sample(id: &str, value: &str, group: &str) -> Sample {
@@ -107,6 +109,7 @@ pub fn sample(id: &str, value: &str, group: &str) -> Sample {
         value: value.to_owned(),
         group: group.to_owned(),
         error: None,
+        score_metadata: None,
     }
 }
 
@@ -242,8 +245,13 @@ impl Log {
         let scores = if s.error.is_some() {
             "{}".to_owned()
         } else {
+            let metadata = s
+                .score_metadata
+                .as_ref()
+                .map(|m| format!(r#", "metadata": {m}"#))
+                .unwrap_or_default();
             format!(
-                r#"{{"{}": {{"value": {}, "answer": "x", "explanation": "the answer", "history": []}}}}"#,
+                r#"{{"{}": {{"value": {}, "answer": "x", "explanation": "the answer"{metadata}, "history": []}}}}"#,
                 self.scorer, s.value
             )
         };

@@ -14,6 +14,8 @@ pub(super) struct EpochSample {
     epoch: u64,
     /// The sample's scores: `(scorer, value as Inspect's value_to_float reads it)`.
     scores: Vec<(String, Option<f64>)>,
+    /// Each score's own `metadata` (a judge's confidence, say), when asked for.
+    score_metadata: Vec<(String, Value)>,
     metadata: Option<Value>,
     target: Option<Value>,
     output: Option<String>,
@@ -24,6 +26,7 @@ pub(super) struct EpochSample {
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Want {
     metadata: bool,
+    score_metadata: bool,
     target: bool,
     output: bool,
 }
@@ -32,6 +35,7 @@ impl Want {
     fn of(keys: &std::collections::HashSet<String>) -> Want {
         Want {
             metadata: keys.contains("metadata"),
+            score_metadata: keys.contains("score_metadata"),
             target: keys.contains("target"),
             output: keys.contains("output") || keys.contains("epochs"),
         }
@@ -82,6 +86,9 @@ pub(super) fn read_sample<R: Read>(r: &mut JsonReader<R>, want: Want) -> json::R
             // schema 1: one `score`, keyed as Inspect keys it until it knows the scorer
             "score" => {
                 let v = r.parse_value()?;
+                if let (true, Some(m)) = (want.score_metadata, v.get("metadata")) {
+                    s.score_metadata = vec![(SCORER_PLACEHOLDER.to_owned(), m.clone())];
+                }
                 s.scores = vec![(
                     SCORER_PLACEHOLDER.to_owned(),
                     v.get("value").and_then(score_value),
@@ -89,6 +96,12 @@ pub(super) fn read_sample<R: Read>(r: &mut JsonReader<R>, want: Want) -> json::R
             }
             "scores" => {
                 if let Value::Object(o) = r.parse_value()? {
+                    if want.score_metadata {
+                        s.score_metadata =
+                            o.0.iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.get("metadata")?.clone())))
+                                .collect();
+                    }
                     s.scores =
                         o.0.into_iter()
                             .map(|(k, v)| {
@@ -185,6 +198,14 @@ pub(super) fn record(
     if let Some(m) = first.and_then(|e| e.metadata.clone()) {
         o.0.push(("metadata".into(), m));
     }
+    if let Some(e) = first.filter(|e| !e.score_metadata.is_empty()) {
+        let by_scorer = e
+            .score_metadata
+            .iter()
+            .map(|(k, m)| (named(k), m.clone()))
+            .collect();
+        o.0.push(("score_metadata".into(), Value::Object(Object(by_scorer))));
+    }
     if let Some(t) = first.and_then(|e| e.target.clone()) {
         o.0.push(("target".into(), t));
     }
@@ -236,14 +257,15 @@ pub(super) fn reduced_by_label(h: &Header) -> (Vec<Score>, Vec<(String, ByID)>) 
 /// Streams a log's per-sample records, one per sample id, in Inspect's sample order:
 ///
 /// ```text
-/// { id, score, scores: {<score label>: reduced value}, metadata, target, output, error,
+/// { id, score, scores: {<score label>: reduced value}, metadata,
+///   score_metadata: {<scorer>: its metadata, first epoch}, target, output, error,
 ///   epochs: [ {epoch, score, scores: {<scorer>: value}, output, error}, … ] }
 /// ```
 ///
 /// `score` is the run's first score reduced across epochs (from `reductions`; for a run
 /// that wrote none, the mean over the epochs scored), absent for an errored sample and NaN
-/// for an unscored one. `metadata`, `target` and `output` (the first epoch's completion)
-/// are built only when `keys` names them. Memory: one sample at a time for an `.eval`
+/// for an unscored one. `metadata`, `score_metadata`, `target` and `output` (the first
+/// epoch's completion) are built only when `keys` names them. Memory: one sample at a time for an `.eval`
 /// log and for a single-epoch JSON log; a multi-epoch JSON log (whose samples are ordered
 /// epoch by epoch) keeps the asked-for fields of every sample until its last epoch.
 pub fn for_each_record(
