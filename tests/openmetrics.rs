@@ -584,3 +584,49 @@ fn a_drift_window_s_newest_record_is_the_evaluation_time() {
             .is_none()
     );
 }
+
+/// The new S7P3 series: each `estimated_performance` chunk's estimate, band and floor equal
+/// the JSON report's, one series per chunk; promtool accepts the exposition.
+#[test]
+fn estimated_performance_chunks_are_series_of_their_own() {
+    let args = [
+        "check",
+        "--rubric",
+        "production-monitoring",
+        "--reference",
+        "fixtures/s7p3/estimated/reference.jsonl",
+        "--production",
+        "fixtures/s7p3/estimated/production.jsonl",
+        "--requests",
+        "fixtures/monitoring/ab.jsonl",
+    ];
+    let om = govgate(&[&args[..], &["-f", "openmetrics"]].concat());
+    assert_eq!(om.code, 1, "{}", om.stderr);
+    promtool_accepts(&om.stdout);
+    let s = series(&om.stdout);
+    let rep = json(&govgate(&[&args[..], &["-f", "json"]].concat()).stdout);
+    let mut seen = 0;
+    for id in ["accuracy-holds", "accuracy-holds-daily"] {
+        for fnd in check(&rep, id)["findings"].as_array().expect("findings") {
+            let d = &fnd["detail"];
+            let labels = format!(
+                "{{check=\"{id}\",process=\"S7P3\",metric=\"accuracy\",chunk=\"{}\"}}",
+                d["chunk"].as_str().expect("chunk")
+            );
+            for (family, key) in [
+                ("govgate_estimated_performance", "estimate"),
+                ("govgate_estimated_performance_lower", "lower"),
+                ("govgate_estimated_performance_upper", "upper"),
+                ("govgate_estimated_performance_floor", "floor"),
+            ] {
+                assert_eq!(
+                    value(&s, &format!("{family}{labels}")),
+                    f(&d[key]),
+                    "{family}{labels}"
+                );
+            }
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 4, "the whole window and three days");
+}

@@ -251,6 +251,36 @@ const FAMILIES: &[Family] = &[
         "ratio",
         "The coverage the check requires.",
     ),
+    family(
+        "govgate_estimated_performance",
+        "",
+        "A metric estimated without labels (CBPE) on a chunk of the production window.",
+    ),
+    family(
+        "govgate_estimated_performance_lower",
+        "",
+        "The lower end of the estimate's band (3 sampling errors).",
+    ),
+    family(
+        "govgate_estimated_performance_upper",
+        "",
+        "The upper end of the estimate's band (3 sampling errors).",
+    ),
+    family(
+        "govgate_estimated_performance_floor",
+        "",
+        "The floor the band is compared with (min, or the reference's value less max_drop).",
+    ),
+    family(
+        "govgate_calibration_error",
+        "",
+        "The expected calibration error of confidence against correctness.",
+    ),
+    family(
+        "govgate_calibration_max_error",
+        "",
+        "The largest expected calibration error the check allows.",
+    ),
 ];
 
 /// Label pairs of one series.
@@ -529,6 +559,21 @@ fn detail_series(m: &mut Metrics, base: Labels, f: &Finding, d: &Detail, kind: O
             if let Some(v) = x.ratio {
                 m.add("govgate_fairness_ratio", l, v);
             }
+        }
+        Detail::EstimatedPerformance(x) => {
+            let l = with(&[
+                ("metric", x.metric.name().to_owned()),
+                ("chunk", x.chunk.clone()),
+            ]);
+            m.add("govgate_estimated_performance", l.clone(), x.estimate);
+            m.add("govgate_estimated_performance_lower", l.clone(), x.lower);
+            m.add("govgate_estimated_performance_upper", l.clone(), x.upper);
+            m.add("govgate_estimated_performance_floor", l, x.floor);
+        }
+        Detail::Calibration(x) => {
+            let l = with(&[("subject", f.subject.clone())]);
+            m.add("govgate_calibration_error", l.clone(), x.ece);
+            m.add("govgate_calibration_max_error", l, x.max_ece);
         }
         Detail::Feedback(x) => {
             // the check's findings (freshness, volume, coverage) share one detail
