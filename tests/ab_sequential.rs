@@ -10,22 +10,15 @@ use govgate::stats::sequential;
 use serde_json::Value;
 
 fn reference() -> Value {
-    let path = root().join("scripts/reference/sequential_reference.json");
-    let text = std::fs::read_to_string(&path)
-        .expect("reference JSON (run scripts/reference/sequential_reference.py)");
-    serde_json::from_str(&text).expect("valid JSON")
+    common::reference_json("sequential_reference.json")
 }
 
 fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+    common::num(v)
 }
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
-    let err = (got - want).abs() / want.abs().max(1e-300);
-    assert!(
-        err <= tol,
-        "{what}: {got} against {want} (relative {err:e})"
-    );
+    common::close_rel(got, want, tol, what);
 }
 
 #[test]
@@ -245,19 +238,12 @@ fn rubric_mistakes_in_the_new_keys_are_refused_with_their_position() {
             "at least 2",
         ),
     ] {
-        let r = write(
-            &dir.join("gate.yaml"),
+        common::rubric_refused(
+            &dir,
             &format!(
                 "version: 1\nname: ab\nprocesses:\n  S7P6:\n    - {{ id: ab, level: 2, ab_test: {{ variant: arm, control: A, treatment: B, {body} }} }}\n"
             ),
+            says,
         );
-        let out = govgate_in(&dir, &["rubric", "validate", r.to_str().expect("utf-8")]);
-        assert_eq!(out.code, 2, "{body}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("gate.yaml:5:"),
-            "{body}: {}",
-            out.stderr
-        );
-        assert!(out.stderr.contains(says), "{body}: {}", out.stderr);
     }
 }

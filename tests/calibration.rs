@@ -10,22 +10,16 @@ use govgate::stats::calibration::{Binning, ece};
 use serde_json::Value;
 
 fn reference() -> Value {
-    let path = root().join("scripts/reference/calibration_reference.json");
-    let text = std::fs::read_to_string(&path)
-        .expect("reference JSON (run scripts/reference/calibration_reference.py)");
-    serde_json::from_str(&text).expect("valid JSON")
+    common::reference_json("calibration_reference.json")
 }
 
 fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+    common::num(v)
 }
 
 fn close(got: f64, want: f64, what: &str) {
-    let err = (got - want).abs() / want.abs().max(1e-300);
-    assert!(
-        err <= 1e-9 || (got - want).abs() < 1e-15,
-        "{what}: {got} against {want}"
-    );
+    // (exact zeros of the edge cases compare equal)
+    common::close_rel(got, want, 1e-9, what);
 }
 
 /// govgate's bins against the package's, bin by bin.
@@ -231,15 +225,13 @@ fn rubric_mistakes_are_refused_with_their_position() {
         ),
         ("confidence: c, max_ece: 0.1", "correct"),
     ] {
-        let r = rubric(&dir, body);
-        let out = govgate_in(&dir, &["rubric", "validate", &r]);
-        assert_eq!(out.code, 2, "{body}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("gate.yaml:5:"),
-            "{body}: {}",
-            out.stderr
+        common::rubric_refused(
+            &dir,
+            &format!(
+                "version: 1\nname: cal\nprocesses:\n  S7P1:\n    - {{ id: cal, level: 2, calibration: {{ {body} }} }}\n"
+            ),
+            says,
         );
-        assert!(out.stderr.contains(says), "{body}: {}", out.stderr);
     }
 }
 

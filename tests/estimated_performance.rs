@@ -11,22 +11,15 @@ use govgate::stats::isotonic::Isotonic;
 use serde_json::Value;
 
 fn reference() -> Value {
-    let path = root().join("scripts/reference/estimated_reference.json");
-    let text = std::fs::read_to_string(&path)
-        .expect("reference JSON (run scripts/reference/estimated_reference.py)");
-    serde_json::from_str(&text).expect("valid JSON")
+    common::reference_json("estimated_reference.json")
 }
 
 fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+    common::num(v)
 }
 
 fn close(got: f64, want: f64, what: &str) {
-    let err = (got - want).abs() / want.abs().max(1e-300);
-    assert!(
-        err <= 1e-9,
-        "{what}: {got} against {want} (relative {err:e})"
-    );
+    common::close_rel(got, want, 1e-9, what);
 }
 
 fn records(name: &str) -> Vec<Value> {
@@ -225,19 +218,12 @@ fn missing_and_wrong_inputs_never_pass() {
         ),
         ("metric: f1", "needs `min`"),
     ] {
-        let r = write(
-            &dir.join("gate.yaml"),
+        common::rubric_refused(
+            &dir,
             &format!(
                 "version: 1\nname: cbpe\nprocesses:\n  S7P3:\n    - {{ id: est, level: 2, estimated_performance: {{ score: y_pred_proba, prediction: y_pred, label: y_true, {body} }} }}\n"
             ),
+            says,
         );
-        let out = govgate_in(&dir, &["rubric", "validate", r.to_str().expect("utf-8")]);
-        assert_eq!(out.code, 2, "{body}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("gate.yaml:5:"),
-            "{body}: {}",
-            out.stderr
-        );
-        assert!(out.stderr.contains(says), "{body}: {}", out.stderr);
     }
 }

@@ -213,3 +213,39 @@ pub fn inspect_one(path: &Path) -> serde_json::Value {
     assert_eq!(runs.len(), 1, "{}", path.display());
     runs[0].clone()
 }
+
+/// The JSON a reference script committed beside itself (`scripts/reference/<name>`).
+pub fn reference_json(name: &str) -> serde_json::Value {
+    let path = root().join("scripts/reference").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run scripts/reference/{}.py)",
+            path.display(),
+            name.trim_end_matches(".json")
+        )
+    });
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+/// `got` within `rel` of `want`, relatively (and exactly equal when `want` is 0).
+pub fn close_rel(got: f64, want: f64, rel: f64, what: &str) {
+    let err = (got - want).abs() / want.abs().max(1e-300);
+    assert!(
+        err <= rel || got == want,
+        "{what}: {got} against {want} (relative {err:e})"
+    );
+}
+
+/// `govgate rubric validate` on a one-check rubric refuses it: exit 2, the error at line 5
+/// (the check's line) and saying `says`.
+pub fn rubric_refused(dir: &Path, text: &str, says: &str) {
+    let r = write(&dir.join("gate.yaml"), text);
+    let out = govgate_in(dir, &["rubric", "validate", r.to_str().expect("utf-8")]);
+    assert_eq!(out.code, 2, "{text}: {}", out.stderr);
+    assert!(
+        out.stderr.contains("gate.yaml:5:"),
+        "{text}: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(says), "{text}: {}", out.stderr);
+}
