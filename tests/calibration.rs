@@ -224,6 +224,10 @@ fn rubric_mistakes_are_refused_with_their_position() {
             "`bins` must be at least 1",
         ),
         ("confidence: c, max_ece: 0.1", "correct"),
+        (
+            "confidence: c, correct: y, max_ece: 0.1, bins: 1000000000000",
+            "`bins` is at most 1000",
+        ),
     ] {
         common::rubric_refused(
             &dir,

@@ -252,9 +252,10 @@ pub fn run(
             (Some(Chunk::Size(size)), _) => (index / size * size, String::new()),
             (Some(Chunk::Day(_)), Some(t)) => {
                 let day = (t / 86_400.0).floor();
+                let date = production::format_time(day * 86_400.0);
                 (
-                    day as u64,
-                    production::format_time(day * 86_400.0)[..10].to_owned(),
+                    day.max(0.0) as u64,
+                    date.get(..10).unwrap_or(&date).to_owned(),
                 )
             }
             _ => (0, "all".to_owned()),

@@ -125,6 +125,9 @@ pub(super) fn coverage(c: &Sp<RawCoverage>, errors: &mut Vec<DeError>) -> Option
     })
 }
 
+/// The most bins a `calibration` check may ask for.
+const MAX_CALIBRATION_BINS: u64 = 1000;
+
 pub(super) fn calibration(
     c: &Sp<RawCalibration>,
     base: &Path,
@@ -152,7 +155,17 @@ pub(super) fn calibration(
         }
         None => None,
     };
-    let bins = count_at_least(&raw.bins, "bins", 1, 10, errors);
+    let bins = match count_at_least(&raw.bins, "bins", 1, 10, errors) {
+        // each bin is a row of the reliability diagram: more than this is a typo
+        Some(b) if b > MAX_CALIBRATION_BINS => {
+            errors.push(DeError::at(
+                raw.bins.as_ref().map_or(c.loc, |b| b.loc),
+                format!("`bins` is at most {MAX_CALIBRATION_BINS}, got {b}"),
+            ));
+            None
+        }
+        other => other,
+    };
     let min_samples = count_at_least(&raw.min_samples, "min_samples", 1, 300, errors);
     let binning = match &raw.binning {
         None => Some(Binning::EqualMass),
