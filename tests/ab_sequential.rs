@@ -247,3 +247,58 @@ fn rubric_mistakes_in_the_new_keys_are_refused_with_their_position() {
         );
     }
 }
+
+/// With `sequential`, each guardrail is an mSPRT too: its p-value is the mixture's at
+/// `degradation = max_degradation`, with V from the arms' sample variances and τ sized for
+/// `horizon` records per arm (the formula of docs/checks/ab_test.md, from the reported arm
+/// summaries); B's 150 ms slowdown in fixtures/s7p6/degraded is still caught.
+#[test]
+fn sequential_guardrails_are_always_valid_too() {
+    let dir = scratch("ab-seq-guardrail");
+    let r = write(
+        &dir.join("gate.yaml"),
+        "version: 1\nname: ab\nprocesses:\n  S7P6:\n    - { id: ab, level: 2, ab_test: { variant: arm, control: A, treatment: B, outcome: thumbs_up, min_lift: 0.05, sequential: true, horizon: 1000, guardrails: [latency_ms] } }\n",
+    );
+    let traffic = root().join("fixtures/s7p6/degraded/traffic.jsonl");
+    let out = govgate_in(
+        &dir,
+        &[
+            "check",
+            "-r",
+            r.to_str().expect("utf-8"),
+            "--production",
+            traffic.to_str().expect("utf-8"),
+            "-f",
+            "json",
+        ],
+    );
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let rep = json(&out.stdout);
+    let g = check(&rep, "ab")["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|x| x["subject"] == "latency_ms (guardrail)")
+        .expect("the guardrail")
+        .clone();
+    assert_eq!(g["status"], "fail", "{g}");
+    assert!(
+        g["message"]
+            .as_str()
+            .expect("m")
+            .contains("always-valid mSPRT of degradation")
+    );
+    let d = &g["detail"];
+    let (t, c) = (&d["treatment"], &d["control"]);
+    let (vt, vc) = (f(&t["sd"]).powi(2), f(&c["sd"]).powi(2));
+    let v = vt / f(&t["n"]) + vc / f(&c["n"]);
+    let tau2 = sequential::optimal_ratio(0.05) * (vt + vc) / 1000.0;
+    let m = sequential::msprt(f(&d["degradation"]), v, tau2, 0.0, 0.05).expect("test");
+    close(f(&d["p_value"]), m.p_value, 1e-9, "guardrail p");
+    close(
+        f(&d["ci_low"]),
+        f(&d["degradation"]) - m.half_width,
+        1e-9,
+        "guardrail low end",
+    );
+}
