@@ -85,3 +85,25 @@ fn a_shifted_day_the_drift_check_misses_brings_s7p3_to_level_2() {
         .collect();
     assert_eq!(failing, ["2026-11-04"]);
 }
+
+/// The HTML report draws each estimated chunk: its estimate and band against the floor and
+/// the reference's realised value, in well-formed SVG.
+#[test]
+fn the_html_report_draws_each_estimated_chunk_against_its_floor() {
+    let out = run("fixtures/s7p3/estimated/production.jsonl", Some("html"));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let charts: Vec<&str> = out
+        .stdout
+        .split("<svg")
+        .skip(1)
+        .map(|s| &s[..s.find("</svg>").expect("closed")])
+        .filter(|s| s.contains("estimated, ± 3 sampling errors"))
+        .collect();
+    // the whole window and three days
+    assert_eq!(charts.len(), 4);
+    for c in charts {
+        let svg = format!("<svg{c}</svg>");
+        roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        assert!(c.contains(">floor<") && c.contains(">reference<"), "{c}");
+    }
+}

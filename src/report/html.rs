@@ -416,6 +416,19 @@ fn plots(f: &Finding) -> Vec<String> {
                 &pts,
             )]
         }
+        Detail::EstimatedPerformance(d) => vec![svg::intervals(
+            &format!("{title}: estimated, ± 3 sampling errors"),
+            &[row(
+                d.metric.name(),
+                d.estimate,
+                Some((d.lower, d.upper)),
+                c,
+            )],
+            &[
+                mark("floor", d.floor, RED),
+                mark("reference", d.reference_realized, GREY),
+            ],
+        )],
         Detail::Calibration(d) => {
             let bins: Vec<(f64, f64, u64)> = d
                 .reliability
