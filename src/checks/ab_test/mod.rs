@@ -136,7 +136,8 @@ pub struct AbOutcome {
     /// p-value of the test of `lift = −min_lift` (two-sided).
     #[serde(serialize_with = "crate::num::ser")]
     pub p_value: f64,
-    /// The test's statistic (z or t) of `lift + min_lift`.
+    /// The test's statistic of `lift = −min_lift`: z or t, or with `sequential` the mixture
+    /// likelihood ratio Λ (also in `sequential.likelihood_ratio`).
     #[serde(serialize_with = "crate::num::ser")]
     pub statistic: f64,
     #[serde(serialize_with = "crate::num::ser_opt")]
