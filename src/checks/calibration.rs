@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::{Detail, Finding, SampleCache, Status, row_files};
 use crate::error::Result;
 use crate::evidence::helm::read_instance_values;
-use crate::evidence::production::{self, Scalar};
+use crate::evidence::production;
 use crate::evidence::samples;
 use crate::model::{Run, SampleSource};
 use crate::num::fmt;
@@ -143,14 +143,7 @@ fn rows_finding(
             return;
         };
         let conf = p.number().filter(|x| (0.0..=1.0).contains(x));
-        let right = match y {
-            Scalar::Bool(b) => Some(*b),
-            other => match other.number() {
-                Some(1.0) => Some(true),
-                Some(0.0) => Some(false),
-                _ => None,
-            },
-        };
+        let right = y.class();
         match (conf, right) {
             (Some(p), Some(r)) => pairs.push((p, f64::from(u8::from(r)))),
             (None, _) => bad_conf += 1,

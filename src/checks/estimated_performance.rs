@@ -77,17 +77,6 @@ struct Bad {
     incomplete: u64,
 }
 
-fn class(v: &Scalar) -> Option<bool> {
-    match v {
-        Scalar::Bool(b) => Some(*b),
-        other => match other.number() {
-            Some(1.0) => Some(true),
-            Some(0.0) => Some(false),
-            _ => None,
-        },
-    }
-}
-
 /// Reads `files`, giving each complete row to `f` and counting the others.
 fn read(
     e: &EstimatedPerformance,
@@ -123,7 +112,7 @@ fn read(
         };
         let predicted = match &e.prediction {
             Prediction::Threshold(t) => score >= *t,
-            Prediction::Field(_) => match row[1].as_ref().map(class) {
+            Prediction::Field(_) => match row[1].as_ref().map(Scalar::class) {
                 Some(Some(c)) => c,
                 Some(None) => {
                     bad.prediction += 1;
@@ -136,7 +125,7 @@ fn read(
             },
         };
         let label = if labelled {
-            match row[at_label].as_ref().map(class) {
+            match row[at_label].as_ref().map(Scalar::class) {
                 Some(Some(c)) => Some(c),
                 Some(None) => {
                     bad.label += 1;

@@ -75,6 +75,13 @@ pub fn optimal_ratio(alpha: f64) -> f64 {
     r
 }
 
+/// The default mixing variance: narrowest where each arm holds `per_arm` records, with the
+/// arms' per-record variances `var_a` and `var_b` — `τ² = r·(var_a + var_b)/per_arm`,
+/// `r` = [`optimal_ratio`].
+pub fn mixing_variance(alpha: f64, var_a: f64, var_b: f64, per_arm: u64) -> f64 {
+    optimal_ratio(alpha) * (var_a + var_b) / per_arm as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,12 +113,9 @@ pub(super) fn compare_outcome(a: &AbTest, ctl: &ArmAcc, trt: &ArmAcc) -> Compare
         let v = vc / c.n as f64 + vt / t.n as f64;
         let (tau2, tau_from) = match (seq.tau, seq.horizon) {
             (Some(tau), _) => (tau * tau, "tau"),
-            (None, Some(h)) => (
-                sequential::optimal_ratio(a.alpha) * (vc + vt) / h as f64,
-                "horizon",
-            ),
+            (None, Some(h)) => (sequential::mixing_variance(a.alpha, vc, vt, h), "horizon"),
             (None, None) => (
-                sequential::optimal_ratio(a.alpha) * (vc + vt) / a.min_samples as f64,
+                sequential::mixing_variance(a.alpha, vc, vt, a.min_samples),
                 "min_samples",
             ),
         };

@@ -678,7 +678,7 @@ fn guardrail_test(a: &AbTest, g: &Guardrail, ctl: &ArmAcc, trt: &ArmAcc, i: usiz
                 .sequential
                 .and_then(|q| q.horizon)
                 .unwrap_or(a.min_samples);
-            let tau2 = sequential::optimal_ratio(a.alpha) * (vt + vc) / horizon as f64;
+            let tau2 = sequential::mixing_variance(a.alpha, vt, vc, horizon);
             Inference::mixture(d, se * se, tau2, g.max_degradation)
         }
         None => {

@@ -821,6 +821,18 @@ impl Scalar {
     }
 
     /// As a number: finite numbers, booleans as 1 / 0.
+    /// As a binary class: a boolean, or the number 0 or 1; `None` for anything else.
+    pub fn class(&self) -> Option<bool> {
+        match self {
+            Scalar::Bool(b) => Some(*b),
+            other => match other.number() {
+                Some(1.0) => Some(true),
+                Some(0.0) => Some(false),
+                _ => None,
+            },
+        }
+    }
+
     pub fn number(&self) -> Option<f64> {
         match self {
             Scalar::Num(x) if x.is_finite() => Some(*x),
