@@ -304,17 +304,9 @@ fn helm_finding(
     let conf = read_instance_values(per_instance, &c.confidence, Some(&split))?;
     let right = read_instance_values(per_instance, &c.correct, Some(&split))?;
     cache.note_file(per_instance, "samples")?;
-    let right: std::collections::BTreeMap<u64, f64> = right.values.into_iter().collect();
-    let mut pairs = Vec::new();
-    let mut bad = 0u64;
-    for (k, p) in conf.values {
-        let Some(y) = right.get(&k) else { continue };
-        if (0.0..=1.0).contains(&p) && (0.0..=1.0).contains(y) {
-            pairs.push((p, *y));
-        } else {
-            bad += 1;
-        }
-    }
+    let (pairs, bad) = pair_by_key(conf.values, right.values, |p, y| {
+        (0.0..=1.0).contains(&p) && (0.0..=1.0).contains(&y)
+    });
     if bad > 0 {
         f.status = Status::Error;
         f.message = format!(
@@ -388,17 +380,7 @@ fn choices_finding(
     )?;
     let right = samples::read_metric(source, &c.correct, filter, &task.filters, None)?;
     cache.note_file(path, "samples")?;
-    let right: std::collections::BTreeMap<u64, f64> = right.values.into_iter().collect();
-    let mut pairs = Vec::new();
-    let mut bad = 0u64;
-    for (doc, p) in conf.values {
-        let Some(y) = right.get(&doc) else { continue };
-        if *y == 0.0 || *y == 1.0 {
-            pairs.push((p, *y));
-        } else {
-            bad += 1;
-        }
-    }
+    let (pairs, bad) = pair_by_key(conf.values, right.values, |_, y| y == 0.0 || y == 1.0);
     let mut f = Finding::pending(&subject, expected);
     if bad > 0 {
         f.status = Status::Error;
@@ -422,4 +404,25 @@ fn choices_finding(
             Ok(f)
         }
     }
+}
+
+/// Per-document `(confidence, correctness)` paired by document key (documents with only one
+/// of the two are left out), and how many pairs `valid` refused.
+fn pair_by_key(
+    confidence: Vec<(u64, f64)>,
+    correct: Vec<(u64, f64)>,
+    valid: impl Fn(f64, f64) -> bool,
+) -> (Vec<(f64, f64)>, u64) {
+    let correct: std::collections::BTreeMap<u64, f64> = correct.into_iter().collect();
+    let mut pairs = Vec::new();
+    let mut bad = 0u64;
+    for (k, p) in confidence {
+        let Some(&y) = correct.get(&k) else { continue };
+        if valid(p, y) {
+            pairs.push((p, y));
+        } else {
+            bad += 1;
+        }
+    }
+    (pairs, bad)
 }
