@@ -142,11 +142,20 @@ fn histogram_field(spec: &Value) -> std::result::Result<Sample, String> {
         });
     }
     if let Some(v) = spec.get("categories") {
-        let mut pairs = counts_of(v, "categories")?;
-        pairs.sort();
+        // keys normalised as a record's categories are (`true` → `1`, `2.0` → `2`), so an
+        // engine's text for a boolean or an integral number counts where the record's does
+        let mut merged: std::collections::BTreeMap<String, u64> = Default::default();
+        for (k, c) in counts_of(v, "categories")? {
+            let slot = merged
+                .entry(crate::text::normalize_category(&k))
+                .or_default();
+            *slot = slot
+                .checked_add(c)
+                .ok_or_else(|| format!("`categories` counts of `{k}` overflow"))?;
+        }
         return Ok(Sample::Counts {
-            keys: pairs.iter().map(|(k, _)| Key::Text(k.clone())).collect(),
-            counts: pairs.iter().map(|(_, c)| *c).collect(),
+            keys: merged.keys().map(|k| Key::Text(k.clone())).collect(),
+            counts: merged.into_values().collect(),
         });
     }
     Err("a field needs `edges` and `counts`, `values`, or `categories`".into())
@@ -193,5 +202,26 @@ fn merge(a: Sample, b: Sample) -> std::result::Result<Sample, String> {
             })
         }
         _ => Err("documents of one window hold this field in different forms".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_keys_are_normalised_as_records_are() {
+        // an engine writes a boolean as `true`/`True`, an integral number as `2.0`: the
+        // record reader counts those as `1` and `2`, so the document's keys are merged there
+        let doc = json::parse_document(
+            br#"{"categories": {"true": 3, "True": 2, "false": 4, "2.0": 1, "2": 5, "en": 6}}"#,
+        )
+        .expect("json");
+        let Sample::Counts { keys, counts } = histogram_field(&doc).expect("field") else {
+            panic!("counts expected");
+        };
+        let labels: Vec<String> = keys.iter().map(Key::label).collect();
+        assert_eq!(labels, ["0", "1", "2", "en"]);
+        assert_eq!(counts, [4, 5, 6, 6]);
     }
 }
