@@ -36,17 +36,23 @@ def load(name):
 
 
 def render(query, shims, **params):
-    """Fills the dialect's placeholders, then the parameters; a placeholder left unfilled is
-    an error rather than SQL the engine would misread."""
-    values = {**shims, **{k: str(v) for k, v in params.items()}}
+    """Fills the dialect's placeholders (whose text may hold parameters), then the
+    parameters; a placeholder left unfilled is an error rather than SQL the engine would
+    misread."""
+    params = {k: str(v) for k, v in params.items()}
 
-    def fill(m):
-        key = m.group(1)
-        if key not in values:
-            raise KeyError(f"query placeholder {{{key}}} has no value")
-        return values[key]
+    def filler(values):
+        def fill(m):
+            key = m.group(1)
+            if key not in values:
+                raise KeyError(f"query placeholder {{{key}}} has no value")
+            return values[key]
 
-    return re.sub(r"\{(\w+)\}", fill, query)
+        return fill
+
+    pattern = r"\{(\w+)\}"
+    once = re.sub(pattern, lambda m: shims.get(m.group(1), m.group(0)), query)
+    return re.sub(pattern, filler(params), once)
 
 
 def reader_sql(engine, path):

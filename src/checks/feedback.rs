@@ -41,7 +41,8 @@ use serde::Serialize;
 
 use super::{Finding, SampleCache, Status, row_files};
 use crate::error::Result;
-use crate::evidence::production::{self, FileRead, Scalar, format_time};
+use crate::evidence::production::summary::{FeedbackSummary, Summary};
+use crate::evidence::production::{self, FileRead, Scalar, Split, format_time};
 use crate::model::Evidence;
 use crate::num::pct;
 use crate::rubric::{Feedback, RowSource};
@@ -268,6 +269,26 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         },
         _ => None,
     };
+    // summary documents (an engine's counts of the window) stand for their records
+    let events_split = production::split_summaries(&files)?;
+    let traffic_files = match traffic_files {
+        Some(Ok(tf)) => Some(Ok(production::split_summaries(&tf)?)),
+        Some(Err(why)) => Some(Err(why)),
+        None => None,
+    };
+    let traffic_docs = matches!(&traffic_files, Some(Ok(t)) if !t.summaries.is_empty());
+    if !events_split.summaries.is_empty() || traffic_docs {
+        return Ok(from_summaries(
+            fb,
+            evidence,
+            cache,
+            &subject,
+            events_split,
+            traffic_files,
+        ));
+    }
+    let files = events_split.records;
+    let traffic_files = traffic_files.map(|t| t.map(|t| t.records));
     // now: --now, else the newest timestamp read (feedback and traffic), found in the same
     // pass that counts (see [`Pending`])
     let traffic_of = match (&traffic_files, &fb.coverage) {
@@ -359,6 +380,17 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
             })
         }
     };
+    Ok(judge(fb, (now, now_from), &events, traffic))
+}
+
+/// The findings from the counts, however they were made (records read, or summaries).
+fn judge(
+    fb: &Feedback,
+    (now, now_from): (f64, &'static str),
+    events: &Pass,
+    traffic: Option<std::result::Result<u64, String>>,
+) -> Vec<Finding> {
+    let from = fb.max_age.map(|a| now - a);
     let age = events.newest.map(|t| now - t);
     let detail = FeedbackDetail {
         now,
@@ -481,7 +513,167 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
     for f in &mut out {
         f.detail = Some(super::Detail::Feedback(Box::new(detail.clone())));
     }
-    Ok(out)
+    out
+}
+
+/// A summary document's fit to one source of this check: the same timestamp field, event
+/// field and `max_age`.
+fn summary_fits(
+    s: &FeedbackSummary,
+    timestamp: &str,
+    field: Option<&str>,
+    max_age: Option<f64>,
+) -> std::result::Result<(), String> {
+    if s.timestamp != timestamp || s.field.as_deref() != field {
+        let ev = |f: Option<&str>| f.map_or("every record".to_owned(), |f| format!("`{f}`"));
+        return Err(format!(
+            "counts {} by `{}`, this source is counted as {} by `{timestamp}`",
+            ev(s.field.as_deref()),
+            s.timestamp,
+            ev(field)
+        ));
+    }
+    if s.max_age != max_age {
+        let show = |a: Option<f64>| a.map_or("none".to_owned(), age_text);
+        return Err(format!(
+            "was counted in a window of max_age {}, this check's is {}",
+            show(s.max_age),
+            show(max_age)
+        ));
+    }
+    Ok(())
+}
+
+/// One source given as summary documents: every file must be one that fits.
+fn summary_source(
+    docs: Vec<(Summary, FileRead)>,
+    raw: &[std::path::PathBuf],
+    (timestamp, field, max_age): (&str, Option<&str>, Option<f64>),
+) -> std::result::Result<(Vec<FeedbackSummary>, Vec<FileRead>), String> {
+    if let Some(p) = raw.first() {
+        return Err(format!(
+            "{} holds records where the other files are summary documents: give one or the other",
+            p.display()
+        ));
+    }
+    let (mut out, mut reads) = (Vec::new(), Vec::new());
+    for (doc, read) in docs {
+        match doc {
+            Summary::Feedback(s) => {
+                summary_fits(&s, timestamp, field, max_age)
+                    .map_err(|why| format!("{}: {why}", read.path.display()))?;
+                out.push(s);
+                reads.push(read);
+            }
+            other => {
+                return Err(format!(
+                    "{} is a `{}` summary",
+                    read.path.display(),
+                    other.check()
+                ));
+            }
+        }
+    }
+    Ok((out, reads))
+}
+
+/// The counts of one source's summaries, made at `now`.
+fn summed(docs: &[FeedbackSummary], now: f64) -> std::result::Result<Pass, String> {
+    let mut p = Pass::default();
+    for s in docs {
+        if s.now != now {
+            return Err(format!(
+                "a summary counted its window to {}, this check's now is {}: run the query \
+                 with now = {}",
+                format_time(s.now),
+                format_time(now),
+                format_time(now)
+            ));
+        }
+        p.records += s.records;
+        p.no_timestamp += s.no_timestamp;
+        p.after_now += s.after_now;
+        p.in_window += s.events_in_window;
+        p.all_in_window += s.records_in_window;
+        p.newest = match (p.newest, s.newest_event) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(p)
+}
+
+/// The findings when the feedback (and the traffic) are summary documents.
+fn from_summaries(
+    fb: &Feedback,
+    evidence: &Evidence,
+    cache: &mut SampleCache,
+    subject: &str,
+    events: Split,
+    traffic: Option<std::result::Result<Split, String>>,
+) -> Vec<Finding> {
+    let unusable = |why: String| {
+        let mut f = Finding::pending(subject, "");
+        f.message = format!("{subject}: {why}");
+        f.observed = "summaries unusable".into();
+        vec![f]
+    };
+    let (ev, ev_reads) = match summary_source(
+        events.summaries,
+        &events.records,
+        (&fb.timestamp, fb.field.as_deref(), fb.max_age),
+    ) {
+        Ok(x) => x,
+        Err(why) => return unusable(why),
+    };
+    cache.note_records(&fb.records, ev_reads);
+    let tr = match (traffic, &fb.coverage) {
+        (Some(Ok(t)), Some(c)) => {
+            match summary_source(t.summaries, &t.records, (&c.timestamp, None, fb.max_age)) {
+                Ok((t, reads)) => {
+                    cache.note_records(&c.of, reads);
+                    Some(Ok(t))
+                }
+                Err(why) => return unusable(format!("coverage traffic: {why}")),
+            }
+        }
+        (Some(Err(why)), _) => Some(Err(why)),
+        _ => None,
+    };
+    let newest = ev
+        .iter()
+        .chain(tr.iter().flat_map(|t| t.iter().flatten()))
+        .filter_map(|s| s.newest)
+        .reduce(f64::max);
+    let (now, now_from) = match (evidence.now, newest) {
+        (Some(n), _) => (n, "--now"),
+        (None, Some(n)) => (n, "the newest timestamp in the records"),
+        (None, None) => {
+            return unusable(format!(
+                "no record has a readable `{}` (RFC 3339 or UNIX seconds)",
+                fb.timestamp
+            ));
+        }
+    };
+    let events = match summed(&ev, now) {
+        Ok(p) => p,
+        Err(why) => return unusable(why),
+    };
+    let traffic = match (tr, &fb.coverage) {
+        (None, None) => None,
+        (None, Some(_)) => Some(Ok(events.all_in_window)),
+        (Some(Err(why)), _) => Some(Err(why)),
+        (Some(Ok(t)), c) => match summed(&t, now) {
+            Ok(p) if p.records > 0 && p.no_timestamp == p.records => Some(Err(format!(
+                "no traffic record has a readable `{}`",
+                c.as_ref()
+                    .map_or(fb.timestamp.as_str(), |c| c.timestamp.as_str())
+            ))),
+            Ok(p) => Some(Ok(p.in_window)),
+            Err(why) => return unusable(format!("coverage traffic: {why}")),
+        },
+    };
+    judge(fb, (now, now_from), &events, traffic)
 }
 
 #[cfg(test)]

@@ -509,6 +509,8 @@ fn records_in_json(path: &Path) -> Result<Option<&'static str>> {
                 Some("JSON Lines records")
             } else if matches!(production::detect(path), Ok(production::Format::Histograms)) {
                 Some("a histogram document (records aggregated)")
+            } else if matches!(production::detect(path), Ok(production::Format::Summary)) {
+                Some("a summary document (records aggregated)")
             } else {
                 None
             }

@@ -65,6 +65,39 @@ impl Running {
     pub fn variance(&self) -> Option<f64> {
         (self.n >= 2).then(|| self.m2 / (self.n - 1) as f64)
     }
+
+    /// From a count, mean and sample variance (a summary an engine computed: `count`,
+    /// `avg`, `var_samp`); the variance is ignored below two values.
+    pub fn from_moments(n: u64, mean: f64, variance: f64) -> Running {
+        Running {
+            n,
+            mean: if n == 0 { 0.0 } else { mean },
+            m2: if n >= 2 {
+                variance * (n - 1) as f64
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// Both parts together (Chan, Golub and LeVeque 1979):
+    /// `M2 = M2_a + M2_b + δ²·n_a·n_b/n`, `δ = mean_b − mean_a`.
+    pub fn merged(&self, o: &Running) -> Running {
+        if self.n == 0 {
+            return *o;
+        }
+        if o.n == 0 {
+            return *self;
+        }
+        let (na, nb) = (self.n as f64, o.n as f64);
+        let n = na + nb;
+        let d = o.mean - self.mean;
+        Running {
+            n: self.n + o.n,
+            mean: self.mean + d * nb / n,
+            m2: self.m2 + o.m2 + d * d * na * nb / n,
+        }
+    }
 }
 
 /// Streaming means, variances and covariance of pairs `(x, y)` (Welford's update for
@@ -91,6 +124,25 @@ impl Comoments {
         self.m2_x += dx * (x - self.mean_x);
         self.m2_y += dy * (y - self.mean_y);
         self.c_xy += dx * (y - self.mean_y);
+    }
+
+    /// From a summary: count, means, sample variances and sample covariance (an engine's
+    /// `avg`, `var_samp`, `covar_samp`); the second moments are ignored below two pairs.
+    pub fn from_moments(
+        n: u64,
+        (mean_x, mean_y): (f64, f64),
+        (var_x, var_y, cov_xy): (f64, f64, f64),
+    ) -> Comoments {
+        let d = if n >= 2 { (n - 1) as f64 } else { 0.0 };
+        let scaled = |v: f64| if n >= 2 { v * d } else { 0.0 };
+        Comoments {
+            n,
+            mean_x: if n == 0 { 0.0 } else { mean_x },
+            mean_y: if n == 0 { 0.0 } else { mean_y },
+            m2_x: scaled(var_x),
+            m2_y: scaled(var_y),
+            c_xy: scaled(cov_xy),
+        }
     }
 
     /// Both groups' pairs together.
@@ -148,6 +200,25 @@ mod tests {
     fn compensated_sum_keeps_small_terms() {
         let xs = [1e16, 1.0, -1e16, 1.0];
         assert_eq!(mean(xs), 0.5);
+    }
+
+    #[test]
+    fn running_parts_merge_to_the_whole() {
+        let xs = [3.1, 2.9, 3.3, 3.0, 2.5, 1e3, -7.25, 0.0, 11.5];
+        let mut whole = Running::default();
+        xs.iter().for_each(|x| whole.push(*x));
+        for cut in 0..=xs.len() {
+            let (mut a, mut b) = (Running::default(), Running::default());
+            xs[..cut].iter().for_each(|x| a.push(*x));
+            xs[cut..].iter().for_each(|x| b.push(*x));
+            // through moments, as a summary document carries them
+            let a = Running::from_moments(a.n, a.mean(), a.variance().unwrap_or(f64::NAN));
+            let m = a.merged(&b);
+            assert_eq!(m.n, whole.n);
+            assert!((m.mean() - whole.mean()).abs() <= 1e-13 * whole.mean().abs());
+            let (v, w) = (m.variance().expect("v"), whole.variance().expect("w"));
+            assert!((v - w).abs() <= 1e-12 * w, "{cut}: {v} {w}");
+        }
     }
 
     #[test]

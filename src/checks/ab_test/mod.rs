@@ -69,6 +69,7 @@ use serde::Serialize;
 
 use super::{Detail, Finding, SampleCache, Status, row_files};
 use crate::error::Result;
+use crate::evidence::production::summary::{AbSummary, ArmSummary, Summary};
 use crate::evidence::production::{self, Scalar};
 use crate::num::{fmt, p as fmt_p};
 use crate::rubric::{AbTest, Guardrail};
@@ -224,6 +225,66 @@ fn new_arm(guards: usize) -> ArmAcc {
     }
 }
 
+/// Whether a summary document holds what this check compares: the same arm field and
+/// outcome, every guardrail, and the covariate when the check adjusts by one.
+fn summary_fits(a: &AbTest, s: &AbSummary) -> std::result::Result<(), String> {
+    if s.variant != a.variant || s.outcome != a.outcome {
+        return Err(format!(
+            "summarises outcome `{}` by `{}`, this check compares `{}` by `{}`",
+            s.outcome, s.variant, a.outcome, a.variant
+        ));
+    }
+    let absent: Vec<&str> = a
+        .guardrails
+        .iter()
+        .filter(|g| !s.guardrails.contains(&g.field))
+        .map(|g| g.field.as_str())
+        .collect();
+    if !absent.is_empty() {
+        return Err(format!("holds no guardrail `{}`", absent.join("`, `")));
+    }
+    if let Some(c) = &a.covariate
+        && s.covariate.as_ref() != Some(c)
+    {
+        return Err(format!(
+            "holds no covariate `{c}` (CUPED needs its co-moments)"
+        ));
+    }
+    Ok(())
+}
+
+/// Adds one arm of a summary document to the arm's accumulation (Chan's merge of moments).
+fn add_summary(acc: &mut ArmAcc, a: &AbTest, s: &AbSummary, arm: &ArmSummary) {
+    acc.records += arm.records;
+    let o = &arm.outcome;
+    acc.outcome = acc.outcome.merged(&Running::from_moments(
+        o.moments.n,
+        o.moments.mean,
+        o.moments.variance,
+    ));
+    acc.ones += o.ones;
+    if o.other > 0 {
+        acc.binary = false;
+    }
+    acc.wrong_type += o.not_numeric;
+    for (slot, g) in acc.guardrails.iter_mut().zip(&a.guardrails) {
+        if let Some((_, m)) = arm.guardrails.iter().find(|(name, _)| *name == g.field) {
+            *slot = slot.merged(&Running::from_moments(m.n, m.mean, m.variance));
+        }
+    }
+    if a.covariate.is_some()
+        && s.covariate == a.covariate
+        && let Some(c) = &arm.covariate
+    {
+        acc.pairs = acc.pairs.merged(&Comoments::from_moments(
+            c.n,
+            (c.mean_x, c.mean_y),
+            (c.var_x, c.var_y, c.cov_xy),
+        ));
+        acc.no_covariate += c.without;
+    }
+}
+
 fn arm_summary(name: &str, records: u64, r: &Running) -> Arm {
     Arm {
         arm: name.to_owned(),
@@ -273,6 +334,54 @@ pub fn run(
     let covariate = a.covariate.is_some();
     let (mut total, mut no_arm, mut other) = (0u64, 0u64, 0u64);
     let mut other_names: Vec<String> = Vec::new();
+    // summary documents (an engine's per-arm sums) add to the arms as their records would
+    let production::Split {
+        records: files,
+        summaries: docs,
+    } = production::split_summaries(&files)?;
+    let mut summary_reads = Vec::new();
+    let mut unmatched = Vec::new();
+    for (doc, read) in docs {
+        let Summary::AbTest(s) = &doc else {
+            unmatched.push(format!(
+                "{} is a `{}` summary",
+                read.path.display(),
+                doc.check()
+            ));
+            continue;
+        };
+        if let Err(why) = summary_fits(a, s) {
+            unmatched.push(format!("{}: {why}", read.path.display()));
+            continue;
+        }
+        total += s.records;
+        no_arm += s.no_variant;
+        for (name, arm) in &s.arms {
+            match arms.get_mut(name) {
+                Some(acc) => add_summary(acc, a, s, arm),
+                None => {
+                    other += arm.records;
+                    if other_names.len() < MAX_OTHER_ARMS && !other_names.contains(name) {
+                        other_names.push(name.clone());
+                    }
+                }
+            }
+        }
+        summary_reads.push(read);
+    }
+    if summary_reads.is_empty() && files.is_empty() {
+        let mut f = Finding::pending(&subject, &expected(a));
+        f.message = format!(
+            "{subject}: no records, and no summary document for this check in {} ({})",
+            a.records.label(),
+            unmatched.join("; ")
+        );
+        f.observed = "no records".into();
+        cache.note_records(&a.records, summary_reads);
+        return Ok(vec![f]);
+    }
+    let n_files = files.len() + summary_reads.len();
+    cache.note_records(&a.records, summary_reads);
     let reads = production::read_rows(&files, &fields, "ab_test", &mut |row| {
         total += 1;
         let Some(arm) = row[0].as_ref().and_then(Scalar::category) else {
@@ -339,7 +448,7 @@ pub fn run(
     };
     let files_note = format!(
         "{total} record(s) in {} file(s) of {}",
-        files.len(),
+        n_files,
         a.records.label()
     );
     out.push(outcome_finding(

@@ -35,6 +35,7 @@ use crate::error::{Error, Result};
 mod field;
 mod histograms;
 mod last;
+pub mod summary;
 mod time;
 
 use field::Val;
@@ -54,6 +55,8 @@ pub enum Format {
     JsonArray,
     Csv,
     Histograms,
+    /// A summary document of an A/B test's arms or a feedback window (see [`summary`]).
+    Summary,
     /// An Inspect AI log: one record per sample (see [`super::inspect::for_each_record`]).
     InspectLog,
     /// Parquet: one record per row, the named columns only (see [`super::parquet`]).
@@ -70,6 +73,7 @@ impl Format {
             Format::JsonArray => "JSON array of records",
             Format::Csv => "CSV records",
             Format::Histograms => "govgate histograms",
+            Format::Summary => "govgate summary",
             Format::InspectLog => "Inspect AI log (one record per sample)",
             Format::Parquet => "Parquet records",
             Format::Arrow => "Arrow IPC records",
@@ -243,7 +247,8 @@ pub fn detect_head(path: &Path, head: &[u8], whole: bool) -> Result<Format> {
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => {
             let stop = |keys: &json::KeysSeen| {
-                keys.iter().any(|(k, _)| k == "govgate_histograms")
+                keys.iter()
+                    .any(|(k, _)| k == "govgate_histograms" || k == "govgate_summary")
                     || super::inspect::is_inspect_keys(keys)
             };
             let sniffed = match json::top_level(head, &stop) {
@@ -255,6 +260,9 @@ pub fn detect_head(path: &Path, head: &[u8], whole: bool) -> Result<Format> {
                     if keys.iter().any(|(k, _)| k == "govgate_histograms") =>
                 {
                     Ok(Format::Histograms)
+                }
+                Ok(TopLevel::Object(keys)) if keys.iter().any(|(k, _)| k == "govgate_summary") => {
+                    Ok(Format::Summary)
                 }
                 Ok(TopLevel::Object(keys)) if super::inspect::is_inspect_keys(&keys) => {
                     Ok(Format::InspectLog)
@@ -331,6 +339,9 @@ fn read_side_with(
                     })?;
                     match read {
                         None => return Ok(None),
+                        Some(r) if r.format == Format::Summary => {
+                            return Err(summary_for_drift(p));
+                        }
                         Some(r) if r.format == Format::Histograms => {
                             return Err(window_on_histograms(p));
                         }
@@ -362,6 +373,9 @@ fn read_side_with(
                     })?;
                     match read {
                         None => return Ok(None),
+                        Some(r) if r.format == Format::Summary => {
+                            return Err(summary_for_drift(p));
+                        }
                         Some(r) if r.format == Format::Histograms => {
                             return Err(window_on_histograms(p));
                         }
@@ -380,6 +394,9 @@ fn read_side_with(
         let Some(read) = scan(p, None, req, fast, &mut |rec| side.add(rec, req, &paths))? else {
             return Ok(None);
         };
+        if read.format == Format::Summary {
+            return Err(summary_for_drift(p));
+        }
         if read.format == Format::Histograms {
             if i > 0 {
                 return Err(mixed(p));
@@ -415,11 +432,40 @@ fn mixed(path: &Path) -> Error {
     )
 }
 
+fn summary_for_drift(path: &Path) -> Error {
+    Error::input(
+        path,
+        "a summary document holds an A/B test's or a feedback window's sums, for `ab_test` \
+         and `feedback`; drift reads records or histogram documents \
+         (scripts/warehouse/histograms.sql)",
+    )
+}
+
 fn window_on_histograms(path: &Path) -> Error {
     Error::input(
         path,
         "a time window selects raw records; a histogram document is already one window",
     )
+}
+
+/// A source's files split: the records to stream, and the summary documents (read).
+#[derive(Debug, Default)]
+pub struct Split {
+    pub records: Vec<PathBuf>,
+    pub summaries: Vec<(summary::Summary, FileRead)>,
+}
+
+/// The summary documents among `files`, read, and the other files (records) left to stream.
+pub fn split_summaries(files: &[PathBuf]) -> Result<Split> {
+    let mut out = Split::default();
+    for p in files {
+        if detect(p)? == Format::Summary {
+            out.summaries.push(summary::read_summary(p)?);
+        } else {
+            out.records.push(p.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// A window of histogram documents (small: each read whole); every file must be one.
@@ -754,7 +800,7 @@ fn scan(
                 f(Rec::Csv(&row, &headers));
             }
         }
-        Format::Histograms | Format::Parquet | Format::Arrow => {}
+        Format::Histograms | Format::Summary | Format::Parquet | Format::Arrow => {}
         Format::InspectLog => {
             // the samples live inside the log: built only as far as the fields need
             let mut keys: std::collections::HashSet<String> = req
@@ -917,6 +963,15 @@ pub fn read_rows(
             }
             f(&row);
         })?;
+        if read.as_ref().is_some_and(|r| r.format == Format::Summary) {
+            return Err(Error::input(
+                p,
+                format!(
+                    "a summary document holds sums per arm or per window; `{what}` needs the \
+                     records themselves (JSON Lines, a JSON array, CSV, Parquet or Arrow IPC)"
+                ),
+            ));
+        }
         if read
             .as_ref()
             .is_some_and(|r| r.format == Format::Histograms)
