@@ -276,8 +276,17 @@ pub fn run(fb: &Feedback, evidence: &Evidence, cache: &mut SampleCache) -> Resul
         Some(Err(why)) => Some(Err(why)),
         None => None,
     };
-    let traffic_docs = matches!(&traffic_files, Some(Ok(t)) if !t.summaries.is_empty());
-    if !events_split.summaries.is_empty() || traffic_docs {
+    // summaries stand in when one fits either source, or when a source holds nothing else
+    let ev_key = (fb.timestamp.as_str(), fb.field.as_deref(), fb.max_age);
+    let mut use_summaries = fitting(&events_split.summaries, ev_key).next().is_some()
+        || (events_split.records.is_empty() && !events_split.summaries.is_empty());
+    if let (Some(Ok(t)), Some(c)) = (&traffic_files, &fb.coverage) {
+        use_summaries |= fitting(&t.summaries, (&c.timestamp, None, fb.max_age))
+            .next()
+            .is_some()
+            || (t.records.is_empty() && !t.summaries.is_empty());
+    }
+    if use_summaries {
         return Ok(from_summaries(
             fb,
             evidence,
@@ -544,35 +553,61 @@ fn summary_fits(
     Ok(())
 }
 
-/// One source given as summary documents: every file must be one that fits.
+/// The feedback summaries among `docs` that fit one source of this check (others — another
+/// check's, another field's or window's — are not its evidence and are passed over).
+fn fitting<'a>(
+    docs: &'a [(Summary, FileRead)],
+    key: (&'a str, Option<&'a str>, Option<f64>),
+) -> impl Iterator<Item = (&'a FeedbackSummary, &'a FileRead)> + 'a {
+    docs.iter().filter_map(move |(doc, read)| match doc {
+        Summary::Feedback(s) if summary_fits(s, key.0, key.1, key.2).is_ok() => Some((s, read)),
+        _ => None,
+    })
+}
+
+/// One source given as summary documents: the ones that fit; none, or records beside
+/// them, is an error saying why.
 fn summary_source(
-    docs: Vec<(Summary, FileRead)>,
+    docs: &[(Summary, FileRead)],
     raw: &[std::path::PathBuf],
-    (timestamp, field, max_age): (&str, Option<&str>, Option<f64>),
+    key: (&str, Option<&str>, Option<f64>),
 ) -> std::result::Result<(Vec<FeedbackSummary>, Vec<FileRead>), String> {
+    let (out, reads): (Vec<FeedbackSummary>, Vec<FileRead>) = fitting(docs, key)
+        .map(|(s, r)| (s.clone(), r.clone()))
+        .unzip();
     if let Some(p) = raw.first() {
-        return Err(format!(
-            "{} holds records where the other files are summary documents: give one or the other",
-            p.display()
-        ));
+        return Err(if out.is_empty() {
+            format!(
+                "{} holds records where the check's other source is summary documents: give \
+                 both as records or both as summaries",
+                p.display()
+            )
+        } else {
+            format!(
+                "{} holds records beside summary documents of the same source: give one or \
+                 the other",
+                p.display()
+            )
+        });
     }
-    let (mut out, mut reads) = (Vec::new(), Vec::new());
-    for (doc, read) in docs {
-        match doc {
-            Summary::Feedback(s) => {
-                summary_fits(&s, timestamp, field, max_age)
-                    .map_err(|why| format!("{}: {why}", read.path.display()))?;
-                out.push(s);
-                reads.push(read);
-            }
-            other => {
-                return Err(format!(
-                    "{} is a `{}` summary",
+    if out.is_empty() {
+        let why: Vec<String> = docs
+            .iter()
+            .map(|(doc, read)| match doc {
+                Summary::Feedback(s) => format!(
+                    "{}: {}",
                     read.path.display(),
-                    other.check()
-                ));
-            }
-        }
+                    summary_fits(s, key.0, key.1, key.2)
+                        .err()
+                        .unwrap_or_default()
+                ),
+                other => format!("{} is a `{}` summary", read.path.display(), other.check()),
+            })
+            .collect();
+        return Err(format!(
+            "no summary document counts this source ({})",
+            why.join("; ")
+        ));
     }
     Ok((out, reads))
 }
@@ -619,7 +654,7 @@ fn from_summaries(
         vec![f]
     };
     let (ev, ev_reads) = match summary_source(
-        events.summaries,
+        &events.summaries,
         &events.records,
         (&fb.timestamp, fb.field.as_deref(), fb.max_age),
     ) {
@@ -629,7 +664,7 @@ fn from_summaries(
     cache.note_records(&fb.records, ev_reads);
     let tr = match (traffic, &fb.coverage) {
         (Some(Ok(t)), Some(c)) => {
-            match summary_source(t.summaries, &t.records, (&c.timestamp, None, fb.max_age)) {
+            match summary_source(&t.summaries, &t.records, (&c.timestamp, None, fb.max_age)) {
                 Ok((t, reads)) => {
                     cache.note_records(&c.of, reads);
                     Some(Ok(t))

@@ -389,16 +389,20 @@ fn read_side_with(
             }
         });
     }
-    // each file is detected from the first bytes of the read that scans it
-    for (i, p) in files.iter().enumerate() {
+    // each file is detected from the first bytes of the read that scans it; the summary
+    // documents an engine wrote beside its histograms (for ab_test and feedback) are not
+    // this check's
+    let mut summaries = Vec::new();
+    for p in files {
         let Some(read) = scan(p, None, req, fast, &mut |rec| side.add(rec, req, &paths))? else {
             return Ok(None);
         };
         if read.format == Format::Summary {
-            return Err(summary_for_drift(p));
+            summaries.push(p);
+            continue;
         }
         if read.format == Format::Histograms {
-            if i > 0 {
+            if !side.files.is_empty() {
                 return Err(mixed(p));
             }
             if req.window.is_some() {
@@ -407,6 +411,9 @@ fn read_side_with(
             return read_all_histograms(files, req).map(Some);
         }
         side.files.push(read);
+    }
+    if let (true, Some(p)) = (side.files.is_empty(), summaries.first()) {
+        return Err(summary_for_drift(p));
     }
     Ok(Some(finish_side(side, req)))
 }
@@ -456,14 +463,21 @@ pub struct Split {
 }
 
 /// The summary documents among `files`, read, and the other files (records) left to stream.
+/// A window holding summary documents may also hold the histogram documents the same
+/// engine wrote for `drift` (one folder per window): those are set aside here. Without a
+/// summary, a histogram document stays among the records, to be refused as one.
 pub fn split_summaries(files: &[PathBuf]) -> Result<Split> {
     let mut out = Split::default();
+    let mut histograms = Vec::new();
     for p in files {
-        if detect(p)? == Format::Summary {
-            out.summaries.push(summary::read_summary(p)?);
-        } else {
-            out.records.push(p.clone());
+        match detect(p)? {
+            Format::Summary => out.summaries.push(summary::read_summary(p)?),
+            Format::Histograms => histograms.push(p.clone()),
+            _ => out.records.push(p.clone()),
         }
+    }
+    if out.summaries.is_empty() {
+        out.records = files.to_vec();
     }
     Ok(out)
 }
@@ -472,10 +486,11 @@ pub fn split_summaries(files: &[PathBuf]) -> Result<Split> {
 fn read_all_histograms(files: &[PathBuf], req: &Request) -> Result<Side> {
     let mut side = Side::default();
     for p in files {
-        if detect(p)? != Format::Histograms {
-            return Err(mixed(p));
+        match detect(p)? {
+            Format::Histograms => read_histograms(p, req, &mut side)?,
+            Format::Summary => {}
+            _ => return Err(mixed(p)),
         }
-        read_histograms(p, req, &mut side)?;
     }
     Ok(side)
 }
