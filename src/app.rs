@@ -64,6 +64,28 @@ pub fn run(cli: &Cli) -> Result<Output> {
                 Err(e) => Err(Error::Usage(e)),
             }
         }
+        Command::Rubric(RubricCommand::Sql {
+            rubric: path,
+            dialect,
+            now,
+        }) => {
+            let now = match now {
+                None => None,
+                Some(t) => Some(evidence::production::parse_time(t).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--now `{t}` is not a time (RFC 3339, e.g. 2026-12-01T00:00:00Z)"
+                    ))
+                })?),
+            };
+            let r = rubric::resolve(path)?;
+            match crate::warehouse::rubric_sql(&r, *dialect, now) {
+                Ok(stdout) => Ok(Output {
+                    stdout,
+                    code: exit::PASS,
+                }),
+                Err(e) => Err(Error::Usage(e)),
+            }
+        }
         Command::Rubric(RubricCommand::Schema) => Ok(Output {
             stdout: rubric::schema::rubric_schema_text(),
             code: exit::PASS,

@@ -283,6 +283,26 @@ pub enum RubricCommand {
     /// Print the rubric's JSON Schema (draft-07), for editors: save it and point
     /// yaml-language-server at it with `# yaml-language-server: $schema=govgate.schema.json`.
     Schema,
+    /// Print the SQL that computes, where the records live, the documents the rubric's
+    /// `drift`, `ab_test` and `feedback` checks read in place of records.
+    ///
+    /// Run each query in your engine over views of the records (`reference`, `production`,
+    /// `records`, `feedback`, `traffic`, as the comments say), write the rows as the
+    /// documents docs/warehouse.md describes, and hand them to `govgate check`.
+    /// scripts/warehouse/histograms.py and summaries.py run the same queries in DuckDB or
+    /// Spark and write the documents.
+    Sql {
+        /// The rubric file, or the name of a shipped rubric.
+        #[arg(value_name = "FILE|NAME")]
+        rubric: PathBuf,
+        /// The SQL dialect.
+        #[arg(long, value_enum, default_value = "duckdb")]
+        dialect: crate::warehouse::Dialect,
+        /// The now `feedback` windows end at (RFC 3339); without it the queries leave
+        /// `{now}` to fill with the newest timestamp `feedback_newest` finds.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -28,4 +28,5 @@ pub mod report;
 pub mod rubric;
 pub mod stats;
 pub mod text;
+pub mod warehouse;
 pub mod yaml;

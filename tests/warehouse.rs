@@ -154,3 +154,96 @@ fn with_now_given_the_summaries_must_have_been_counted_to_it() {
         "{msg}"
     );
 }
+
+#[test]
+fn rubric_sql_prints_each_check_s_queries_in_its_dialect() {
+    let duck = govgate(&["rubric", "sql", GATE]);
+    assert_eq!(duck.code, 0, "{}", duck.stderr);
+    let titles: Vec<&str> = duck
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("-- query: "))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "inputs-stable records",
+            "inputs-stable score distinct_reference",
+            "inputs-stable score numeric_bins min_width=0",
+            "inputs-stable score numeric_bins min_width=1",
+            "inputs-stable score numeric_values",
+            "inputs-stable score category_values",
+            "inputs-stable lang distinct_reference",
+            "inputs-stable lang numeric_bins min_width=0",
+            "inputs-stable lang numeric_bins min_width=1",
+            "inputs-stable lang numeric_values",
+            "inputs-stable lang category_values",
+            "b-converts-better ab_arms",
+            "b-converts-better ab_guardrail latency_ms",
+            "feedback-flowing feedback_newest feedback",
+            "feedback-flowing feedback_window feedback",
+        ]
+    );
+    // DuckDB's spelling, and the now left for the reader without --now
+    assert!(duck.stdout.contains("isfinite(x)"));
+    assert!(duck.stdout.contains("unnest(generate_series(0, k))"));
+    assert!(
+        duck.stdout
+            .contains("count(CASE WHEN t > {now} THEN 1 END)")
+    );
+    let spark = govgate(&[
+        "rubric",
+        "sql",
+        "--dialect",
+        "spark",
+        "--now",
+        "2026-11-21T23:57:07Z",
+        GATE,
+    ]);
+    assert_eq!(spark.code, 0, "{}", spark.stderr);
+    assert!(
+        spark
+            .stdout
+            .contains("explode(sequence(CAST(0 AS BIGINT), k))")
+    );
+    assert!(
+        spark
+            .stdout
+            .contains("CASE WHEN (n & (n - 1)) = 0 THEN round(log2(n))")
+    );
+    assert!(!spark.stdout.contains("isfinite"));
+    assert!(!spark.stdout.contains("{now}"));
+    // now and the window's start as doubles the engine reads exactly
+    assert!(spark.stdout.contains("t > CAST('1795305427.0' AS DOUBLE)"));
+    assert!(spark.stdout.contains("t >= CAST('1794700627.0' AS DOUBLE)"));
+    // now given: no query for the newest timestamp
+    assert!(!spark.stdout.contains("-- query: feedback-flowing feedback_newest"));
+}
+
+#[test]
+fn rubric_sql_refuses_what_it_cannot_answer() {
+    // a rubric with no check a summary stands in for
+    let none = govgate(&["rubric", "sql", "fixtures/rubrics/release.yaml"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr
+            .contains("has no drift, ab_test or feedback check"),
+        "{}",
+        none.stderr
+    );
+    assert!(none.stdout.is_empty());
+    let bad_now = govgate(&["rubric", "sql", "--now", "yesterday", GATE]);
+    assert_eq!(bad_now.code, 2);
+    assert!(
+        bad_now.stderr.contains("--now `yesterday` is not a time"),
+        "{}",
+        bad_now.stderr
+    );
+    let bad_dialect = govgate(&["rubric", "sql", "--dialect", "bigquery", GATE]);
+    assert_eq!(bad_dialect.code, 2);
+    assert!(
+        bad_dialect.stderr.contains("bigquery"),
+        "{}",
+        bad_dialect.stderr
+    );
+}
