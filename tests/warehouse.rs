@@ -217,7 +217,11 @@ fn rubric_sql_prints_each_check_s_queries_in_its_dialect() {
     assert!(spark.stdout.contains("t > CAST('1795305427.0' AS DOUBLE)"));
     assert!(spark.stdout.contains("t >= CAST('1794700627.0' AS DOUBLE)"));
     // now given: no query for the newest timestamp
-    assert!(!spark.stdout.contains("-- query: feedback-flowing feedback_newest"));
+    assert!(
+        !spark
+            .stdout
+            .contains("-- query: feedback-flowing feedback_newest")
+    );
 }
 
 #[test]

@@ -110,14 +110,18 @@ _SPARK = None
 
 
 def spark_session():
-    """One local Spark session per process (starting one takes seconds)."""
+    """One Spark session per process (starting one takes seconds). Under spark-submit (the
+    gateway is already up) the session is spark-submit's, with its --master; run as a plain
+    Python script, a local one, `local[2]`."""
     global _SPARK
     if _SPARK is None:
         from pyspark.sql import SparkSession
 
+        builder = SparkSession.builder
+        if "PYSPARK_GATEWAY_PORT" not in os.environ:
+            builder = builder.master("local[2]")
         _SPARK = (
-            SparkSession.builder.master("local[2]")
-            .appName("govgate-warehouse")
+            builder.appName("govgate-warehouse")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", "2")
@@ -131,9 +135,15 @@ def spark_session():
 class Spark:
     name = "spark"
 
-    def __init__(self):
-        self.spark = spark_session()
+    def __init__(self, session=None):
+        """`session`: a SparkSession to use (a Databricks notebook's `spark`)."""
+        self.spark = session or spark_session()
         self.frames = {}
+
+    def register_frame(self, relation, df):
+        """A DataFrame as a relation (a table already in the workspace, say)."""
+        df.createOrReplaceTempView(relation)
+        self.frames[relation] = df
 
     def register(self, relation, path):
         reader = self.spark.read

@@ -86,6 +86,21 @@ pub fn for_each_record(
         }
         return Ok(());
     }
+    // a govgate document (an engine's histograms or sums) is one JSON object, which would
+    // read as one record: refused as what it is
+    if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+        && matches!(
+            super::production::detect(path),
+            Ok(super::production::Format::Histograms | super::production::Format::Summary)
+        )
+    {
+        return Err(Error::input(
+            path,
+            "a govgate histogram or summary document holds counts and sums, not records: \
+             this check needs the records themselves (JSON Lines, a JSON array, CSV, Parquet \
+             or Arrow IPC)",
+        ));
+    }
     let mut stream = RecordStream::new(super::meter::Metered(reader));
     let want = |k: &str| keys.contains(k);
     while let Some(rec) = stream

@@ -141,3 +141,45 @@ def test_spark_log2_is_exact_at_powers_of_two():
         assert got == math.log2(n) or abs(got - math.log2(n)) <= 2 * math.ulp(math.log2(n)), n
         if n & (n - 1) == 0:
             assert got == math.log2(n), n
+
+
+def test_spark_submit_runs_the_script_as_a_cluster_would(tmp_path):
+    # `spark-submit --master …` starts the session the script then uses (as on a cluster,
+    # where the master is YARN, Kubernetes or Databricks'): the documents are the committed
+    # DuckDB ones, byte for byte
+    import os
+    import subprocess
+
+    import pyspark
+
+    from conftest import ROOT
+
+    submit = os.path.join(os.path.dirname(pyspark.__file__), "bin", "spark-submit")
+    records = os.path.join(ROOT, "fixtures", "warehouse", "records")
+    p = subprocess.run(
+        [submit, "--master", "local[1]", os.path.join(ROOT, "scripts", "warehouse", "histograms.py"),
+         "--engine", "spark", os.path.join(records, "reference.jsonl"),
+         os.path.join(records, "production.jsonl"), str(tmp_path), "score", "lang"],
+        capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-2000:]
+    for side in ("reference", "production"):
+        committed = os.path.join(ROOT, "fixtures", "warehouse", "summaries", side, "histograms.json")
+        with open(committed, "rb") as a, open(tmp_path / f"{side}.json", "rb") as b:
+            assert a.read() == b.read(), side
+
+
+def test_a_notebook_session_and_its_tables_are_an_engine():
+    # Databricks: the notebook's session and its tables (DataFrames) in place of files
+    import os
+
+    from conftest import ROOT
+
+    session = eng.spark_session()
+    db = eng.Spark(session=session)
+    records = os.path.join(ROOT, "fixtures", "warehouse", "records")
+    for side in ("reference", "production"):
+        db.register_frame(side, session.read.json(os.path.join(records, f"{side}.jsonl")))
+    docs = histograms.histograms(db, ["score", "lang"])
+    for side in ("reference", "production"):
+        with open(os.path.join(ROOT, "fixtures", "warehouse", "summaries", side, "histograms.json")) as f:
+            assert json.load(f) == docs[side], side

@@ -315,8 +315,15 @@ def test_checks_that_need_the_records_say_so_on_a_summary(tmp_path):
          "`agreement` needs the records themselves"),
         ("{ id: d, level: 1, drift: { fields: [y], method: psi } }",
          "drift reads records or histogram documents"),
+        ("{ id: f, level: 1, fairness: { records: production, group: arm, prediction: y, "
+         "label: y, max_difference: 0.1 } }",
+         "holds counts and sums, not records"),
+        ("{ id: c, level: 1, calibration: { records: production, confidence: p, correct: y, max_ece: 0.1 } }",
+         "`calibration` needs the records themselves"),
     ]:
-        rubric = write_rubric(str(tmp_path / "g.yaml"), [check], process="S7P6" if "agreement" in check else "S7P3")
+        process = {"agreement": "S7P6", "drift": "S7P3", "fairness": "S7P2",
+                   "calibration": "S7P1"}[check.split(",")[2].split(":")[0].strip()]
+        rubric = write_rubric(str(tmp_path / "g.yaml"), [check], process=process)
         # agreement compares the runs' offline metrics with the records' online outcomes
         args = ["--reference", str(p), "--production", str(p)] if "drift" in check else \
             [os.path.join(ROOT, "fixtures", "demo"), "--production", str(p)]
