@@ -26,19 +26,8 @@ use crate::stats::drift::{Key, Sample};
 /// categories. Several documents of one window add up (numeric histograms must share
 /// edges).
 pub fn read_histograms(path: &Path, req: &Request, side: &mut Side) -> Result<()> {
-    let file = crate::evidence::input::open(path)?;
-    let mut reader = HashingReader::new(file);
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
+    let (doc, sha256, n) = read_document(path, "govgate_histograms")?;
     let bad = |m: String| Error::input(path, m);
-    if doc.get("govgate_histograms").and_then(Value::as_i64) != Some(1) {
-        return Err(bad(
-            "`govgate_histograms` must be 1 (the format version)".into()
-        ));
-    }
     let Some(fields) = doc.get("fields").and_then(Value::as_object) else {
         return Err(bad("`fields` must be an object of field histograms".into()));
     };
@@ -59,7 +48,6 @@ pub fn read_histograms(path: &Path, req: &Request, side: &mut Side) -> Result<()
             Some(prev) => merge(prev, sample).map_err(|m| bad(format!("field `{name}`: {m}")))?,
         });
     }
-    let (sha256, n) = reader.finish().map_err(|e| Error::io(path, e))?;
     side.records += records;
     side.used += records;
     side.files.push(FileRead {
@@ -70,6 +58,26 @@ pub fn read_histograms(path: &Path, req: &Request, side: &mut Side) -> Result<()
         records,
     });
     Ok(())
+}
+
+/// A govgate document (histograms, a summary), read whole — they are small — and hashed:
+/// `(document, SHA-256, bytes)`; refused unless its `key` is 1, the format version.
+pub(super) fn read_document(path: &Path, key: &str) -> Result<(Value, String, u64)> {
+    let file = crate::evidence::input::open(path)?;
+    let mut reader = HashingReader::new(file);
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
+    if doc.get(key).and_then(Value::as_i64) != Some(1) {
+        return Err(Error::input(
+            path,
+            format!("`{key}` must be 1 (the format version)"),
+        ));
+    }
+    let (sha256, n) = reader.finish().map_err(|e| Error::io(path, e))?;
+    Ok((doc, sha256, n))
 }
 
 fn counts_of(v: &Value, what: &str) -> std::result::Result<Vec<(String, u64)>, String> {

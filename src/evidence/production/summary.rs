@@ -22,17 +22,12 @@
 //! loses the variance's digits when the mean is large against the spread (latencies,
 //! timestamps); every engine's `var_samp` is computed stably. Times are UNIX seconds.
 
-use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::evidence::HashingReader;
-use crate::evidence::json::{self, Value};
+use crate::evidence::json::Value;
 
 use super::{FileRead, Format};
-
-/// The version this reader reads.
-pub const VERSION: i64 = 1;
 
 /// Count, mean and sample variance of one numeric field of one group.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -308,19 +303,8 @@ fn feedback_summary(doc: &Value) -> Field<FeedbackSummary> {
 
 /// Reads a summary document (small: read whole, hashed).
 pub fn read_summary(path: &Path) -> Result<(Summary, FileRead)> {
-    let file = crate::evidence::input::open(path)?;
-    let mut reader = HashingReader::new(file);
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    let doc = json::parse_document(&bytes).map_err(|e| Error::json(path, e))?;
+    let (doc, sha256, n) = super::histograms::read_document(path, "govgate_summary")?;
     let bad = |m: String| Error::input(path, m);
-    if doc.get("govgate_summary").and_then(Value::as_i64) != Some(VERSION) {
-        return Err(bad(format!(
-            "`govgate_summary` must be {VERSION} (the format version)"
-        )));
-    }
     let summary = match doc.get("check").and_then(Value::as_str) {
         Some("ab_test") => Summary::AbTest(ab_summary(&doc).map_err(bad)?),
         Some("feedback") => Summary::Feedback(feedback_summary(&doc).map_err(bad)?),
@@ -334,7 +318,6 @@ pub fn read_summary(path: &Path) -> Result<(Summary, FileRead)> {
         Summary::AbTest(s) => s.records,
         Summary::Feedback(s) => s.records,
     };
-    let (sha256, n) = reader.finish().map_err(|e| Error::io(path, e))?;
     Ok((
         summary,
         FileRead {
