@@ -66,6 +66,7 @@ def main():
                 "    - { id: ab, level: 1, ab_test: { variant: arm, control: A, treatment: B, "
                 "outcome: converted, guardrails: [latency_ms] } }\n")
     result = {"records_per_window": n, "runs": runs, "fields": FIELDS}
+    written = {}
     for name in ("duckdb", "spark"):
         times = []
         for _ in range(runs):
@@ -78,14 +79,18 @@ def main():
             ab = summaries.ab_test(db, "arm", "converted", ["latency_ms"])
             times.append(time.perf_counter() - t0)
             db.close()
+        # one folder per window: the production window's histograms beside its A/B summary
         out = f"{work}/{name}"
-        histograms.write(docs, out)
-        summaries.write(ab, f"{out}/ab_test.json")
+        for side, doc in docs.items():
+            histograms.write({"histograms": doc}, f"{out}/{side}")
+        summaries.write(ab, f"{out}/production/ab_test.json")
         result[f"{name}_seconds"] = statistics.median(times)
+        written[name] = docs
+    result["histograms_equal_between_engines"] = written["duckdb"] == written["spark"]
     reports = {}
     for label, args in [("raw", ["--reference", ref, "--production", prod]),
-                        ("documents", ["--reference", f"{work}/duckdb/reference.json",
-                                       "--production", f"{work}/duckdb"])]:
+                        ("documents", ["--reference", f"{work}/duckdb/reference",
+                                       "--production", f"{work}/duckdb/production"])]:
         times = []
         for _ in range(runs):
             t, p = timed(lambda: subprocess.run([BIN, "check", "--rubric", rubric, *args,
@@ -98,8 +103,8 @@ def main():
     result["psi_bit_identical"] = psi["raw"] == psi["documents"]
     result["psi"] = psi["raw"]
     result["ab_status"] = [reports[k]["checks"][1]["status"] for k in ("raw", "documents")]
-    result["document_bytes"] = sum(os.path.getsize(f"{work}/duckdb/{f}")
-                                   for f in os.listdir(f"{work}/duckdb"))
+    result["document_bytes"] = sum(os.path.getsize(os.path.join(d, f))
+                                   for d, _, fs in os.walk(f"{work}/duckdb") for f in fs)
     result["parquet_bytes"] = os.path.getsize(ref) + os.path.getsize(prod)
     print(json.dumps(result, indent=1))
     with open(os.path.join(ROOT, "scripts", "bench", "warehouse.json"), "w") as f:
