@@ -251,3 +251,20 @@ fn rubric_sql_refuses_what_it_cannot_answer() {
         bad_dialect.stderr
     );
 }
+
+#[test]
+fn a_summary_named_as_an_evaluation_output_says_where_it_goes() {
+    let out = govgate(&[
+        "check",
+        "fixtures/warehouse/summaries/production/ab_test.json",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains(
+            "ab_test.json: a summary document (records aggregated), not an evaluation output"
+        ) && out.stderr.contains("`--production`"),
+        "{}",
+        out.stderr
+    );
+}
