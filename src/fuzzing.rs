@@ -168,8 +168,8 @@ pub fn helm_table(data: &[u8]) {
     let _ = helm::read_tables(&p);
 }
 
-/// A records file (JSON Lines, JSON array, CSV, histogram document, by content), read for
-/// named fields and for every field.
+/// A records file (JSON Lines, JSON array, CSV, histogram or summary document, by content),
+/// read for named fields and for every field, as rows, and as a summary.
 pub fn records(data: &[u8]) {
     let p = file("records.data", data);
     let glob = |g: &str| globset::Glob::new(g).map(|g| g.compile_matcher());
@@ -198,6 +198,8 @@ pub fn records(data: &[u8]) {
     }
     let fields = ["score".to_owned(), "label".to_owned()];
     let _ = production::read_rows(std::slice::from_ref(&p), &fields, "fuzz", &mut |_| {});
+    // a summary document (ab_test, feedback), read in place of records
+    let _ = production::split_summaries(std::slice::from_ref(&p));
 }
 
 /// A rubric (YAML text), parsed and validated.

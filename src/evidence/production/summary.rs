@@ -256,8 +256,20 @@ fn ab_summary(doc: &Value) -> Field<AbSummary> {
             (Some(_), Some(v)) if !v.is_null() => Some(pair_moments(v).map_err(at)?),
             (Some(c), _) => return Err(at(format!("covariate `{c}` has no statistics"))),
         };
+        let records = count(arm, "records").map_err(at)?;
+        let over = |n: u64| n > records;
+        if over(outcome.moments.n + outcome.not_numeric)
+            || guards.iter().any(|(_, m)| over(m.n))
+            || covariate
+                .as_ref()
+                .is_some_and(|c| c.n + c.without > outcome.moments.n)
+        {
+            return Err(at(
+                "counts exceed the arm's `records` (or the covariate's pairs its outcomes)".into(),
+            ));
+        }
         let summary = ArmSummary {
-            records: count(arm, "records").map_err(at)?,
+            records,
             outcome,
             guardrails: guards,
             covariate,
@@ -297,6 +309,9 @@ fn feedback_summary(doc: &Value) -> Field<FeedbackSummary> {
         || s.records_in_window + s.no_timestamp + s.after_now > s.records
     {
         return Err("the window's counts exceed the records".into());
+    }
+    if s.newest_event.is_some_and(|t| t > s.now) {
+        return Err("`newest_event` is after `now`: the window ends at now".into());
     }
     Ok(s)
 }
@@ -400,6 +415,16 @@ mod tests {
             (
                 r#"{"govgate_summary": 1, "check": "feedback", "timestamp": "ts", "records": 2}"#,
                 "`now`",
+            ),
+            (
+                r#"{"govgate_summary": 1, "check": "feedback", "timestamp": "ts", "now": 10,
+                    "newest_event": 11, "records": 2}"#,
+                "after `now`",
+            ),
+            (
+                r#"{"govgate_summary": 1, "check": "ab_test", "variant": "a", "outcome": "y",
+                    "arms": {"A": {"records": 1, "outcome": {"n": 2, "mean": 1, "variance": 0}}}}"#,
+                "exceed the arm's `records`",
             ),
         ] {
             let e = read(text).expect_err(says).to_string();
